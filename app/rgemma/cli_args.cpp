@@ -1,0 +1,1 @@
+// cli_args.cpp — (being written)

@@ -1,0 +1,1 @@
+// cmd_chat.cpp — (being written)

@@ -1,0 +1,71 @@
+// rgemma/model.h — a loaded RecurrentGemma checkpoint (weights memory-mapped, used in place) and its forward pass.
+#pragma once
+
+#include <atomic>
+#include <cstdint>
+#include <filesystem>
+#include <memory>
+#include <span>
+#include <string>
+#include <vector>
+
+#include "rgemma/config.h"
+#include "rgemma/dtype.h"
+#include "rgemma/error.h"
+#include "rgemma/runtime.h"
+#include "rgemma/state.h"
+#include "rgemma/tokenizer.h"
+
+namespace rgemma {
+
+struct ModelWeights;
+class WeightStore;
+
+// What a UI shows about a model.
+struct ModelInfo {
+    std::filesystem::path directory;
+    std::string name;               // the folder's name
+    DType dtype = DType::F32;       // dtype of the embedding (the bulk of the weights)
+    int64_t parameterCount = 0;     // tied embedding counted once
+    uint64_t weightBytes = 0;       // bytes of tensor data in the files
+    uint64_t stateBytes = 0;        // bytes of one conversation state in memory
+};
+
+// Which logits a forward call returns.
+enum class LogitsMode {
+    None,          // only update the state (prefilling history)
+    Last,          // the last fed position: [vocab]
+    AllPositions,  // every fed position: [tokens, vocab]
+};
+
+class Model {
+public:
+    // Loads config.json and the safetensors weights of `dir`, validating everything.
+    static Result<std::unique_ptr<Model>> load(const std::filesystem::path& dir);
+    ~Model();
+
+    const ModelConfig& config() const { return m_config; }
+    const ModelInfo& info() const { return m_info; }
+    State newState() const { return State(m_config); }
+
+    // Feeds `tokens` at positions state.position.. and advances the state. Chunked calls give the same numbers
+    // as one call over the concatenation. One token takes the decode path (matrix-vector); more take the prefill
+    // path (matrix-matrix, in chunks that bound the scratch memory). Checks that every id is in the vocabulary
+    // and that the state belongs to this model's shape. `cancel`, if set, is checked between chunks; on
+    // cancellation the state is left consistent at a chunk boundary.
+    Result<void> forward(Runtime& runtime, State& state, std::span<const TokenId> tokens, LogitsMode mode,
+                         std::vector<float>& logits, const std::atomic<bool>* cancel = nullptr) const;
+
+    // Internal, for tests and tools.
+    const ModelWeights& weights() const { return *m_weights; }
+    const WeightStore& store() const { return *m_store; }
+
+private:
+    Model() = default;
+    ModelConfig m_config;
+    ModelInfo m_info;
+    std::unique_ptr<WeightStore> m_store;
+    std::unique_ptr<ModelWeights> m_weights;
+};
+
+}  // namespace rgemma

@@ -1,0 +1,1 @@
+// engine/src/attention_block.cpp — (being written)

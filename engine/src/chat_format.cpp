@@ -1,0 +1,1 @@
+// engine/src/chat_format.cpp — (being written)

@@ -1,0 +1,1 @@
+// engine/src/config.cpp — (being written)

@@ -1,0 +1,1 @@
+// engine/src/dtype.cpp — (being written)

@@ -1,0 +1,1 @@
+// engine/src/error.cpp — (being written)

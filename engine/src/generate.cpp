@@ -1,0 +1,1 @@
+// engine/src/generate.cpp — (being written)

@@ -1,0 +1,1 @@
+// engine/src/linear.cpp — (being written)

@@ -1,0 +1,1 @@
+// engine/src/mapped_file.cpp — (being written)

@@ -1,0 +1,1 @@
+// engine/src/mlp_block.cpp — (being written)

@@ -1,0 +1,1 @@
+// engine/src/model.cpp — (being written)

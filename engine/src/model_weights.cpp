@@ -1,0 +1,1 @@
+// engine/src/model_weights.cpp — (being written)

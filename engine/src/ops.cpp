@@ -1,0 +1,1 @@
+// engine/src/ops.cpp — (being written)

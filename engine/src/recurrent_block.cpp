@@ -1,0 +1,1 @@
+// engine/src/recurrent_block.cpp — (being written)

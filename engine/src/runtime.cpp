@@ -1,0 +1,1 @@
+// engine/src/runtime.cpp — (being written)

@@ -1,0 +1,1 @@
+// engine/src/safetensors.cpp — (being written)

@@ -1,0 +1,1 @@
+// engine/src/sampler.cpp — (being written)

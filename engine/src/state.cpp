@@ -1,0 +1,1 @@
+// engine/src/state.cpp — (being written)

@@ -1,0 +1,1 @@
+// engine/src/tokenizer.cpp — (being written)

@@ -1,0 +1,1 @@
+// engine/src/weight_store.cpp — (being written)

@@ -1,0 +1,5 @@
+// test_cli — (being written)
+#include <QtTest>
+class Placeholder : public QObject { Q_OBJECT };
+QTEST_GUILESS_MAIN(Placeholder)
+#include "test_cli.moc"

@@ -1,0 +1,5 @@
+// test_sampler — (being written)
+#include <QtTest>
+class Placeholder : public QObject { Q_OBJECT };
+QTEST_GUILESS_MAIN(Placeholder)
+#include "test_sampler.moc"
