@@ -1,1 +1,26 @@
-// engine/src/mlp_block.cpp — (being written)
+// mlp_block.cpp — the gated GELU MLP of every residual layer. ref: torch/modules.py MLPBlock
+#include <oneapi/tbb/parallel_for.h>
+
+#include "blocks.h"
+#include "linear.h"
+#include "ops.h"
+
+namespace rgemma {
+
+void mlpBlockForward(Runtime::Impl& runtime, const MlpWeights& weights, const float* input, int64_t tokens,
+                     float* output) {
+    Workspace& ws = runtime.workspace;
+    const int64_t width = weights.gate.outFeatures();  // F
+    const auto count = static_cast<std::size_t>(tokens * width);
+    float* gate = ensure(ws.a, count);  // [T, F]
+    float* up = ensure(ws.b, count);    // [T, F]
+    linearForward(runtime, weights.gate.weight, weights.gate.bias, input, tokens, gate);
+    linearForward(runtime, weights.up.weight, weights.up.bias, input, tokens, up);
+    tbb::parallel_for(std::size_t{0}, count, std::size_t{4096}, [&](std::size_t begin) {
+        const std::size_t end = std::min(count, begin + 4096);
+        for (std::size_t i = begin; i < end; ++i) gate[i] = geluTanh(gate[i]) * up[i];
+    });
+    linearForward(runtime, weights.down.weight, weights.down.bias, gate, tokens, output);
+}
+
+}  // namespace rgemma

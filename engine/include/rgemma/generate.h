@@ -15,8 +15,12 @@ namespace rgemma {
 
 struct GenerateOptions {
     int32_t maxNewTokens = 512;
-    bool stopAtEndOfTurn = true;  // stop at <eos> / <end_of_turn> (the stop token is returned, not fed)
+    bool stopAtEndOfTurn = true;     // stop at a stop token (which is returned, not fed)
+    std::vector<TokenId> stopTokens;  // <eos> and <end_of_turn>: fill with defaultStopTokens(tokenizer)
 };
+
+// The ids that end a reply: the tokenizer's <eos> and, if it has one, <end_of_turn>.
+std::vector<TokenId> defaultStopTokens(const Tokenizer& tokenizer);
 
 enum class StopReason { EndOfTurn, MaxTokens, Cancelled, CallbackStopped };
 

@@ -1,0 +1,24 @@
+// linear.h — the matrix products of the forward pass on weights used in place, in their stored dtype.
+#pragma once
+
+#include <cstdint>
+#include <span>
+
+#include "runtime_impl.h"
+#include "tensor_view.h"
+
+namespace rgemma {
+
+// y[T, out] = x[T, in] · Wᵀ (+ bias), W stored [out, in] (nn.Linear layout); `bias` may be empty.
+// T == 1 is the decode path (matrix-vector), T > 1 the prefill path (matrix-matrix); both split the output
+// rows over the arena's threads and convert bf16/f16 weights tile by tile, never the whole matrix.
+// Must be called inside runtime.arena.
+void linearForward(Runtime::Impl& runtime, const TensorView& weight, std::span<const float> bias, const float* x,
+                   int64_t tokens, float* y);
+
+// Block-diagonal gate of the RG-LRU: for each head h, y[:, h·bw:(h+1)·bw] = x[:, h·bw:(h+1)·bw] · W[h] + b[h],
+// W stored [H, bw, bw] and used as x @ W (NOT transposed). ref: torch/layers.py BlockDiagonalLinear
+void blockDiagonalForward(Runtime::Impl& runtime, const TensorView& weight, std::span<const float> bias,
+                          const float* x, int64_t tokens, float* y);
+
+}  // namespace rgemma

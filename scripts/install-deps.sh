@@ -1,0 +1,30 @@
+#!/usr/bin/env bash
+# install-deps.sh — installs, with apt-get, every Debian 12 package the build, the app and the tests need.
+# Idempotent: packages already present are skipped, and nothing is downloaded when all are there.
+set -euo pipefail
+
+packages=(
+    cmake ninja-build g++ pkg-config ccache git
+    qt6-base-dev qt6-declarative-dev qt6-tools-dev qt6-l10n-tools libqt6sql6-sqlite
+    qml6-module-qtqml qml6-module-qtqml-models qml6-module-qtqml-workerscript
+    qml6-module-qtquick qml6-module-qtquick-controls qml6-module-qtquick-templates
+    qml6-module-qtquick-layouts qml6-module-qtquick-dialogs qml6-module-qtquick-window
+    qml6-module-qtcore qml6-module-qttest qml6-module-qt-labs-settings
+    qml6-module-qt-labs-platform qml6-module-qt-labs-folderlistmodel
+    libeigen3-dev libtbb-dev libsentencepiece-dev sentencepiece nlohmann-json3-dev libexpected-dev
+    libgl1-mesa-dri xvfb xauth
+)
+
+missing=()
+for package in "${packages[@]}"; do
+    if ! dpkg-query -W -f='${Status}' "$package" 2>/dev/null | grep -q "install ok installed"; then
+        missing+=("$package")
+    fi
+done
+[ ${#missing[@]} -eq 0 ] && exit 0
+
+echo "Installing: ${missing[*]}"
+sudo=""
+[ "$(id -u)" -ne 0 ] && sudo="sudo"
+$sudo apt-get update -qq
+DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y --no-install-recommends "${missing[@]}"
