@@ -6,24 +6,24 @@
 #include <vector>
 
 struct GoldenLayerState {
-    QString type;                          // "recurrent" or "attention"
-    std::vector<float> rgLruState;         // [lru]
-    std::vector<float> conv1dState;        // [3 * lru], oldest first
-    std::vector<float> keys;               // [W * hd]
-    std::vector<float> values;             // [W * hd]
+    QString type;                    // "recurrent" or "attention"
+    std::vector<float> rgLruState;   // [lru]
+    std::vector<float> conv1dState;  // [3 * lru], oldest first
+    std::vector<float> keys;         // [W * hd]
+    std::vector<float> values;       // [W * hd]
 };
 
 struct GoldenCase {
     QString name;
-    QString directory;                     // the HF model folder
+    QString directory;  // the HF model folder
     QString promptText;
-    std::vector<int> promptIds;            // BOS included
-    std::vector<std::vector<float>> prefillLogits;  // [T][V]
-    std::vector<int> greedyTokens;         // 30
+    std::vector<int> promptIds;                        // BOS included
+    std::vector<std::vector<float>> prefillLogits;     // [T][V]
+    std::vector<int> greedyTokens;                     // 30
     std::vector<std::vector<float>> greedyStepLogits;  // [6][V]
     QString chatMessage;
     std::vector<int> chatIds;
-    std::vector<int> chatGreedyTokens;     // 16
+    std::vector<int> chatGreedyTokens;  // 16
     std::vector<GoldenLayerState> stateAfterPrompt;
     qint64 nextPosition = 0;
 };

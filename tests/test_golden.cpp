@@ -1,7 +1,6 @@
 // test_golden.cpp — the engine against the official reference on the golden checkpoints: prefill logits at every
 // position, token-by-token decode, chunked prefill, the state after the prompt, greedy generation, chat.
 #include <QtTest>
-
 #include <algorithm>
 #include <cmath>
 #include <random>
@@ -41,7 +40,7 @@ std::vector<TokenId> toIds(const std::vector<int>& ids) { return {ids.begin(), i
 class TestGolden : public QObject {
     Q_OBJECT
 
-private slots:
+  private slots:
     void perCase_data() {
         QTest::addColumn<QString>("caseName");
         for (const QString& name : goldenCaseNames()) QTest::newRow(qPrintable(name)) << name;
@@ -109,9 +108,9 @@ private slots:
             } else {
                 QCOMPARE(expected.type, QString("attention"));
                 QCOMPARE(layer.attention.keys.size(), expected.keys.size());
-                QVERIFY2(maxAbsDiff(layer.attention.keys.data(), expected.keys.data(), expected.keys.size()) <
-                             kTolerance,
-                         qPrintable(QString("layer %1 keys").arg(i)));
+                QVERIFY2(
+                    maxAbsDiff(layer.attention.keys.data(), expected.keys.data(), expected.keys.size()) < kTolerance,
+                    qPrintable(QString("layer %1 keys").arg(i)));
                 QVERIFY2(maxAbsDiff(layer.attention.values.data(), expected.values.data(), expected.values.size()) <
                              kTolerance,
                          qPrintable(QString("layer %1 values").arg(i)));

@@ -5,8 +5,8 @@
 #include <QQmlContext>
 #include <QQuickWindow>
 #include <QTimer>
-#include <memory>
 #include <QtQml/QQmlExtensionPlugin>
+#include <memory>
 
 Q_IMPORT_QML_PLUGIN(RecurrentChatPlugin)
 

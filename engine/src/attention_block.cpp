@@ -35,7 +35,7 @@ struct KeyValueSource {
     const float* key(int64_t position) const { return row(cache.keys.data(), chunkKeys, position); }
     const float* value(int64_t position) const { return row(cache.values.data(), chunkValues, position); }
 
-private:
+  private:
     const float* row(const float* ring, const float* chunk, int64_t position) const {
         if (position >= firstPosition) return chunk + (position - firstPosition) * headDim;
         return ring + (position % window) * headDim;

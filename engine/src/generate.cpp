@@ -8,9 +8,7 @@ namespace rgemma {
 
 namespace {
 using Clock = std::chrono::steady_clock;
-double secondsSince(Clock::time_point start) {
-    return std::chrono::duration<double>(Clock::now() - start).count();
-}
+double secondsSince(Clock::time_point start) { return std::chrono::duration<double>(Clock::now() - start).count(); }
 bool isCancelled(const std::atomic<bool>* cancel) { return cancel != nullptr && cancel->load(); }
 bool isStopToken(const GenerateOptions& options, TokenId id) {
     return std::find(options.stopTokens.begin(), options.stopTokens.end(), id) != options.stopTokens.end();

@@ -71,8 +71,8 @@ void linearForward(Runtime::Impl& runtime, const TensorView& weight, std::span<c
     });
 }
 
-void blockDiagonalForward(Runtime::Impl& runtime, const TensorView& weight, std::span<const float> bias,
-                          const float* x, int64_t tokens, float* y) {
+void blockDiagonalForward(Runtime::Impl& runtime, const TensorView& weight, std::span<const float> bias, const float* x,
+                          int64_t tokens, float* y) {
     assert(weight.shape.size() == 3);
     const int64_t heads = weight.shape[0];
     const int64_t width = weight.shape[1];

@@ -18,7 +18,7 @@ void linearForward(Runtime::Impl& runtime, const TensorView& weight, std::span<c
 
 // Block-diagonal gate of the RG-LRU: for each head h, y[:, h·bw:(h+1)·bw] = x[:, h·bw:(h+1)·bw] · W[h] + b[h],
 // W stored [H, bw, bw] and used as x @ W (NOT transposed). ref: torch/layers.py BlockDiagonalLinear
-void blockDiagonalForward(Runtime::Impl& runtime, const TensorView& weight, std::span<const float> bias,
-                          const float* x, int64_t tokens, float* y);
+void blockDiagonalForward(Runtime::Impl& runtime, const TensorView& weight, std::span<const float> bias, const float* x,
+                          int64_t tokens, float* y);
 
 }  // namespace rgemma

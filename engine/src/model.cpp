@@ -83,9 +83,15 @@ Result<void> Model::forward(Runtime& runtime, State& state, std::span<const Toke
     const auto total = static_cast<int64_t>(tokens.size());
     const int64_t vocab = m_config.vocabSize;
     switch (mode) {
-        case LogitsMode::None: logits.clear(); break;
-        case LogitsMode::Last: logits.assign(total > 0 ? static_cast<std::size_t>(vocab) : 0, 0.0f); break;
-        case LogitsMode::AllPositions: logits.assign(static_cast<std::size_t>(total * vocab), 0.0f); break;
+        case LogitsMode::None:
+            logits.clear();
+            break;
+        case LogitsMode::Last:
+            logits.assign(total > 0 ? static_cast<std::size_t>(vocab) : 0, 0.0f);
+            break;
+        case LogitsMode::AllPositions:
+            logits.assign(static_cast<std::size_t>(total * vocab), 0.0f);
+            break;
     }
 
     Runtime::Impl& rt = runtime.impl();
@@ -112,11 +118,11 @@ Result<void> Model::forward(Runtime& runtime, State& state, std::span<const Toke
                 // ref: torch/modules.py ResidualBlock.forward
                 rmsNorm(x, layer.temporalPreNorm, m_config.rmsNormEps, count, normed);
                 if (layer.type == BlockType::Recurrent) {
-                    recurrentBlockForward(rt, m_config, layer.recurrent, layerState.recurrent, position, normed,
-                                          count, out);
+                    recurrentBlockForward(rt, m_config, layer.recurrent, layerState.recurrent, position, normed, count,
+                                          out);
                 } else {
-                    attentionBlockForward(rt, m_config, layer.attention, layerState.attention, position, normed,
-                                          count, out);
+                    attentionBlockForward(rt, m_config, layer.attention, layerState.attention, position, normed, count,
+                                          out);
                 }
                 for (int64_t j = 0; j < count * width; ++j) x[j] += out[j];
                 rmsNorm(x, layer.channelPreNorm, m_config.rmsNormEps, count, normed);

@@ -53,8 +53,8 @@ void applyRope(float* x, int64_t heads, int64_t headDim, int64_t rotated, int64_
     }
 }
 
-void conv1dForward(std::span<const float> w, std::span<const float> b, int64_t width, int64_t channels,
-                   const float* u, int64_t tokens, float* tail, float* out) {
+void conv1dForward(std::span<const float> w, std::span<const float> b, int64_t width, int64_t channels, const float* u,
+                   int64_t tokens, float* tail, float* out) {
     assert(static_cast<int64_t>(w.size()) == width * channels && static_cast<int64_t>(b.size()) == channels);
     const int64_t history = width - 1;
     // Input row at relative time t (may be negative: then it is in the tail, whose last row is t = -1).

@@ -37,8 +37,8 @@ void applyRope(float* x, int64_t heads, int64_t headDim, int64_t rotated, int64_
 // ref: torch/layers.py Conv1D. Depthwise causal conv of width K over `tokens` rows of `channels`:
 // out[t] = b + Σ_{s=0..K-1} w[K-1-s] ⊙ u[t-s], with u[t-s] for t-s < 0 taken from `tail` ([K-1, channels], the
 // previous inputs, oldest first). `tail` is then replaced by the last K-1 inputs. w is [K][channels].
-void conv1dForward(std::span<const float> w, std::span<const float> b, int64_t width, int64_t channels,
-                   const float* u, int64_t tokens, float* tail, float* out);
+void conv1dForward(std::span<const float> w, std::span<const float> b, int64_t width, int64_t channels, const float* u,
+                   int64_t tokens, float* tail, float* out);
 
 // ref: torch/layers.py RGLRU + rnn_scan. Given the gate pre-activations already passed through the sigmoid
 // (gateX, gateA: [tokens, lru]), the input u and the f32 state h, runs the linear recurrence

@@ -15,7 +15,7 @@ namespace rgemma {
 
 struct GenerateOptions {
     int32_t maxNewTokens = 512;
-    bool stopAtEndOfTurn = true;     // stop at a stop token (which is returned, not fed)
+    bool stopAtEndOfTurn = true;      // stop at a stop token (which is returned, not fed)
     std::vector<TokenId> stopTokens;  // <eos> and <end_of_turn>: fill with defaultStopTokens(tokenizer)
 };
 
@@ -27,7 +27,7 @@ enum class StopReason { EndOfTurn, MaxTokens, Cancelled, CallbackStopped };
 struct GenerateResult {
     std::vector<TokenId> tokens;  // generated, including a final stop token
     StopReason stop = StopReason::MaxTokens;
-    int64_t prefillTokens = 0;    // tokens fed before the first sample (the prompt)
+    int64_t prefillTokens = 0;  // tokens fed before the first sample (the prompt)
     double prefillSeconds = 0;
     double decodeSeconds = 0;
 };

@@ -24,11 +24,11 @@ class WeightStore;
 // What a UI shows about a model.
 struct ModelInfo {
     std::filesystem::path directory;
-    std::string name;               // the folder's name
-    DType dtype = DType::F32;       // dtype of the embedding (the bulk of the weights)
-    int64_t parameterCount = 0;     // tied embedding counted once
-    uint64_t weightBytes = 0;       // bytes of tensor data in the files
-    uint64_t stateBytes = 0;        // bytes of one conversation state in memory
+    std::string name;            // the folder's name
+    DType dtype = DType::F32;    // dtype of the embedding (the bulk of the weights)
+    int64_t parameterCount = 0;  // tied embedding counted once
+    uint64_t weightBytes = 0;    // bytes of tensor data in the files
+    uint64_t stateBytes = 0;     // bytes of one conversation state in memory
 };
 
 // Which logits a forward call returns.
@@ -39,7 +39,7 @@ enum class LogitsMode {
 };
 
 class Model {
-public:
+  public:
     // Loads config.json and the safetensors weights of `dir`, validating everything.
     static Result<std::unique_ptr<Model>> load(const std::filesystem::path& dir);
     ~Model();
@@ -60,7 +60,7 @@ public:
     const ModelWeights& weights() const { return *m_weights; }
     const WeightStore& store() const { return *m_store; }
 
-private:
+  private:
     Model() = default;
     ModelConfig m_config;
     ModelInfo m_info;

@@ -10,7 +10,7 @@ namespace rgemma {
 struct Workspace;
 
 class Runtime {
-public:
+  public:
     // threads <= 0: every hardware thread.
     explicit Runtime(int threads = 0);
     ~Runtime();
@@ -23,7 +23,7 @@ public:
     struct Impl;
     Impl& impl() { return *m_impl; }
 
-private:
+  private:
     std::unique_ptr<Impl> m_impl;
 };
 

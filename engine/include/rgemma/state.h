@@ -28,7 +28,7 @@ struct LayerState {
 };
 
 class State {
-public:
+  public:
     // A fresh state for `config`: position 0, everything zero.
     explicit State(const ModelConfig& config);
 
@@ -52,7 +52,7 @@ public:
     // Bytes of the state's tensors in memory.
     uint64_t byteSize() const;
 
-private:
+  private:
     State() = default;
 };
 
