@@ -26,6 +26,10 @@ Result<GenerateResult> generate(const Model& model, Runtime& runtime, State& sta
                                 const std::atomic<bool>* cancel) {
     if (input.empty()) return makeError(ErrorCode::InvalidArgument, "generate needs at least one input token");
     if (options.maxNewTokens < 0) return makeError(ErrorCode::InvalidArgument, "maxNewTokens is negative");
+    if (options.stopAtEndOfTurn && options.stopTokens.empty()) {
+        // Would silently never stop: the caller forgot defaultStopTokens(tokenizer).
+        return makeError(ErrorCode::InvalidArgument, "stopAtEndOfTurn is set but stopTokens is empty");
+    }
     GenerateResult result;
     std::vector<float> logits;
 
