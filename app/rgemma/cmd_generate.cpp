@@ -1,1 +1,158 @@
-// cmd_generate.cpp — (being written)
+// cmd_generate.cpp — `rgemma generate`: one completion of a prompt (plain, or as one chat turn) or of an exact
+// id list, streamed as text or printed as ids.
+#include <algorithm>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "cli_common.h"
+#include "generation_options.h"
+#include "rgemma/chat_format.h"
+#include "rgemma/generate.h"
+#include "rgemma/model.h"
+#include "rgemma/runtime.h"
+
+namespace rgemma::cli {
+
+namespace {
+
+constexpr std::string_view kName = "generate";
+
+// Everything the command line says, checked before any file is touched.
+struct GenerateRequest {
+    std::filesystem::path modelDir;
+    int threads = 0;
+    std::optional<std::vector<TokenId>> ids;  // --ids, fed as given
+    std::optional<std::string> prompt;        // --prompt
+    bool chat = false;
+    bool printIds = false;
+    SamplerSettings sampling;
+    GenerateOptions options;
+};
+
+Parsed<GenerateRequest> parseRequest(const CliArgs& args) {
+    GenerateRequest request;
+    auto dir = modelDir(args);
+    if (!dir) return tl::unexpected<std::string>(dir.error());
+    request.modelDir = *dir;
+    auto threads = threadCount(args);
+    if (!threads) return tl::unexpected<std::string>(threads.error());
+    request.threads = *threads;
+
+    if (args.has("ids") == args.has("prompt")) {
+        return tl::unexpected<std::string>("give exactly one of --ids LIST and --prompt TEXT");
+    }
+    if (auto idsText = args.value("ids")) {
+        auto ids = parseIdList(*idsText, "ids");
+        if (!ids) return tl::unexpected<std::string>(ids.error());
+        request.ids = std::move(*ids);
+    }
+    request.prompt = args.value("prompt");
+    request.chat = args.has("chat");
+    if (request.chat && !request.prompt) return tl::unexpected<std::string>("--chat needs --prompt TEXT");
+    request.printIds = args.has("print-ids");
+
+    auto sampling = samplerSettingsFromArgs(args);
+    if (!sampling) return tl::unexpected<std::string>(sampling.error());
+    request.sampling = *sampling;
+    auto maxTokens = maxTokensFromArgs(args);
+    if (!maxTokens) return tl::unexpected<std::string>(maxTokens.error());
+    request.options.maxNewTokens = *maxTokens;
+    request.options.stopAtEndOfTurn = !args.has("no-stop");
+    return request;
+}
+
+std::vector<TokenId> promptTokens(const GenerateRequest& request, const Tokenizer& tokenizer) {
+    if (request.chat) return firstTurnTokens(tokenizer, *request.prompt);
+    std::vector<TokenId> tokens{tokenizer.bos()};
+    const std::vector<TokenId> text = tokenizer.encode(*request.prompt);
+    tokens.insert(tokens.end(), text.begin(), text.end());
+    return tokens;
+}
+
+bool isStopToken(const GenerateOptions& options, TokenId id) {
+    return std::find(options.stopTokens.begin(), options.stopTokens.end(), id) != options.stopTokens.end();
+}
+
+std::string joinIds(const std::vector<TokenId>& ids) {
+    std::string line;
+    for (std::size_t i = 0; i < ids.size(); ++i) {
+        if (i > 0) line += ',';
+        line += std::to_string(ids[i]);
+    }
+    return line;
+}
+
+int run(const CliArgs& args) {
+    auto request = parseRequest(args);
+    if (!request) return usageError(kName, request.error());
+
+    auto model = Model::load(request->modelDir);
+    if (!model) return runtimeError(model.error());
+    // Even --ids with --print-ids needs it: the stop tokens are the tokenizer's.
+    auto tokenizer = loadTokenizer(request->modelDir);
+    if (!tokenizer) return runtimeError(tokenizer.error());
+    const std::vector<TokenId> input = request->ids ? *request->ids : promptTokens(*request, *tokenizer);
+    request->options.stopTokens = defaultStopTokens(*tokenizer);
+
+    Runtime runtime(request->threads);
+    State state = (*model)->newState();
+    Sampler sampler(request->sampling);
+    std::optional<StreamingDecoder> decoder;
+    if (!request->printIds) decoder.emplace(*tokenizer);
+    const GenerateOptions& options = request->options;
+    bool wroteText = false;
+    // The stop token ends the reply; it is not part of the text.
+    auto onToken = [&](TokenId id) {
+        if (decoder && !(options.stopAtEndOfTurn && isStopToken(options, id))) {
+            const std::string text = decoder->push(id);
+            wroteText = wroteText || !text.empty();
+            writeOut(text);
+        }
+        return true;
+    };
+    auto result = generate(**model, runtime, state, input, sampler, options, onToken);
+    if (!result) {
+        if (wroteText) writeOut("\n");  // the error line then starts on a line of its own in a terminal
+        return runtimeError(result.error());
+    }
+    if (decoder) writeOut(decoder->flush() + "\n");
+
+    if (request->printIds) {
+        std::vector<TokenId> ids = result->tokens;
+        if (result->stop == StopReason::EndOfTurn && !ids.empty()) ids.pop_back();
+        writeOut(joinIds(ids) + "\n");
+    }
+    return kExitOk;
+}
+
+}  // namespace
+
+const Command& generateCommand() {
+    static const Command command = [] {
+        std::vector<OptionSpec> options{
+            modelOption(),
+            {"ids", "LIST", "token ids separated by commas, fed exactly as given (no BOS added)"},
+            {"prompt", "TEXT", "text to continue; BOS is added before it"},
+            {"chat", "", "wrap --prompt as one user turn of the chat format (BOS, <start_of_turn>user ...)"},
+            {"print-ids", "", "print the generated ids comma-separated on one line instead of text"},
+            {"no-stop", "", "do not stop at <eos> or <end_of_turn>; generate exactly --max-tokens tokens"},
+        };
+        for (OptionSpec& option : generationOptionSpecs()) options.push_back(std::move(option));
+        options.push_back(threadsOption());
+        return Command{
+            kName,
+            "complete a prompt or an id list",
+            "rgemma generate --model DIR (--ids LIST | --prompt TEXT [--chat]) [options]",
+            "Feeds the prompt to a fresh state and samples a continuation, streaming the text to stdout as it\n"
+            "comes and ending it with a newline. Generation stops at <eos> or <end_of_turn> (unless --no-stop)\n"
+            "or after --max-tokens tokens. The stop token is not printed: neither as text nor with --print-ids.\n"
+            "Without --greedy, sampling uses the defaults below with seed 0, so a run is reproducible.",
+            std::move(options),
+            run,
+        };
+    }();
+    return command;
+}
+
+}  // namespace rgemma::cli

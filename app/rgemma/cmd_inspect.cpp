@@ -1,1 +1,166 @@
-// cmd_inspect.cpp — (being written)
+// cmd_inspect.cpp — `rgemma inspect`: what a checkpoint folder holds: its config, every tensor, parameter
+// counts and the size of one conversation state.
+#include <algorithm>
+#include <cstdio>
+#include <string>
+#include <vector>
+
+#include "cli_common.h"
+#include "rgemma/model.h"
+#include "weight_store.h"
+
+namespace rgemma::cli {
+
+namespace {
+
+constexpr std::string_view kName = "inspect";
+
+// The checkpoint may carry the output layer although it is tied to the embedding; it is counted once.
+constexpr std::string_view kEmbedding = "model.embed_tokens.weight";
+constexpr std::string_view kTiedHead = "lm_head.weight";
+
+std::string humanBytes(uint64_t bytes) {
+    const char* units[] = {"B", "KiB", "MiB", "GiB", "TiB"};
+    double value = static_cast<double>(bytes);
+    int unit = 0;
+    while (value >= 1024.0 && unit < 4) {
+        value /= 1024.0;
+        ++unit;
+    }
+    char text[48];
+    std::snprintf(text, sizeof text, "%llu bytes (%.2f %s)", static_cast<unsigned long long>(bytes), value,
+                  units[unit]);
+    return text;
+}
+
+std::string humanCount(int64_t count) {
+    char text[48];
+    std::snprintf(text, sizeof text, "%lld (%.2f M)", static_cast<long long>(count), static_cast<double>(count) / 1e6);
+    return text;
+}
+
+std::string shapeText(const std::vector<int64_t>& shape) {
+    std::string text = "[";
+    for (std::size_t i = 0; i < shape.size(); ++i) text += (i > 0 ? ", " : "") + std::to_string(shape[i]);
+    return text + "]";
+}
+
+void printField(const char* name, const std::string& value) { std::printf("  %-34s %s\n", name, value.c_str()); }
+void printField(const char* name, int64_t value) { printField(name, std::to_string(value)); }
+void printField(const char* name, float value) {
+    char text[32];
+    std::snprintf(text, sizeof text, "%g", static_cast<double>(value));
+    printField(name, std::string(text));
+}
+
+void printConfig(const ModelConfig& c) {
+    std::printf("config\n");
+    printField("vocab_size", c.vocabSize);
+    printField("hidden_size", c.hiddenSize);
+    printField("lru_width", c.lruWidth);
+    printField("num_attention_heads", c.numHeads);
+    printField("head_dim", c.headDim);
+    printField("num_key_value_heads", c.numKvHeads);
+    printField("mlp_width (intermediate_size/2)", c.mlpWidth);
+    printField("num_hidden_layers", c.numLayers);
+    printField("attention_window_size", c.attentionWindow);
+    printField("conv1d_width", c.convWidth);
+    printField("logits_soft_cap", c.logitsSoftCap);
+    printField("rms_norm_eps", c.rmsNormEps);
+    printField("rope_theta", c.ropeTheta);
+    printField("partial_rotary_factor", c.partialRotaryFactor);
+    printField("embeddings_scale_by_sqrt_dim", std::string(c.embedScaleBySqrtDim ? "true" : "false"));
+    printField("bos_token_id", int64_t{c.bosId});
+    printField("eos_token_id", int64_t{c.eosId});
+    printField("pad_token_id", int64_t{c.padId});
+
+    // One letter per layer (R recurrent, A attention) shows the pattern at a glance.
+    std::string pattern;
+    for (BlockType block : c.blocks) pattern += block == BlockType::Attention ? "A" : "R";
+    printField("layer pattern", pattern + " (" + std::to_string(c.numRecurrentLayers()) + " recurrent, " +
+                                    std::to_string(c.numAttentionLayers()) + " attention)");
+}
+
+void printTensors(const WeightStore& store) {
+    const std::vector<const TensorView*> tensors = store.tensors();
+    std::size_t nameWidth = 4;
+    for (const TensorView* t : tensors) nameWidth = std::max(nameWidth, t->name.size());
+    const int width = static_cast<int>(nameWidth);
+    std::printf("\ntensors: %zu, %s in %zu file%s\n", tensors.size(), humanBytes(store.totalBytes()).c_str(),
+                store.files().size(), store.files().size() == 1 ? "" : "s");
+    std::printf("  %-*s  %-5s  %-20s  %s\n", width, "name", "dtype", "shape", "bytes");
+    for (const TensorView* t : tensors) {
+        std::printf("  %-*s  %-5s  %-20s  %llu\n", width, t->name.c_str(), std::string(dtypeName(t->dtype)).c_str(),
+                    shapeText(t->shape).c_str(), static_cast<unsigned long long>(t->byteSize));
+    }
+}
+
+void printParameters(const WeightStore& store) {
+    int64_t total = 0;
+    int64_t embedding = 0;
+    bool tiedHead = false;
+    for (const TensorView* t : store.tensors()) {
+        if (t->name == kTiedHead) {
+            tiedHead = true;
+            continue;
+        }
+        total += t->numel();
+        if (t->name == kEmbedding) embedding = t->numel();
+    }
+    std::printf("\nparameters%s\n", tiedHead ? " (lm_head.weight is tied to the embedding: counted once)" : "");
+    printField("total", humanCount(total));
+    printField("embedding", humanCount(embedding));
+    printField("non-embedding", humanCount(total - embedding));
+}
+
+int run(const CliArgs& args) {
+    auto dir = modelDir(args);
+    if (!dir) return usageError(kName, dir.error());
+
+    auto loaded = Model::load(*dir);
+    if (!loaded) return runtimeError(loaded.error());
+    const Model& model = **loaded;
+
+    std::printf("model %s\n", dir->string().c_str());
+    for (const auto& file : model.store().files()) std::printf("  file %s\n", file.string().c_str());
+    std::printf("  weights dtype %s\n\n", std::string(dtypeName(model.info().dtype)).c_str());
+    printConfig(model.config());
+    printTensors(model.store());
+    printParameters(model.store());
+
+    std::printf("\nstate\n");
+    printField("bytes per conversation", humanBytes(model.newState().byteSize()));
+
+    // The tokenizer is not needed to run logits on ids, so a missing one is reported, not fatal.
+    std::printf("\ntokenizer\n");
+    if (auto tokenizer = loadTokenizer(*dir)) {
+        printField("vocab_size", int64_t{tokenizer->vocabSize()});
+        printField("bos / eos / pad", std::to_string(tokenizer->bos()) + " / " + std::to_string(tokenizer->eos()) +
+                                          " / " + std::to_string(tokenizer->pad()));
+        auto idText = [](std::optional<TokenId> id) { return id ? std::to_string(*id) : std::string("absent"); };
+        printField("<start_of_turn> / <end_of_turn>",
+                   idText(tokenizer->startOfTurn()) + " / " + idText(tokenizer->endOfTurn()));
+    } else {
+        printField("unavailable", tokenizer.error().message);
+    }
+    std::fflush(stdout);
+    return kExitOk;
+}
+
+}  // namespace
+
+const Command& inspectCommand() {
+    static const Command command{
+        kName,
+        "describe a checkpoint: config, tensors, parameter counts, state size",
+        "rgemma inspect --model DIR",
+        "Loads and validates the checkpoint, then prints every config field and the layer pattern (R recurrent,\n"
+        "A attention), each tensor's name, dtype, shape and bytes, the parameter counts (total, embedding,\n"
+        "non-embedding), the bytes of one conversation state, and the tokenizer's special ids.",
+        {modelOption()},
+        run,
+    };
+    return command;
+}
+
+}  // namespace rgemma::cli
