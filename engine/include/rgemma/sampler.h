@@ -5,6 +5,7 @@
 #include <cstdint>
 #include <deque>
 #include <span>
+#include <vector>
 
 #include "rgemma/error.h"
 #include "rgemma/tokenizer.h"
@@ -26,10 +27,12 @@ struct SamplerSettings {
 Result<void> validateSamplerSettings(const SamplerSettings& settings);
 
 class Sampler {
-public:
+  public:
     explicit Sampler(const SamplerSettings& settings);
 
-    // Picks a token. `logits` has one entry per vocabulary id.
+    // Picks a token. `logits` has one entry per vocabulary id. NaN logits count as -inf and +inf ones as the
+    // largest float; if no logit is a number above -inf (or `logits` is empty) the answer is id 0.
+    // Draws one number from the generator per call unless greedy.
     TokenId sample(std::span<const float> logits);
     // Records a token fed to the model (prompt or generated), for the repetition penalty.
     void accept(TokenId id);
@@ -38,12 +41,13 @@ public:
 
     const SamplerSettings& settings() const { return m_settings; }
 
-private:
+  private:
     SamplerSettings m_settings;
     uint64_t m_rngState;
     std::deque<TokenId> m_recent;
-    std::vector<float> m_scratch;
-    std::vector<int32_t> m_order;
+    std::vector<float> m_scratch;      // [vocab] the logits after the penalty and the temperature
+    std::vector<int32_t> m_order;      // candidate ids, best first once sorted
+    std::vector<TokenId> m_penalized;  // the distinct ids of m_recent
 };
 
 }  // namespace rgemma

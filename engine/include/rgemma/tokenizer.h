@@ -17,7 +17,7 @@ namespace rgemma {
 using TokenId = int32_t;
 
 class Tokenizer {
-public:
+  public:
     static Result<Tokenizer> load(const std::filesystem::path& modelFile);
     // From the bytes of a serialized sentencepiece ModelProto (what tokenizer.model holds).
     static Result<Tokenizer> fromBytes(std::string_view serializedProto);
@@ -40,30 +40,36 @@ public:
 
     TokenId bos() const;
     TokenId eos() const;
-    TokenId pad() const;
+    TokenId pad() const;                         // -1 if the vocabulary has no <pad>
     std::optional<TokenId> startOfTurn() const;  // the id of "<start_of_turn>", if the vocabulary has it
     std::optional<TokenId> endOfTurn() const;    // the id of "<end_of_turn>"
 
-private:
+  private:
+    friend class StreamingDecoder;  // it needs to know which ids are byte pieces
     struct Impl;
     explicit Tokenizer(std::unique_ptr<Impl> impl);
     std::unique_ptr<Impl> m_impl;
 };
 
 // Turns generated ids into text as they come: returns only the text that is complete so far, holding back a
-// trailing partial UTF-8 sequence (byte-fallback pieces) until the bytes that complete it arrive.
+// trailing partial UTF-8 sequence (byte-fallback pieces) until the bytes that complete it arrive. The pieces
+// returned by push() and flush() always concatenate to exactly decode(all ids), and each is valid UTF-8.
+// The tokenizer must outlive the decoder and stay where it is (not moved from).
 class StreamingDecoder {
-public:
+  public:
     explicit StreamingDecoder(const Tokenizer& tokenizer);
     // Appends one id, returns the newly completed text (possibly empty).
     std::string push(TokenId id);
-    // Everything still held back (a dangling partial sequence becomes U+FFFD).
+    // Everything still held back (a dangling partial sequence becomes U+FFFD); the decoder then starts afresh.
     std::string flush();
 
-private:
+  private:
+    std::string takeNewText(std::string text);
+    void moveAnchor(std::size_t stableCount);
+
     const Tokenizer* m_tokenizer;
-    std::vector<TokenId> m_ids;
-    std::size_t m_emitted = 0;  // bytes of decode(m_ids) already returned
+    std::vector<TokenId> m_ids;  // ids since the anchor, a point after which the text decodes on its own
+    std::string m_emitted;       // decode of m_ids but the held-back tail: returned already
 };
 
 }  // namespace rgemma
