@@ -1,12 +1,18 @@
 // main.cpp — recurrent-chat: command line, application object, QML engine.
 #include <QCommandLineParser>
+#include <QDir>
 #include <QGuiApplication>
 #include <QQmlApplicationEngine>
 #include <QQmlContext>
 #include <QQuickWindow>
+#include <QSettings>
+#include <QStandardPaths>
 #include <QTimer>
 #include <QtQml/QQmlExtensionPlugin>
 #include <memory>
+
+#include "app_window.h"
+#include "chat_controller.h"
 
 Q_IMPORT_QML_PLUGIN(RecurrentChatPlugin)
 
@@ -23,7 +29,6 @@ bool asksForTextOnly(int argc, char* argv[]) {
 
 void setApplicationIdentity() {
     QCoreApplication::setApplicationName(QStringLiteral("recurrent-chat"));
-    QCoreApplication::setOrganizationName(QStringLiteral("recurrent-chat"));
     QCoreApplication::setApplicationVersion(QStringLiteral(RC_VERSION));
 }
 
@@ -55,14 +60,20 @@ int main(int argc, char* argv[]) {
     parser.addOption(quitAfterOption);
     parser.process(*app);
 
+    // Conversations and states live in the XDG data folder, settings in the XDG config folder.
+    const QString dataDirectory = QStandardPaths::writableLocation(QStandardPaths::AppDataLocation);
+    QDir().mkpath(dataDirectory);
+    // Without an organization name: data in $XDG_DATA_HOME/recurrent-chat, settings in
+    // $XDG_CONFIG_HOME/recurrent-chat/settings.ini.
+    QSettings settings(QSettings::IniFormat, QSettings::UserScope, QStringLiteral("recurrent-chat"),
+                       QStringLiteral("settings"));
+    ChatController controller(dataDirectory, &settings);
+    const QString model =
+        parser.isSet(modelOption) ? parser.value(modelOption) : controller.preferences()->modelDirectory();
+    if (!model.isEmpty()) controller.loadModel(model);
+
     QQmlApplicationEngine engine;
-    engine.addImportPath(QStringLiteral("qrc:/qt/qml"));
-    engine.setInitialProperties({{QStringLiteral("modelPath"), parser.value(modelOption)}});
-    QObject::connect(
-        &engine, &QQmlApplicationEngine::objectCreationFailed, app.get(), [] { QCoreApplication::exit(1); },
-        Qt::QueuedConnection);
-    engine.load(QUrl(QStringLiteral("qrc:/qt/qml/RecurrentChat/qml/Main.qml")));
-    if (engine.rootObjects().isEmpty()) return 1;
+    if (loadMainWindow(engine, controller) == nullptr) return 1;
     if (parser.isSet(quitAfterOption)) {
         bool ok = false;
         const int ms = parser.value(quitAfterOption).toInt(&ok);

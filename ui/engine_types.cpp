@@ -1,0 +1,41 @@
+// engine_types.cpp — metatype registration of the worker's structs and the translated text of engine errors.
+#include "engine_types.h"
+
+#include <QCoreApplication>
+
+void registerEngineWorkerTypes() {
+    qRegisterMetaType<LoadedModelInfo>();
+    qRegisterMetaType<GenerationRequest>();
+    qRegisterMetaType<GenerationResult>();
+}
+
+QString engineErrorText(const rgemma::Error& error) {
+    const char* context = "EngineError";
+    QString summary;
+    switch (error.code) {
+        case rgemma::ErrorCode::Io:
+            summary = QCoreApplication::translate(context, "A file could not be read or written.");
+            break;
+        case rgemma::ErrorCode::InvalidCheckpoint:
+            summary = QCoreApplication::translate(context, "The model's weight files are damaged or incomplete.");
+            break;
+        case rgemma::ErrorCode::InvalidConfig:
+            summary = QCoreApplication::translate(context, "The model's config.json is invalid.");
+            break;
+        case rgemma::ErrorCode::InvalidTokenizer:
+            summary = QCoreApplication::translate(context, "The model's tokenizer could not be loaded.");
+            break;
+        case rgemma::ErrorCode::InvalidArgument:
+            summary = QCoreApplication::translate(context, "The request was invalid.");
+            break;
+        case rgemma::ErrorCode::InvalidState:
+            summary = QCoreApplication::translate(context, "The saved conversation state is unusable.");
+            break;
+        case rgemma::ErrorCode::Cancelled:
+            summary = QCoreApplication::translate(context, "Stopped.");
+            break;
+    }
+    if (error.message.empty()) return summary;
+    //: %1 is a summary sentence, %2 the technical detail (a file name, a tensor, an offset), in English
+    return QCoreApplication::translate(context, "%1 (%2)").arg(summary, QString::fromStdString(error.message));
+}

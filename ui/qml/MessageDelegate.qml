@@ -1,0 +1,138 @@
+// MessageDelegate.qml — one message: Markdown text (selectable, copyable), and its actions: copy, copy code,
+// edit (user messages), regenerate (the last reply), and arrows between alternatives of a branched message.
+import QtQuick
+import QtQuick.Controls
+import QtQuick.Layouts
+import RecurrentChat
+
+Pane {
+    id: bubble
+
+    required property ChatController controller
+    required property int index
+    required property var messageId
+    required property string role
+    required property string content
+    required property int siblingIndex
+    required property int siblingCount
+    required property bool streaming
+    property bool isLast: false
+    property bool editing: false
+
+    readonly property bool fromUser: role === "user"
+
+    padding: 10
+    background: Rectangle {
+        radius: 6
+        color: bubble.fromUser ? Qt.rgba(0.5, 0.5, 0.5, 0.12) : "transparent"
+    }
+
+    ColumnLayout {
+        width: bubble.availableWidth
+        spacing: 4
+
+        RowLayout {
+            Layout.fillWidth: true
+            Label {
+                text: bubble.fromUser ? qsTr("You") : qsTr("Model")
+                font.bold: true
+            }
+            BusyIndicator {
+                Layout.preferredHeight: 18
+                Layout.preferredWidth: 18
+                running: bubble.streaming
+                visible: running
+            }
+            Item { Layout.fillWidth: true }
+            // ‹ 2/3 › between the alternatives made by regenerate and edit.
+            ToolButton {
+                visible: bubble.siblingCount > 1
+                enabled: bubble.siblingIndex > 0 && !bubble.controller.generating
+                text: "‹"
+                onClicked: bubble.controller.switchAlternative(bubble.index, -1)
+                ToolTip.text: qsTr("Previous alternative")
+                ToolTip.visible: hovered
+            }
+            Label {
+                visible: bubble.siblingCount > 1
+                text: qsTr("%1/%2").arg(bubble.siblingIndex + 1).arg(bubble.siblingCount)
+            }
+            ToolButton {
+                visible: bubble.siblingCount > 1
+                enabled: bubble.siblingIndex < bubble.siblingCount - 1 && !bubble.controller.generating
+                text: "›"
+                onClicked: bubble.controller.switchAlternative(bubble.index, 1)
+                ToolTip.text: qsTr("Next alternative")
+                ToolTip.visible: hovered
+            }
+        }
+
+        TextEdit {
+            id: body
+            Layout.fillWidth: true
+            visible: !bubble.editing
+            readOnly: true
+            selectByMouse: true
+            wrapMode: TextEdit.Wrap
+            textFormat: TextEdit.MarkdownText
+            color: bubble.palette.text
+            selectionColor: bubble.palette.highlight
+            selectedTextColor: bubble.palette.highlightedText
+            font: bubble.font
+            text: bubble.controller.renderableMarkdown(bubble.content)
+            onLinkActivated: link => bubble.controller.openLink(link)
+        }
+
+        TextArea {
+            id: editor
+            Layout.fillWidth: true
+            visible: bubble.editing
+            wrapMode: TextEdit.Wrap
+            selectByMouse: true
+        }
+
+        RowLayout {
+            visible: !bubble.streaming
+            spacing: 0
+            ToolButton {
+                visible: !bubble.editing
+                text: qsTr("Copy")
+                onClicked: bubble.controller.copyMessage(bubble.index)
+            }
+            ToolButton {
+                visible: !bubble.editing && !bubble.fromUser && bubble.content.indexOf("```") >= 0
+                text: qsTr("Copy code")
+                onClicked: bubble.controller.copyCode(bubble.index)
+            }
+            ToolButton {
+                visible: bubble.fromUser && !bubble.editing
+                enabled: !bubble.controller.generating
+                text: qsTr("Edit")
+                onClicked: {
+                    editor.text = bubble.content
+                    bubble.editing = true
+                    editor.forceActiveFocus()
+                }
+            }
+            ToolButton {
+                visible: bubble.editing
+                text: qsTr("Send edited")
+                onClicked: {
+                    bubble.editing = false
+                    bubble.controller.editMessage(bubble.index, editor.text)
+                }
+            }
+            ToolButton {
+                visible: bubble.editing
+                text: qsTr("Cancel")
+                onClicked: bubble.editing = false
+            }
+            ToolButton {
+                visible: bubble.isLast && !bubble.editing
+                enabled: !bubble.controller.generating
+                text: bubble.fromUser ? qsTr("Reply") : qsTr("Regenerate")
+                onClicked: bubble.controller.regenerate()
+            }
+        }
+    }
+}
