@@ -9,6 +9,7 @@
 #include "blocks.h"
 #include "dtype_convert.h"
 #include "linear.h"
+#include "model_fingerprint.h"
 #include "model_weights.h"
 #include "ops.h"
 #include "runtime_impl.h"
@@ -65,6 +66,7 @@ Result<std::unique_ptr<Model>> Model::load(const std::filesystem::path& dir) {
     info.parameterCount = countParameters(*model->m_store);
     info.weightBytes = model->m_store->totalBytes();
     info.stateBytes = model->newState().byteSize();
+    info.fingerprint = computeModelFingerprint(model->m_config, *model->m_store);
     return model;
 }
 

@@ -29,6 +29,7 @@ struct ModelInfo {
     int64_t parameterCount = 0;  // tied embedding counted once
     uint64_t weightBytes = 0;    // bytes of tensor data in the files
     uint64_t stateBytes = 0;     // bytes of one conversation state in memory
+    std::string fingerprint;     // 32 hex digits identifying config + weights; state files are bound to it
 };
 
 // Which logits a forward call returns.
