@@ -42,6 +42,22 @@ bool ChatSession::isStopToken(TokenId id) const {
     return std::find(m_options.stopTokens.begin(), m_options.stopTokens.end(), id) != m_options.stopTokens.end();
 }
 
+void ChatSession::restore(State state) {
+    reset();
+    m_state = std::move(state);
+    m_started = m_state.position > 0;
+}
+
+Result<void> ChatSession::commitPending() {
+    if (!m_pending) return {};
+    const TokenId one[] = {*m_pending};
+    std::vector<float> logits;
+    if (auto fed = m_model->forward(*m_runtime, m_state, one, LogitsMode::None, logits); !fed) return fed;
+    m_sampler.accept(*m_pending);
+    m_pending.reset();
+    return {};
+}
+
 void ChatSession::reset() {
     m_state.reset();
     m_sampler.reset();

@@ -24,6 +24,13 @@ class ChatSession {
     Result<GenerateResult> reply(std::string_view message, const TokenCallback& onToken);
     // Starts a new conversation: fresh state, sampler history and generator back to the seed.
     void reset();
+    // Continues a conversation saved earlier (by `state()` after commitPending()): the next message is a later
+    // turn if the state holds any tokens, else the first. The sampler's history starts empty.
+    void restore(State state);
+    // Feeds the token a reply cut by the token limit left unfed, so that the state holds the whole conversation
+    // and can be saved; the next turn then starts with the turn's closing tokens alone.
+    Result<void> commitPending();
+    const State& state() const { return m_state; }
 
     bool isStopToken(TokenId id) const;
 

@@ -28,11 +28,22 @@ std::optional<std::string> CliArgs::value(std::string_view name) const {
     return it->second;
 }
 
-Parsed<CliArgs> parseCliArgs(std::span<const std::string> args, std::span<const OptionSpec> specs) {
+Parsed<CliArgs> parseCliArgs(std::span<const std::string> args, std::span<const OptionSpec> specs,
+                             std::string_view operandName) {
     CliArgs parsed;
     for (std::size_t i = 0; i < args.size(); ++i) {
         const std::string& word = args[i];
-        if (word.size() < 3 || word.compare(0, 2, "--") != 0) return fail("unexpected argument " + inQuotes(word));
+        if (word.size() < 3 || word.compare(0, 2, "--") != 0) {
+            // "-" alone or any word not starting with "-" can be the operand; "-x" is a mistyped option.
+            const bool optionLike = word.size() > 1 && word[0] == '-';
+            if (operandName.empty() || optionLike) return fail("unexpected argument " + inQuotes(word));
+            if (parsed.operand()) {
+                return fail("unexpected argument " + inQuotes(word) + " (" + std::string(operandName) + " is already " +
+                            inQuotes(*parsed.operand()) + ")");
+            }
+            parsed.setOperand(word);
+            continue;
+        }
 
         std::string_view body = std::string_view(word).substr(2);
         std::optional<std::string> inlineValue;

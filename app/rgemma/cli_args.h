@@ -33,17 +33,23 @@ class CliArgs {
     bool has(std::string_view name) const { return m_values.find(std::string(name)) != m_values.end(); }
     // The option's text; nullopt when absent (always "" for a flag that is present).
     std::optional<std::string> value(std::string_view name) const;
+    // The command's one positional argument (`state inspect FILE`), if it takes one and it was given.
+    const std::optional<std::string>& operand() const { return m_operand; }
 
     void set(std::string name, std::string value) { m_values[std::move(name)] = std::move(value); }
+    void setOperand(std::string value) { m_operand = std::move(value); }
 
   private:
     std::map<std::string, std::string> m_values;
+    std::optional<std::string> m_operand;
 };
 
 // Parses `args` (the words after the command name). Accepts "--key value", "--key=value" and "--flag"; rejects
 // unknown options, a value option without its value, a value given to a flag, an option given twice and any
-// positional word. A value may start with '-' ("--temperature -1" reaches the range check, not the parser).
-Parsed<CliArgs> parseCliArgs(std::span<const std::string> args, std::span<const OptionSpec> specs);
+// positional word but one when `operandName` is set (the command's FILE). A value may start with '-'
+// ("--temperature -1" reaches the range check, not the parser).
+Parsed<CliArgs> parseCliArgs(std::span<const std::string> args, std::span<const OptionSpec> specs,
+                             std::string_view operandName = {});
 
 // Whole-string conversions; `option` names the option in the message.
 Parsed<int64_t> parseInteger(std::string_view text, std::string_view option, int64_t min, int64_t max);

@@ -11,6 +11,7 @@
 #include "rgemma/generate.h"
 #include "rgemma/model.h"
 #include "rgemma/runtime.h"
+#include "rgemma/state_file.h"
 
 namespace rgemma::cli {
 
@@ -26,6 +27,8 @@ struct GenerateRequest {
     std::optional<std::string> prompt;        // --prompt
     bool chat = false;
     bool printIds = false;
+    std::optional<std::filesystem::path> stateIn;   // --state-in: continue from this saved state
+    std::optional<std::filesystem::path> stateOut;  // --state-out: save the state after the last fed token
     SamplerSettings sampling;
     GenerateOptions options;
 };
@@ -51,6 +54,16 @@ Parsed<GenerateRequest> parseRequest(const CliArgs& args) {
     request.chat = args.has("chat");
     if (request.chat && !request.prompt) return tl::unexpected<std::string>("--chat needs --prompt TEXT");
     request.printIds = args.has("print-ids");
+    if (auto file = args.value("state-in")) {
+        if (file->empty()) return tl::unexpected<std::string>("--state-in: the file name is empty");
+        // A saved state already holds BOS and the conversation: only exact ids can continue it.
+        if (!request.ids) return tl::unexpected<std::string>("--state-in needs --ids LIST (the tokens to feed next)");
+        request.stateIn = *file;
+    }
+    if (auto file = args.value("state-out")) {
+        if (file->empty()) return tl::unexpected<std::string>("--state-out: the file name is empty");
+        request.stateOut = *file;
+    }
 
     auto sampling = samplerSettingsFromArgs(args);
     if (!sampling) return tl::unexpected<std::string>(sampling.error());
@@ -97,6 +110,11 @@ int run(const CliArgs& args) {
 
     Runtime runtime(request->threads);
     State state = (*model)->newState();
+    if (request->stateIn) {
+        auto loaded = loadStateFile(*request->stateIn, **model);
+        if (!loaded) return runtimeError(loaded.error());
+        state = std::move(*loaded);
+    }
     Sampler sampler(request->sampling);
     std::optional<StreamingDecoder> decoder;
     if (!request->printIds) decoder.emplace(*tokenizer);
@@ -123,6 +141,10 @@ int run(const CliArgs& args) {
         if (result->stop == StopReason::EndOfTurn && !ids.empty()) ids.pop_back();
         writeOut(joinIds(ids) + "\n");
     }
+    // After the output, so that a failed save still shows what was generated.
+    if (request->stateOut) {
+        if (auto saved = saveStateFile(*request->stateOut, state, **model); !saved) return runtimeError(saved.error());
+    }
     return kExitOk;
 }
 
@@ -137,17 +159,26 @@ const Command& generateCommand() {
             {"chat", "", "wrap --prompt as one user turn of the chat format (BOS, <start_of_turn>user ...)"},
             {"print-ids", "", "print the generated ids comma-separated on one line instead of text"},
             {"no-stop", "", "do not stop at <eos> or <end_of_turn>; generate exactly --max-tokens tokens"},
+            {"state-in", "FILE", "continue from a state saved with --state-out (needs --ids: the tokens to feed next)"},
+            {"state-out", "FILE", "save the state after the last token fed (all but the last generated one)"},
         };
         for (OptionSpec& option : generationOptionSpecs()) options.push_back(std::move(option));
         options.push_back(threadsOption());
         return Command{
             kName,
             "complete a prompt or an id list",
-            "rgemma generate --model DIR (--ids LIST | --prompt TEXT [--chat]) [options]",
+            "rgemma generate --model DIR (--ids LIST | --prompt TEXT [--chat]) [options]\n"
+            "       rgemma generate --model DIR --state-in FILE --ids LIST [--state-out FILE] [options]",
             "Feeds the prompt to a fresh state and samples a continuation, streaming the text to stdout as it\n"
             "comes and ending it with a newline. Generation stops at <eos> or <end_of_turn> (unless --no-stop)\n"
             "or after --max-tokens tokens. The stop token is not printed: neither as text nor with --print-ids.\n"
-            "Without --greedy, sampling uses the defaults below with seed 0, so a run is reproducible.",
+            "Without --greedy, sampling uses the defaults below with seed 0, so a run is reproducible.\n"
+            "--state-out saves the model's state after the last token it was fed: every generated token but the\n"
+            "last, which is sampled and printed but not fed. To continue, pass that last token first:\n"
+            "  rgemma generate ... --print-ids --state-out s.rgstate     (prints ..., 417)\n"
+            "  rgemma generate --model DIR --state-in s.rgstate --ids 417 ...\n"
+            "The continuation is bit-for-bit the one a single longer run would produce (the sampler's repetition\n"
+            "history and random generator start afresh, so this holds for greedy decoding and no penalty).",
             std::move(options),
             run,
         };

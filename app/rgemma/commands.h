@@ -1,4 +1,5 @@
-// commands.h — the table of rgemma's commands: what each is called, its help text, its options and its entry point.
+// commands.h — the table of rgemma's commands: what each is called (one word, or two for a group such as
+// "state inspect"), its help text, its options and its entry point.
 #pragma once
 
 #include <string_view>
@@ -21,11 +22,16 @@ struct Command {
     std::vector<OptionSpec> options;
     // Runs with options already checked against `options` (--help is handled before). Returns the exit status.
     int (*run)(const CliArgs& args);
+    std::string_view operand = {};  // the name of its one positional argument ("FILE"); empty: takes none
 };
 
 const Command& inspectCommand();
 const Command& logitsCommand();
 const Command& generateCommand();
 const Command& chatCommand();
+const Command& stateInspectCommand();
+const Command& makeRandomCommand();
+const Command& benchResumeCommand();
+const Command& benchCommand();
 
 }  // namespace rgemma::cli

@@ -3,7 +3,9 @@
 #include <algorithm>
 #include <cstdio>
 #include <exception>
+#include <span>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "cli_common.h"
@@ -13,8 +15,10 @@ namespace rgemma::cli {
 namespace {
 
 const std::vector<const Command*>& commands() {
-    static const std::vector<const Command*> all{&chatCommand(), &generateCommand(), &logitsCommand(),
-                                                 &inspectCommand()};
+    static const std::vector<const Command*> all{
+        &chatCommand(),         &generateCommand(), &logitsCommand(),      &inspectCommand(),
+        &stateInspectCommand(), &benchCommand(),    &benchResumeCommand(), &makeRandomCommand(),
+    };
     return all;
 }
 
@@ -25,6 +29,29 @@ const Command* findCommand(std::string_view name) {
     return nullptr;
 }
 
+// A command named by the first one or two words ("generate", "state inspect"), and how many words it took.
+std::pair<const Command*, std::size_t> lookUp(std::span<const std::string> words) {
+    // Two words first: "bench resume" is its own command, "bench --model DIR" is "bench".
+    if (words.empty()) return {nullptr, 0};
+    if (words.size() > 1) {
+        if (const Command* command = findCommand(words[0] + " " + words[1])) return {command, 2};
+    }
+    if (const Command* command = findCommand(words[0])) return {command, 1};
+    return {nullptr, 0};
+}
+
+// "state" alone: the two-word commands that start with it, for the error message.
+std::string subcommandsOf(std::string_view group) {
+    std::string names;
+    for (const Command* command : commands()) {
+        const std::string_view name = command->name;
+        if (name.size() > group.size() && name.substr(0, group.size()) == group && name[group.size()] == ' ') {
+            names += (names.empty() ? "'" : ", '") + std::string(name) + "'";
+        }
+    }
+    return names;
+}
+
 void printMainHelp() {
     std::printf(
         "usage: rgemma COMMAND [options]\n"
@@ -33,7 +60,7 @@ void printMainHelp() {
         "The command-line face of the Recurrent Chat engine (RecurrentGemma on the CPU).\n\n"
         "commands:\n");
     for (const Command* command : commands()) {
-        std::printf("  %-10.*s %.*s\n", static_cast<int>(command->name.size()), command->name.data(),
+        std::printf("  %-14.*s %.*s\n", static_cast<int>(command->name.size()), command->name.data(),
                     static_cast<int>(command->summary.size()), command->summary.data());
     }
     std::printf("\nexit status: 0 success, 1 runtime error (bad checkpoint, id out of range, I/O), 2 usage error.\n");
@@ -44,7 +71,7 @@ bool isHelpWord(std::string_view word) { return word == "--help" || word == "-h"
 int runCommand(const Command& command, std::span<const std::string> words) {
     std::vector<OptionSpec> specs = command.options;
     specs.push_back({"help", "", ""});
-    auto args = parseCliArgs(words, specs);
+    auto args = parseCliArgs(words, specs, command.operand);
     // `--help` wins over a malformed line too: someone asking for help should get it.
     const bool wantsHelp =
         args ? args->has("help") : std::any_of(words.begin(), words.end(), [](const auto& w) { return isHelpWord(w); });
@@ -60,7 +87,7 @@ int runMain(const std::vector<std::string>& words) {
     if (words.empty()) return usageError("", "no command given");
     const std::string& first = words.front();
     if (isHelpWord(first) || first == "help") {
-        const Command* command = words.size() > 1 ? findCommand(words[1]) : nullptr;
+        const Command* command = lookUp(std::span<const std::string>(words).subspan(1)).first;
         if (command) {
             printCommandHelp(*command, stdout);
         } else {
@@ -72,9 +99,13 @@ int runMain(const std::vector<std::string>& words) {
         std::printf("rgemma %s\n", RGEMMA_VERSION);
         return kExitOk;
     }
-    const Command* command = findCommand(first);
-    if (!command) return usageError("", "unknown command '" + first + "'");
-    return runCommand(*command, std::span<const std::string>(words).subspan(1));
+    const auto [command, nameWords] = lookUp(words);
+    if (!command) {
+        const std::string group = subcommandsOf(first);
+        if (!group.empty()) return usageError("", "'" + first + "' needs a subcommand: " + group);
+        return usageError("", "unknown command '" + first + "'");
+    }
+    return runCommand(*command, std::span<const std::string>(words).subspan(nameWords));
 }
 
 }  // namespace

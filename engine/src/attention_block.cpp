@@ -42,15 +42,26 @@ struct KeyValueSource {
     }
 };
 
+// y += a·x, or the table's vectorized version.
+void axpy(const MatmulKernels& kernels, float a, const float* x, float* y, int64_t n) {
+    if (kernels.axpy != nullptr) {
+        kernels.axpy(a, x, y, n);
+    } else {
+        for (int64_t d = 0; d < n; ++d) y[d] += a * x[d];
+    }
+}
+
 // One query head at `position`: softmax over keys at positions max(0, position - W) .. position (W + 1 keys),
 // scores scaled by hd^-1/2, in f32. ref: torch/modules.py LocalAttentionBlock.forward
-void attendOne(const KeyValueSource& kv, const float* query, int64_t position, float* scores, float* out) {
+void attendOne(const MatmulKernels& kernels, const KeyValueSource& kv, const float* query, int64_t position,
+               float* scores, float* out) {
+    const auto dotProduct = kernels.dot != nullptr ? kernels.dot : dot;
     const int64_t first = std::max<int64_t>(0, position - kv.window);
     const int64_t count = position - first + 1;
     const float scale = 1.0f / std::sqrt(static_cast<float>(kv.headDim));
     float maxScore = -std::numeric_limits<float>::infinity();
     for (int64_t i = 0; i < count; ++i) {
-        scores[i] = dot(query, kv.key(first + i), kv.headDim) * scale;
+        scores[i] = dotProduct(query, kv.key(first + i), kv.headDim) * scale;
         maxScore = std::max(maxScore, scores[i]);
     }
     float sum = 0.0f;
@@ -60,9 +71,7 @@ void attendOne(const KeyValueSource& kv, const float* query, int64_t position, f
     }
     std::fill(out, out + kv.headDim, 0.0f);
     for (int64_t i = 0; i < count; ++i) {
-        const float p = scores[i] / sum;
-        const float* v = kv.value(first + i);
-        for (int64_t d = 0; d < kv.headDim; ++d) out[d] += p * v[d];
+        axpy(kernels, scores[i] / sum, kv.value(first + i), out, kv.headDim);
     }
 }
 
@@ -96,7 +105,7 @@ void attentionBlockForward(Runtime::Impl& runtime, const ModelConfig& config, co
         for (int64_t t = range.rows().begin(); t != range.rows().end(); ++t) {
             for (int64_t n = range.cols().begin(); n != range.cols().end(); ++n) {
                 const int64_t offset = (t * heads + n) * hd;
-                attendOne(kv, q + offset, firstPosition + t, scores.data(), o + offset);
+                attendOne(*runtime.kernels, kv, q + offset, firstPosition + t, scores.data(), o + offset);
             }
         }
     });

@@ -1,4 +1,5 @@
-// linear.cpp — dense and block-diagonal products with Eigen on tiles of the mapped weights, rows split by oneTBB.
+// linear.cpp — dense and block-diagonal products on the mapped weights, rows split by oneTBB: the run-time chosen
+// SIMD kernels of matmul_kernels.h for bf16/f32 decode and bf16 prefill, Eigen on converted tiles otherwise.
 #include "linear.h"
 
 #include <oneapi/tbb/blocked_range.h>
@@ -9,6 +10,7 @@
 #include <cassert>
 
 #include "dtype_convert.h"
+#include "matmul_kernels.h"
 
 namespace rgemma {
 
@@ -40,14 +42,68 @@ ConstRowMap weightRows(Runtime::Impl& runtime, const TensorView& weight, int64_t
     return ConstRowMap(dst, rows, in);
 }
 
-}  // namespace
-
-void linearForward(Runtime::Impl& runtime, const TensorView& weight, std::span<const float> bias, const float* x,
-                   int64_t tokens, float* y) {
-    assert(weight.shape.size() == 2);
+// Decode: y = W x with the table's matvec on W in place. Tasks of at least ~32 KiB of weights keep the
+// scheduling cost small beside the memory traffic; the auto partitioner merges them further.
+void matvecForward(Runtime::Impl& runtime, const TensorView& weight, std::span<const float> bias, const float* x,
+                   float* y) {
+    const MatmulKernels& kernels = *runtime.kernels;
     const int64_t out = weight.shape[0];
     const int64_t in = weight.shape[1];
-    assert(bias.empty() || static_cast<int64_t>(bias.size()) == out);
+    const int64_t rowBytes = in * static_cast<int64_t>(dtypeSize(weight.dtype));
+    const int64_t grain = std::max<int64_t>(4, (32 * 1024 / std::max<int64_t>(rowBytes, 1)) / 4 * 4);
+    tbb::parallel_for(tbb::blocked_range<int64_t>(0, out, grain), [&](const tbb::blocked_range<int64_t>& range) {
+        if (weight.dtype == DType::BF16) {
+            kernels.matvecBf16(static_cast<const uint16_t*>(weight.data), in, range.begin(), range.end(), x,
+                               y + range.begin());
+        } else {
+            kernels.matvecF32(static_cast<const float*>(weight.data), in, range.begin(), range.end(), x,
+                              y + range.begin());
+        }
+        if (!bias.empty()) {
+            for (int64_t r = range.begin(); r != range.end(); ++r) y[r] += bias[static_cast<std::size_t>(r)];
+        }
+    });
+}
+
+// Prefill on bf16 weights with a panel GEMM: pack the activations once, then tasks of 64 output rows over every
+// token (each task reads its weights from memory once; the packed activations stay in cache).
+void panelGemmForward(Runtime::Impl& runtime, const PanelGemm& kernel, const TensorView& weight,
+                      std::span<const float> bias, const float* x, int64_t tokens, float* y) {
+    constexpr int64_t kTaskRows = 64;
+    const int64_t out = weight.shape[0];
+    const int64_t in = weight.shape[1];
+    const int64_t panels = (tokens + kGemmPanelTokens - 1) / kGemmPanelTokens;
+    uint32_t* packed = ensure(runtime.workspace.packed, kernel.packedUnits(tokens, in));
+    tbb::parallel_for(tbb::blocked_range<int64_t>(0, panels, 1), [&](const tbb::blocked_range<int64_t>& range) {
+        kernel.pack(x, tokens, in, range.begin(), range.end(), packed);
+    });
+    const auto* w = static_cast<const uint16_t*>(weight.data);
+    const int64_t blocks = (out + kTaskRows - 1) / kTaskRows;
+    tbb::parallel_for(tbb::blocked_range<int64_t>(0, blocks, 1), [&](const tbb::blocked_range<int64_t>& range) {
+        const int64_t r0 = range.begin() * kTaskRows;
+        const int64_t r1 = std::min(out, range.end() * kTaskRows);
+        kernel.gemm(packed, w, in, tokens, r0, r1, 0, panels, y, out);
+        if (bias.empty()) return;
+        for (int64_t t = 0; t < tokens; ++t) {
+            for (int64_t r = r0; r < r1; ++r) y[t * out + r] += bias[static_cast<std::size_t>(r)];
+        }
+    });
+}
+
+// The prefill kernel for bf16 weights at the runtime's precision, or null (then Eigen).
+const PanelGemm* prefillKernel(const Runtime::Impl& runtime) {
+    const MatmulKernels& kernels = *runtime.kernels;
+    if (runtime.prefillPrecision == PrefillPrecision::Fast && kernels.gemmBf16Activations) {
+        return &kernels.gemmBf16Activations;
+    }
+    return kernels.gemmF32Activations ? &kernels.gemmF32Activations : nullptr;
+}
+
+// The portable path: Eigen on tiles of W (the mapping itself for f32, converted to f32 otherwise).
+void eigenForward(Runtime::Impl& runtime, const TensorView& weight, std::span<const float> bias, const float* x,
+                  int64_t tokens, float* y) {
+    const int64_t out = weight.shape[0];
+    const int64_t in = weight.shape[1];
     const ConstRowMap input(x, tokens, in);
     RowMap output(y, tokens, out);
     const int64_t rowsPerTile = tileRows(tokens, in);
@@ -69,6 +125,26 @@ void linearForward(Runtime::Impl& runtime, const TensorView& weight, std::span<c
             }
         }
     });
+}
+
+bool isFloatAligned(const void* data) { return reinterpret_cast<std::uintptr_t>(data) % alignof(float) == 0; }
+
+}  // namespace
+
+void linearForward(Runtime::Impl& runtime, const TensorView& weight, std::span<const float> bias, const float* x,
+                   int64_t tokens, float* y) {
+    assert(weight.shape.size() == 2);
+    assert(bias.empty() || static_cast<int64_t>(bias.size()) == weight.shape[0]);
+    const MatmulKernels& kernels = *runtime.kernels;
+    const bool bf16 = weight.dtype == DType::BF16;
+    const bool f32 = weight.dtype == DType::F32 && isFloatAligned(weight.data);
+    if (tokens == 1 && ((bf16 && kernels.matvecBf16) || (f32 && kernels.matvecF32))) {
+        matvecForward(runtime, weight, bias, x, y);
+    } else if (const PanelGemm* gemm = prefillKernel(runtime); tokens > 1 && bf16 && gemm != nullptr) {
+        panelGemmForward(runtime, *gemm, weight, bias, x, tokens, y);
+    } else {
+        eigenForward(runtime, weight, bias, x, tokens, y);
+    }
 }
 
 void blockDiagonalForward(Runtime::Impl& runtime, const TensorView& weight, std::span<const float> bias, const float* x,

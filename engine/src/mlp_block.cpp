@@ -18,7 +18,7 @@ void mlpBlockForward(Runtime::Impl& runtime, const MlpWeights& weights, const fl
     linearForward(runtime, weights.up.weight, weights.up.bias, input, tokens, up);
     tbb::parallel_for(std::size_t{0}, count, std::size_t{4096}, [&](std::size_t begin) {
         const std::size_t end = std::min(count, begin + 4096);
-        for (std::size_t i = begin; i < end; ++i) gate[i] = geluTanh(gate[i]) * up[i];
+        geluTanhRows(*runtime.kernels, gate + begin, up + begin, static_cast<int64_t>(end - begin));
     });
     linearForward(runtime, weights.down.weight, weights.down.bias, gate, tokens, output);
 }

@@ -1,6 +1,7 @@
 // ops.cpp — implementations of the Griffin primitives declared in ops.h.
 #include "ops.h"
 
+#include <algorithm>
 #include <cassert>
 #include <cmath>
 #include <cstring>
@@ -13,6 +14,22 @@ namespace rgemma {
 void softCap(float* values, int64_t count, float cap) {
     if (cap <= 0.0f) return;
     for (int64_t i = 0; i < count; ++i) values[i] = cap * std::tanh(values[i] / cap);
+}
+
+void geluTanhRows(const MatmulKernels& kernels, float* x, const float* mul, int64_t n) {
+    if (kernels.geluTanh != nullptr) {
+        kernels.geluTanh(x, mul, n);
+    } else {
+        for (int64_t i = 0; i < n; ++i) x[i] = geluTanh(x[i]) * (mul != nullptr ? mul[i] : 1.0f);
+    }
+}
+
+void sigmoidRows(const MatmulKernels& kernels, float* x, int64_t n) {
+    if (kernels.sigmoid != nullptr) {
+        kernels.sigmoid(x, n);
+    } else {
+        for (int64_t i = 0; i < n; ++i) x[i] = sigmoid(x[i]);
+    }
 }
 
 void rmsNorm(const float* x, std::span<const float> scale, float eps, int64_t rows, float* y) {
@@ -85,20 +102,34 @@ void conv1dForward(std::span<const float> w, std::span<const float> b, int64_t w
 
 void rgLruScan(std::span<const float> aParam, const float* gateX, const float* gateA, int64_t firstPosition,
                int64_t tokens, int64_t lru, float* h, float* u) {
+    rgLruScanChannels(aParam, gateX, gateA, firstPosition, tokens, lru, h, u, 0, lru);
+}
+
+void rgLruScanChannels(std::span<const float> aParam, const float* gateX, const float* gateA, int64_t firstPosition,
+                       int64_t tokens, int64_t lru, float* h, float* u, int64_t channelBegin, int64_t channelEnd) {
     assert(static_cast<int64_t>(aParam.size()) == lru);
     constexpr float kC = 8.0f;  // ref: torch/layers.py RGLRU, c = 8
-    for (int64_t t = 0; t < tokens; ++t) {
-        const bool reset = firstPosition + t == 0;
-        const float* gx = gateX + t * lru;
-        const float* ga = gateA + t * lru;
-        float* x = u + t * lru;
-        for (int64_t i = 0; i < lru; ++i) {
-            const float logA = -kC * ga[i] * softplus(aParam[i]);
-            const float a = std::exp(logA);
-            const float multiplier = reset ? 1.0f : std::sqrt(1.0f - std::exp(2.0f * logA));
-            const float normalized = x[i] * gx[i] * multiplier;
-            h[i] = (reset ? 0.0f : a) * h[i] + normalized;
-            x[i] = h[i];
+    // Blocks of channels: softplus(a_param) once per block rather than once per token, and every token's row
+    // segment is one contiguous run of the block.
+    constexpr int64_t kBlock = 64;
+    for (int64_t b0 = channelBegin; b0 < channelEnd; b0 += kBlock) {
+        const int64_t width = std::min(kBlock, channelEnd - b0);
+        float rate[kBlock];  // -c · softplus(a_param); -c·g·sp == -c·sp·g exactly (×8 is exact)
+        for (int64_t i = 0; i < width; ++i) rate[i] = -kC * softplus(aParam[b0 + i]);
+        for (int64_t t = 0; t < tokens; ++t) {
+            const bool reset = firstPosition + t == 0;
+            const float* gx = gateX + t * lru + b0;
+            const float* ga = gateA + t * lru + b0;
+            float* x = u + t * lru + b0;
+            float* state = h + b0;
+            for (int64_t i = 0; i < width; ++i) {
+                const float logA = ga[i] * rate[i];
+                const float a = std::exp(logA);
+                const float multiplier = reset ? 1.0f : std::sqrt(1.0f - std::exp(2.0f * logA));
+                const float normalized = x[i] * gx[i] * multiplier;
+                state[i] = (reset ? 0.0f : a) * state[i] + normalized;
+                x[i] = state[i];
+            }
         }
     }
 }

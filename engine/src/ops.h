@@ -6,6 +6,8 @@
 #include <cstdint>
 #include <span>
 
+#include "matmul_kernels.h"
+
 namespace rgemma {
 
 // ref: torch/modules.py gelu (nn.functional.gelu approximate="tanh")
@@ -18,6 +20,11 @@ inline float sigmoid(float x) { return 1.0f / (1.0f + std::exp(-x)); }
 
 // ref: torch.nn.functional.softplus, beta 1, threshold 20 (returns x above it)
 inline float softplus(float x) { return x > 20.0f ? x : std::log1p(std::exp(x)); }
+
+// Vectorized where `kernels` has the op, else the scalar functions above; both over n contiguous floats.
+// x[i] = geluTanh(x[i]) · mul[i] (mul may be null).
+void geluTanhRows(const MatmulKernels& kernels, float* x, const float* mul, int64_t n);
+void sigmoidRows(const MatmulKernels& kernels, float* x, int64_t n);
 
 // ref: torch/griffin.py: logits = cap * tanh(logits / cap); a cap of 0 disables it
 void softCap(float* values, int64_t count, float cap);
@@ -47,5 +54,8 @@ void conv1dForward(std::span<const float> w, std::span<const float> b, int64_t w
 // where reset is position == 0. Writes y into `u` in place.
 void rgLruScan(std::span<const float> aParam, const float* gateX, const float* gateA, int64_t firstPosition,
                int64_t tokens, int64_t lru, float* h, float* u);
+// The same over channels [channelBegin, channelEnd) only: channels are independent, so slices can run in parallel.
+void rgLruScanChannels(std::span<const float> aParam, const float* gateX, const float* gateA, int64_t firstPosition,
+                       int64_t tokens, int64_t lru, float* h, float* u, int64_t channelBegin, int64_t channelEnd);
 
 }  // namespace rgemma

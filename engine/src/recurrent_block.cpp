@@ -1,10 +1,29 @@
 // recurrent_block.cpp — the recurrent temporal block: two branches, one through Conv1D and the RG-LRU.
 // ref: torch/modules.py RecurrentBlock
+#include <oneapi/tbb/blocked_range.h>
+#include <oneapi/tbb/parallel_for.h>
+
+#include <algorithm>
+
 #include "blocks.h"
 #include "linear.h"
 #include "ops.h"
 
 namespace rgemma {
+
+namespace {
+
+// `op(begin, count)` over [0, count) in slices of 4096 floats, spread over the arena.
+template <typename Op>
+void forSlices(std::size_t count, Op op) {
+    constexpr std::size_t kSlice = 4096;
+    tbb::parallel_for(std::size_t{0}, (count + kSlice - 1) / kSlice, [&](std::size_t slice) {
+        const std::size_t begin = slice * kSlice;
+        op(begin, static_cast<int64_t>(std::min(count, begin + kSlice) - begin));
+    });
+}
+
+}  // namespace
 
 void recurrentBlockForward(Runtime::Impl& runtime, const ModelConfig& config, const RecurrentWeights& weights,
                            RecurrentLayerState& state, int64_t firstPosition, const float* input, int64_t tokens,
@@ -18,7 +37,8 @@ void recurrentBlockForward(Runtime::Impl& runtime, const ModelConfig& config, co
     float* gateA = ensure(ws.d, count);  // [T, lru]
 
     linearForward(runtime, weights.linearY.weight, weights.linearY.bias, input, tokens, y);
-    for (std::size_t i = 0; i < count; ++i) y[i] = geluTanh(y[i]);
+    const MatmulKernels& kernels = *runtime.kernels;
+    forSlices(count, [&](std::size_t begin, int64_t n) { geluTanhRows(kernels, y + begin, nullptr, n); });
 
     linearForward(runtime, weights.linearX.weight, weights.linearX.bias, input, tokens, u);
     conv1dForward(weights.convWeight, weights.convBias, config.convWidth, lru, u, tokens, state.conv.data(), conv);
@@ -27,11 +47,14 @@ void recurrentBlockForward(Runtime::Impl& runtime, const ModelConfig& config, co
     float* gateX = u;
     blockDiagonalForward(runtime, weights.inputGateWeight, weights.inputGateBias, conv, tokens, gateX);
     blockDiagonalForward(runtime, weights.recurrentGateWeight, weights.recurrentGateBias, conv, tokens, gateA);
-    for (std::size_t i = 0; i < count; ++i) {
-        gateX[i] = sigmoid(gateX[i]);
-        gateA[i] = sigmoid(gateA[i]);
-    }
-    rgLruScan(weights.recurrentParam, gateX, gateA, firstPosition, tokens, lru, state.h.data(), conv);
+    forSlices(count, [&](std::size_t begin, int64_t n) {
+        sigmoidRows(kernels, gateX + begin, n);
+        sigmoidRows(kernels, gateA + begin, n);
+    });
+    tbb::parallel_for(tbb::blocked_range<int64_t>(0, lru, 256), [&](const tbb::blocked_range<int64_t>& channels) {
+        rgLruScanChannels(weights.recurrentParam, gateX, gateA, firstPosition, tokens, lru, state.h.data(), conv,
+                          channels.begin(), channels.end());
+    });
 
     for (std::size_t i = 0; i < count; ++i) conv[i] *= y[i];
     linearForward(runtime, weights.linearOut.weight, weights.linearOut.bias, conv, tokens, output);

@@ -23,6 +23,9 @@ Runtime::~Runtime() = default;
 
 int Runtime::threads() const { return m_impl->threads; }
 
+PrefillPrecision Runtime::prefillPrecision() const { return m_impl->prefillPrecision; }
+void Runtime::setPrefillPrecision(PrefillPrecision precision) { m_impl->prefillPrecision = precision; }
+
 std::size_t Runtime::Impl::threadSlot() const {
     const int index = tbb::this_task_arena::current_thread_index();
     assert(index >= 0 && index < threads);

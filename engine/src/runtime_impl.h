@@ -5,6 +5,7 @@
 
 #include <vector>
 
+#include "matmul_kernels.h"
 #include "rgemma/runtime.h"
 
 namespace rgemma {
@@ -12,32 +13,37 @@ namespace rgemma {
 // Scratch memory for one forward chunk. Buffers grow to the largest chunk seen and are then reused, so the
 // token loop allocates nothing.
 struct Workspace {
-    std::vector<float> x;       // [T, D] residual stream
-    std::vector<float> normed;  // [T, D] RMSNorm output
-    std::vector<float> a;       // [T, max(lru, F, H*hd)] block intermediates
-    std::vector<float> b;       // [T, max(lru, F, H*hd)]
-    std::vector<float> c;       // [T, max(lru, hd, F)]
-    std::vector<float> d;       // [T, max(lru, hd)]
-    std::vector<float> out;     // [T, D] block output
+    std::vector<float> x;          // [T, D] residual stream
+    std::vector<float> normed;     // [T, D] RMSNorm output
+    std::vector<float> a;          // [T, max(lru, F, H*hd)] block intermediates
+    std::vector<float> b;          // [T, max(lru, F, H*hd)]
+    std::vector<float> c;          // [T, max(lru, hd, F)]
+    std::vector<float> d;          // [T, max(lru, hd)]
+    std::vector<float> out;        // [T, D] block output
+    std::vector<uint32_t> packed;  // prefill activations packed into panels (matmul_kernels.h PanelGemm)
     // Per arena thread: a weight tile converted to f32, and attention scores.
     std::vector<std::vector<float>> threadTiles;
     std::vector<std::vector<float>> threadScores;
 };
 
-// Grows `buffer` to at least `count` floats and returns its data.
-inline float* ensure(std::vector<float>& buffer, std::size_t count) {
+// Grows `buffer` to at least `count` elements and returns its data.
+template <typename T>
+T* ensure(std::vector<T>& buffer, std::size_t count) {
     if (buffer.size() < count) buffer.resize(count);
     return buffer.data();
 }
 
 struct Runtime::Impl {
-    explicit Impl(int threadCount) : threads(threadCount), arena(threadCount) {
+    explicit Impl(int threadCount) : threads(threadCount), arena(threadCount), kernels(&matmulKernels(defaultIsa())) {
         workspace.threadTiles.resize(static_cast<std::size_t>(threadCount));
         workspace.threadScores.resize(static_cast<std::size_t>(threadCount));
     }
     int threads;
     tbb::task_arena arena;
     Workspace workspace;
+    // The matrix kernels in use: the best this CPU runs, unless a test or benchmark picks another level.
+    const MatmulKernels* kernels;
+    PrefillPrecision prefillPrecision = PrefillPrecision::Exact;
 
     // The calling arena thread's slot in the per-thread buffers.
     std::size_t threadSlot() const;

@@ -1,0 +1,212 @@
+// cmd_bench.cpp — `rgemma bench`: prefill and decode throughput of a checkpoint, reported beside the
+// machine's limits measured in the same run (read bandwidth, bf16 dot peak, Eigen's f32 GEMM), so the ratios hold
+// on a noisy shared machine.
+#include <sys/resource.h>
+
+#include <algorithm>
+#include <chrono>
+#include <cstdio>
+#include <random>
+#include <string>
+#include <vector>
+
+#include "cli_common.h"
+#include "machine_probe.h"
+#include "rgemma/model.h"
+#include "rgemma/runtime.h"
+
+namespace rgemma::cli {
+
+namespace {
+
+constexpr std::string_view kName = "bench";
+constexpr std::size_t kBandwidthBytes = std::size_t{1} << 30;  // 1 GiB: far past the caches
+
+using Clock = std::chrono::steady_clock;
+double secondsSince(Clock::time_point start) { return std::chrono::duration<double>(Clock::now() - start).count(); }
+
+struct Report {
+    int threads = 0;
+    std::string isa;
+    int64_t promptTokens = 0, genTokens = 0;
+    double loadSeconds = 0, prefillTokS = 0, prefillFastTokS = 0, decodeTokS = 0;
+    double bytesPerToken = 0, readGbS = 0, bf16DotGflops = 0, eigenGemmGflops = 0, prefillFlopsPerToken = 0;
+    double peakRssMb = 0;
+
+    double decodeBwFraction() const { return decodeTokS * bytesPerToken / (readGbS * 1e9); }
+    double peakFraction(double tokS) const {
+        return bf16DotGflops > 0 ? tokS * prefillFlopsPerToken / (bf16DotGflops * 1e9) : 0.0;
+    }
+};
+
+// FLOPs per prompt token of a prefill of `prompt` tokens: 2 per non-embedding weight, plus the attention scores
+// and the weighted sum over each query's window (averaged over the prompt), plus the output layer once.
+double prefillFlopsPerToken(const Model& model, int64_t prompt) {
+    const ModelConfig& c = model.config();
+    const double embedding = static_cast<double>(c.vocabSize) * static_cast<double>(c.hiddenSize);
+    double keys = 0;
+    for (int64_t t = 0; t < prompt; ++t) keys += static_cast<double>(std::min(t, c.attentionWindow) + 1);
+    const double attention =
+        4.0 * static_cast<double>(c.numHeads * c.headDim) * keys * static_cast<double>(c.numAttentionLayers());
+    const double dense = 2.0 * (static_cast<double>(model.info().parameterCount) - embedding) * prompt;
+    return (dense + attention + 2.0 * embedding) / static_cast<double>(prompt);
+}
+
+std::vector<TokenId> randomTokens(int64_t count, int64_t vocab) {
+    std::mt19937 random(1234);
+    std::uniform_int_distribution<TokenId> pick(3, static_cast<TokenId>(vocab - 1));
+    std::vector<TokenId> ids(static_cast<std::size_t>(count));
+    for (TokenId& id : ids) id = pick(random);
+    return ids;
+}
+
+// Tokens per second of one prefill of `prompt` on a fresh state.
+Result<double> timePrefill(const Model& model, Runtime& runtime, std::span<const TokenId> prompt) {
+    State state = model.newState();
+    std::vector<float> logits;
+    const auto start = Clock::now();
+    if (auto fed = model.forward(runtime, state, prompt, LogitsMode::Last, logits); !fed) {
+        return tl::unexpected(fed.error());
+    }
+    return static_cast<double>(prompt.size()) / secondsSince(start);
+}
+
+// Tokens per second of `count` greedy decode steps (the output layer included) after a short prompt.
+Result<double> timeDecode(const Model& model, Runtime& runtime, std::span<const TokenId> prompt, int64_t count) {
+    State state = model.newState();
+    std::vector<float> logits;
+    if (auto fed = model.forward(runtime, state, prompt, LogitsMode::Last, logits); !fed) {
+        return tl::unexpected(fed.error());
+    }
+    const auto start = Clock::now();
+    for (int64_t i = 0; i < count; ++i) {
+        const TokenId next[] = {static_cast<TokenId>(std::max_element(logits.begin(), logits.end()) - logits.begin())};
+        if (auto fed = model.forward(runtime, state, next, LogitsMode::Last, logits); !fed) {
+            return tl::unexpected(fed.error());
+        }
+    }
+    return static_cast<double>(count) / secondsSince(start);
+}
+
+void printHuman(const Report& r) {
+    std::printf("threads %d, kernels %s, prompt %lld tokens, %lld generated\n", r.threads, r.isa.c_str(),
+                static_cast<long long>(r.promptTokens), static_cast<long long>(r.genTokens));
+    std::printf("load               %8.2f s\n", r.loadSeconds);
+    std::printf("read bandwidth     %8.1f GB/s\n", r.readGbS);
+    std::printf("bf16 dot peak      %8.1f GFLOP/s\n", r.bf16DotGflops);
+    std::printf("Eigen f32 GEMM     %8.1f GFLOP/s\n", r.eigenGemmGflops);
+    std::printf("prefill (exact)    %8.2f tok/s  %6.1f GFLOP/s  %.2f of bf16 peak\n", r.prefillTokS,
+                r.prefillTokS * r.prefillFlopsPerToken / 1e9, r.peakFraction(r.prefillTokS));
+    if (r.prefillFastTokS > 0) {
+        std::printf("prefill (fast)     %8.2f tok/s  %6.1f GFLOP/s  %.2f of bf16 peak\n", r.prefillFastTokS,
+                    r.prefillFastTokS * r.prefillFlopsPerToken / 1e9, r.peakFraction(r.prefillFastTokS));
+    }
+    std::printf("decode             %8.2f tok/s  %.2f GB/token  %.2f of the bandwidth bound\n", r.decodeTokS,
+                r.bytesPerToken / 1e9, r.decodeBwFraction());
+    std::printf("peak RSS           %8.0f MB\n", r.peakRssMb);
+}
+
+void printJson(const Report& r) {
+    std::printf(
+        "{\"threads\": %d, \"isa\": \"%s\", \"prompt_tokens\": %lld, \"gen_tokens\": %lld, \"load_s\": %.3f, "
+        "\"read_gb_s\": %.2f, \"bf16_dot_gflops\": %.1f, \"eigen_gemm_gflops\": %.1f, \"prefill_tok_s\": %.3f, "
+        "\"prefill_fast_tok_s\": %.3f, \"prefill_flops_per_token\": %.4g, \"prefill_peak_fraction\": %.3f, "
+        "\"prefill_fast_peak_fraction\": %.3f, \"decode_tok_s\": %.3f, \"bytes_per_token\": %.0f, "
+        "\"decode_bw_fraction\": %.3f, \"peak_rss_mb\": %.0f}\n",
+        r.threads, r.isa.c_str(), static_cast<long long>(r.promptTokens), static_cast<long long>(r.genTokens),
+        r.loadSeconds, r.readGbS, r.bf16DotGflops, r.eigenGemmGflops, r.prefillTokS, r.prefillFastTokS,
+        r.prefillFlopsPerToken, r.peakFraction(r.prefillTokS), r.peakFraction(r.prefillFastTokS), r.decodeTokS,
+        r.bytesPerToken, r.decodeBwFraction(), r.peakRssMb);
+}
+
+// Prefill at both precisions (the fast one only where the CPU has bf16 dot products), after a warm-up that faults
+// the mapped weights in and grows the scratch buffers.
+Result<void> timePrefills(const Model& model, Runtime& runtime, std::span<const TokenId> prompt, Report& r) {
+    if (auto warm = timeDecode(model, runtime, prompt.first(2), 1); !warm) return tl::unexpected(warm.error());
+    auto exact = timePrefill(model, runtime, prompt);
+    if (!exact) return tl::unexpected(exact.error());
+    r.prefillTokS = *exact;
+    if (runtime.impl().kernels->gemmBf16Activations) {
+        runtime.setPrefillPrecision(PrefillPrecision::Fast);
+        auto fast = timePrefill(model, runtime, prompt);
+        runtime.setPrefillPrecision(PrefillPrecision::Exact);
+        if (!fast) return tl::unexpected(fast.error());
+        r.prefillFastTokS = *fast;
+    }
+    return {};
+}
+
+Result<Report> measure(const std::filesystem::path& dir, int threads, int64_t promptTokens, int64_t genTokens) {
+    Report r;
+    r.promptTokens = promptTokens;
+    r.genTokens = genTokens;
+    const auto loadStart = Clock::now();
+    auto loaded = Model::load(dir);
+    if (!loaded) return tl::unexpected(loaded.error());
+    r.loadSeconds = secondsSince(loadStart);
+    const Model& model = **loaded;
+    Runtime runtime(threads);
+    r.threads = runtime.threads();
+    r.isa = std::string(isaName(runtime.impl().kernels->isa));
+
+    r.readGbS = measureReadBandwidth(runtime.impl(), kBandwidthBytes);
+    r.bf16DotGflops = measureBf16DotPeak(runtime.impl());
+    r.eigenGemmGflops = measureEigenGemm(runtime.impl(), 512, 2560, 2560);
+    r.prefillFlopsPerToken = prefillFlopsPerToken(model, promptTokens);
+    r.bytesPerToken = static_cast<double>(model.info().weightBytes);
+
+    const auto prompt = randomTokens(promptTokens, model.config().vocabSize);
+    if (auto timed = timePrefills(model, runtime, prompt, r); !timed) return tl::unexpected(timed.error());
+    auto decode = timeDecode(model, runtime, std::span<const TokenId>(prompt).first(8), genTokens);
+    if (!decode) return tl::unexpected(decode.error());
+    r.decodeTokS = *decode;
+
+    rusage usage{};
+    getrusage(RUSAGE_SELF, &usage);
+    r.peakRssMb = static_cast<double>(usage.ru_maxrss) / 1024.0;  // ru_maxrss is in KiB on Linux
+    return r;
+}
+
+int run(const CliArgs& args) {
+    auto dir = modelDir(args);
+    if (!dir) return usageError(kName, dir.error());
+    auto threads = threadCount(args);
+    if (!threads) return usageError(kName, threads.error());
+    auto prompt = parseInteger(args.value("prompt-tokens").value_or("512"), "prompt-tokens", 8, 1 << 20);
+    if (!prompt) return usageError(kName, prompt.error());
+    auto gen = parseInteger(args.value("gen-tokens").value_or("32"), "gen-tokens", 1, 1 << 20);
+    if (!gen) return usageError(kName, gen.error());
+
+    auto report = measure(*dir, *threads, *prompt, *gen);
+    if (!report) return runtimeError(report.error());
+    if (args.has("json")) {
+        printJson(*report);
+    } else {
+        printHuman(*report);
+    }
+    return kExitOk;
+}
+
+}  // namespace
+
+const Command& benchCommand() {
+    static const Command command{
+        kName,
+        "measure prefill and decode speed against the machine's limits",
+        "rgemma bench --model DIR [--threads N] [--prompt-tokens P] [--gen-tokens G] [--json]",
+        "Loads the checkpoint, measures in the same run the read bandwidth (1 GiB streamed), the bf16 dot-product\n"
+        "peak and Eigen's f32 GEMM rate with the same threads, then times a prefill of P random tokens (default\n"
+        "512; exact precision, and fast bf16 activations where the CPU has them) and G greedy decode steps\n"
+        "(default 32). Decode is reported as a fraction of the bandwidth bound (tok/s × weight bytes ÷ bandwidth),\n"
+        "prefill as a fraction of the bf16 peak. --json prints one JSON object.",
+        {modelOption(),
+         threadsOption(),
+         {"prompt-tokens", "P", "prompt length for the prefill timing (default 512)"},
+         {"gen-tokens", "G", "decode steps to time (default 32)"},
+         {"json", "", "print one JSON object"}},
+        run,
+    };
+    return command;
+}
+
+}  // namespace rgemma::cli

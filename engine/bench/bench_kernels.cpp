@@ -1,0 +1,123 @@
+// bench_kernels.cpp — Google Benchmark of the matrix kernels at every instruction-set level this CPU runs: decode
+// matvecs (bytes of weights per second) and prefill GEMMs (FLOP/s) on the 2B model's shapes, beside the bf16 dot
+// peak. Built, never run by ctest: timings belong here and in `rgemma bench`, not in unit tests.
+#include <benchmark/benchmark.h>
+
+#include <random>
+#include <string>
+#include <vector>
+
+#include "dtype_convert.h"
+#include "linear.h"
+#include "machine_probe.h"
+#include "matmul_kernels.h"
+#include "rgemma/runtime.h"
+#include "runtime_impl.h"
+
+namespace rgemma {
+namespace {
+
+struct Matrix {
+    std::vector<uint16_t> bf16;
+    std::vector<float> f32;
+    TensorView view;
+};
+
+// Random weights [out, in] stored as `dtype` (values in ±2^-6, like trained weights' scale).
+Matrix makeMatrix(int64_t out, int64_t in, DType dtype) {
+    Matrix m;
+    std::mt19937 random(42);
+    std::uniform_real_distribution<float> uniform(-1.0f / 64, 1.0f / 64);
+    const auto count = static_cast<std::size_t>(out * in);
+    if (dtype == DType::BF16) {
+        m.bf16.resize(count);
+        for (auto& v : m.bf16) v = floatToBf16(uniform(random));
+    } else {
+        m.f32.resize(count);
+        for (auto& v : m.f32) v = uniform(random);
+    }
+    m.view = TensorView{std::string("w"), dtype, {out, in}, nullptr, count * dtypeSize(dtype)};
+    m.view.data = dtype == DType::BF16 ? static_cast<const void*>(m.bf16.data()) : m.f32.data();
+    return m;
+}
+
+// Args: level, threads, dtype (0 f32, 1 bf16), out, in, tokens, precision (0 exact, 1 fast).
+void linear(benchmark::State& state) {
+    const auto isa = static_cast<Isa>(state.range(0));
+    if (!isaSupported(isa)) {
+        state.SkipWithError("level not supported by this CPU");
+        return;
+    }
+    const auto threads = static_cast<int>(state.range(1));
+    const DType dtype = state.range(2) == 1 ? DType::BF16 : DType::F32;
+    const int64_t out = state.range(3), in = state.range(4), tokens = state.range(5);
+    Runtime runtime(threads);
+    runtime.impl().kernels = &matmulKernels(isa);
+    runtime.setPrefillPrecision(state.range(6) == 1 ? PrefillPrecision::Fast : PrefillPrecision::Exact);
+    const Matrix w = makeMatrix(out, in, dtype);
+    std::vector<float> x(static_cast<std::size_t>(tokens * in), 0.5f);
+    std::vector<float> y(static_cast<std::size_t>(tokens * out));
+    for (auto _ : state) {
+        runtime.impl().arena.execute([&] { linearForward(runtime.impl(), w.view, {}, x.data(), tokens, y.data()); });
+        benchmark::DoNotOptimize(y.data());
+    }
+    state.SetLabel(std::string(isaName(isa)) + (dtype == DType::BF16 ? " bf16" : " f32") +
+                   (tokens > 1 ? (state.range(6) == 1 ? " fast" : " exact") : ""));
+    state.SetBytesProcessed(state.iterations() * static_cast<int64_t>(w.view.byteSize));
+    state.counters["FLOPS"] = benchmark::Counter(static_cast<double>(2 * out * in * tokens) * state.iterations(),
+                                                 benchmark::Counter::kIsRate);
+}
+
+void bf16DotPeak(benchmark::State& state) {
+    if (!isaSupported(Isa::Avx512Bf16)) {
+        state.SkipWithError("no AVX512_BF16");
+        return;
+    }
+    constexpr int64_t kIterations = 1'000'000;
+    for (auto _ : state) benchmark::DoNotOptimize(matmulKernels(Isa::Avx512Bf16).bf16DotPeakLoop(kIterations));
+    state.counters["FLOPS"] = benchmark::Counter(
+        static_cast<double>(kIterations * kDotPeakFlopsPerIteration) * state.iterations(), benchmark::Counter::kIsRate);
+}
+
+// Decode reads every weight once: matrices of 256+ MB, far past the caches, as the model's 5 GB are.
+// The streaming-read bound the decode numbers compare with (machine_probe.h), per thread count.
+void readBandwidth(benchmark::State& state) {
+    Runtime runtime(static_cast<int>(state.range(0)));
+    double gbS = 0;
+    for (auto _ : state) gbS = measureReadBandwidth(runtime.impl(), std::size_t{512} << 20, 1);
+    state.counters["GB/s"] = gbS;
+}
+
+void decodeShapes(benchmark::internal::Benchmark* b) {
+    b->ArgNames({"isa", "threads", "bf16", "out", "in", "tokens", "fast"});
+    for (int isa : {0, 1, 2}) {
+        for (int threads : {1, 2}) {
+            for (int bf16 : {0, 1}) b->Args({isa, threads, bf16, 65536, 2560, 1, 0});
+        }
+    }
+    b->Args({2, 2, 1, 16384, 7680, 1, 0});  // the MLP's down projection's width
+    b->UseRealTime();
+}
+
+void prefillShapes(benchmark::internal::Benchmark* b) {
+    b->ArgNames({"isa", "threads", "bf16", "out", "in", "tokens", "fast"});
+    for (int threads : {1, 2}) {
+        for (int fast : {0, 1}) {
+            b->Args({3, threads, 1, 7680, 2560, 256, fast});
+            b->Args({3, threads, 1, 2560, 7680, 256, fast});
+        }
+        b->Args({2, threads, 1, 7680, 2560, 256, 0});  // AVX-512 without BF16: the exact kernel
+        b->Args({0, threads, 1, 7680, 2560, 256, 0});  // Eigen on converted tiles
+    }
+    b->UseRealTime();
+}
+
+BENCHMARK(linear)->Name("decode")->Apply(decodeShapes);
+BENCHMARK(linear)->Name("prefill")->Apply(prefillShapes);
+BENCHMARK(bf16DotPeak);
+BENCHMARK(readBandwidth)->Arg(1)->Arg(2)->UseRealTime();
+
+}  // namespace
+}  // namespace rgemma
+
+BENCHMARK_MAIN();

@@ -1,0 +1,73 @@
+// matmul_avx2.cpp — decode matrix-vector kernels for AVX2 + FMA (f32 and bf16 weights read in place).
+// Compiled with -mavx2 -mfma (engine/CMakeLists.txt). It includes only intrinsics and plain declarations and
+// defines everything with internal linkage: an inline function from a shared header compiled here could be the
+// copy the linker keeps, and then run on a CPU without AVX2.
+#include <immintrin.h>
+
+#include <cstdint>
+
+#include "matmul_kernels.h"
+
+namespace rgemma {
+
+namespace {
+
+// Widens 8 bf16 to f32 exactly: the bf16 bits are the high half of the f32 bits.
+inline __m256 loadBf16(const uint16_t* p) {
+    const __m128i half = _mm_loadu_si128(reinterpret_cast<const __m128i*>(p));
+    return _mm256_castsi256_ps(_mm256_slli_epi32(_mm256_cvtepu16_epi32(half), 16));
+}
+inline __m256 load8(const float* p) { return _mm256_loadu_ps(p); }
+inline __m256 load8(const uint16_t* p) { return loadBf16(p); }
+inline float toFloat(float v) { return v; }
+inline float toFloat(uint16_t bits) {
+    const __m128i widened = _mm_slli_epi32(_mm_cvtsi32_si128(bits), 16);
+    return _mm_cvtss_f32(_mm_castsi128_ps(widened));
+}
+
+inline float horizontalSum(__m256 v) {
+    __m128 s = _mm_add_ps(_mm256_castps256_ps128(v), _mm256_extractf128_ps(v, 1));
+    s = _mm_add_ps(s, _mm_movehl_ps(s, s));
+    s = _mm_add_ss(s, _mm_movehdup_ps(s));
+    return _mm_cvtss_f32(s);
+}
+
+// Σ_i w[i] · x[i] over one row. One row at a time on purpose: a single sequential stream lets the hardware
+// prefetchers reach full bandwidth, where interleaving 4 rows (to reuse x loads) measured 35% slower on Zen 5.
+// Four accumulators hide the FMA latency; the last in % 8 columns are scalar.
+template <typename T>
+float dotRow(const T* w, int64_t in, const float* x) {
+    __m256 acc[4];
+    for (auto& a : acc) a = _mm256_setzero_ps();
+    int64_t i = 0;
+    for (; i + 32 <= in; i += 32) {
+        for (int j = 0; j < 4; ++j)
+            acc[j] = _mm256_fmadd_ps(load8(w + i + 8 * j), _mm256_loadu_ps(x + i + 8 * j), acc[j]);
+    }
+    for (; i + 8 <= in; i += 8) acc[0] = _mm256_fmadd_ps(load8(w + i), _mm256_loadu_ps(x + i), acc[0]);
+    float sum = horizontalSum(_mm256_add_ps(_mm256_add_ps(acc[0], acc[1]), _mm256_add_ps(acc[2], acc[3])));
+    for (; i < in; ++i) sum += toFloat(w[i]) * x[i];
+    return sum;
+}
+
+template <typename T>
+void matvec(const T* w, int64_t in, int64_t rowBegin, int64_t rowEnd, const float* x, float* y) {
+    for (int64_t r = rowBegin; r < rowEnd; ++r) y[r - rowBegin] = dotRow(w + r * in, in, x);
+}
+
+void matvecF32(const float* w, int64_t in, int64_t rowBegin, int64_t rowEnd, const float* x, float* y) {
+    matvec(w, in, rowBegin, rowEnd, x, y);
+}
+
+void matvecBf16(const uint16_t* w, int64_t in, int64_t rowBegin, int64_t rowEnd, const float* x, float* y) {
+    matvec(w, in, rowBegin, rowEnd, x, y);
+}
+
+}  // namespace
+
+const MatmulKernels& avx2Kernels() {
+    static const MatmulKernels table{.isa = Isa::Avx2, .matvecF32 = matvecF32, .matvecBf16 = matvecBf16};
+    return table;
+}
+
+}  // namespace rgemma

@@ -1,0 +1,89 @@
+// matmul_kernels.cpp — the run-time dispatcher: which kernel table this CPU can run. Compiled for baseline x86-64.
+#include "matmul_kernels.h"
+
+#include <cstdlib>
+
+namespace rgemma {
+
+namespace {
+
+bool cpuHas(Isa isa) {
+#if defined(__x86_64__) || defined(__i386__)
+    __builtin_cpu_init();
+    switch (isa) {
+        case Isa::Portable:
+            return true;
+        case Isa::Avx2:
+            return __builtin_cpu_supports("avx2") && __builtin_cpu_supports("fma");
+        case Isa::Avx512:
+            return cpuHas(Isa::Avx2) && __builtin_cpu_supports("avx512f") && __builtin_cpu_supports("avx512bw") &&
+                   __builtin_cpu_supports("avx512vl") && __builtin_cpu_supports("avx512dq");
+        case Isa::Avx512Bf16:
+            return cpuHas(Isa::Avx512) && __builtin_cpu_supports("avx512bf16");
+    }
+#endif
+    return isa == Isa::Portable;
+}
+
+}  // namespace
+
+std::string_view isaName(Isa isa) {
+    switch (isa) {
+        case Isa::Portable:
+            return "portable";
+        case Isa::Avx2:
+            return "avx2";
+        case Isa::Avx512:
+            return "avx512";
+        case Isa::Avx512Bf16:
+            return "avx512bf16";
+    }
+    return "portable";
+}
+
+std::optional<Isa> isaFromName(std::string_view name) {
+    for (Isa isa : {Isa::Portable, Isa::Avx2, Isa::Avx512, Isa::Avx512Bf16}) {
+        if (isaName(isa) == name) return isa;
+    }
+    return std::nullopt;
+}
+
+bool isaSupported(Isa isa) {
+    // __builtin_cpu_supports also checks that the OS saves the wider registers (XCR0).
+    static const bool supported[] = {cpuHas(Isa::Portable), cpuHas(Isa::Avx2), cpuHas(Isa::Avx512),
+                                     cpuHas(Isa::Avx512Bf16)};
+    return supported[static_cast<int>(isa)];
+}
+
+Isa defaultIsa() {
+    static const Isa chosen = [] {
+        Isa best = Isa::Portable;
+        for (Isa isa : {Isa::Avx2, Isa::Avx512, Isa::Avx512Bf16}) {
+            if (isaSupported(isa)) best = isa;
+        }
+        const char* requested = std::getenv("RGEMMA_ISA");
+        if (requested != nullptr) {
+            const auto forced = isaFromName(requested);
+            if (forced && static_cast<int>(*forced) <= static_cast<int>(best)) best = *forced;
+        }
+        return best;
+    }();
+    return chosen;
+}
+
+const MatmulKernels& matmulKernels(Isa isa) {
+    static const MatmulKernels portable{};
+    switch (isa) {
+        case Isa::Portable:
+            return portable;
+        case Isa::Avx2:
+            return avx2Kernels();
+        case Isa::Avx512:
+            return avx512Kernels();
+        case Isa::Avx512Bf16:
+            return avx512Bf16Kernels();
+    }
+    return portable;
+}
+
+}  // namespace rgemma

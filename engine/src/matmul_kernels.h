@@ -1,0 +1,100 @@
+// matmul_kernels.h — the SIMD kernels behind linearForward, one table per instruction set, chosen at run time.
+// Each table lives in its own translation unit compiled with that instruction set's flags (see
+// engine/CMakeLists.txt); only the dispatcher (matmul_kernels.cpp) asks the CPU what it supports, so one binary
+// runs on any x86-64 and uses AVX2, AVX-512 and AVX-512 BF16 where present.
+#pragma once
+
+#include <cstddef>
+#include <cstdint>
+#include <optional>
+#include <string_view>
+
+namespace rgemma {
+
+// Instruction-set levels, each a superset of the one before.
+enum class Isa {
+    Portable,    // baseline x86-64 (SSE2): Eigen on converted tiles
+    Avx2,        // AVX2 + FMA
+    Avx512,      // AVX-512 F, BW, VL, DQ
+    Avx512Bf16,  // + AVX512_BF16 (vdpbf16ps)
+};
+
+std::string_view isaName(Isa isa);
+std::optional<Isa> isaFromName(std::string_view name);
+
+// Tokens per panel of packed activations in the prefill GEMMs.
+inline constexpr int64_t kGemmPanelTokens = 32;
+
+// A prefill GEMM on bf16 weights read in place, for one activation format. Activations are first packed into
+// panels of kGemmPanelTokens tokens (zero-padded), laid out [panel][k-pair][...][token] so that one 64-byte load
+// holds 16 tokens' values of one k-pair.
+struct PanelGemm {
+    // 32-bit units per (k-pair, panel) in the packed activations: 64 for f32 pairs, 32 for bf16 pairs.
+    int64_t unitsPerPair = 0;
+    // x [tokens, in] f32 -> packed panels [panelBegin, panelEnd).
+    void (*pack)(const float* x, int64_t tokens, int64_t in, int64_t panelBegin, int64_t panelEnd,
+                 uint32_t* packed) = nullptr;
+    // y[t, r] = Σ_i x[t, i] · W[r, i] for rows [rowBegin, rowEnd) and the tokens of panels [panelBegin, panelEnd)
+    // (only t < tokens written); W row-major bf16 [rows, in]; y row-major with row stride ldy, indexed by absolute
+    // row r.
+    void (*gemm)(const void* packed, const uint16_t* w, int64_t in, int64_t tokens, int64_t rowBegin, int64_t rowEnd,
+                 int64_t panelBegin, int64_t panelEnd, float* y, int64_t ldy) = nullptr;
+
+    explicit operator bool() const { return gemm != nullptr; }
+    // 32-bit units of the packed activations for `tokens` × `in`.
+    std::size_t packedUnits(int64_t tokens, int64_t in) const {
+        const int64_t panels = (tokens + kGemmPanelTokens - 1) / kGemmPanelTokens;
+        return static_cast<std::size_t>(panels * (in + 1) / 2 * unitsPerPair);
+    }
+};
+
+struct MatmulKernels {
+    Isa isa = Isa::Portable;
+
+    // y[r - rowBegin] = Σ_i W[r, i] · x[i] for r in [rowBegin, rowEnd); W row-major [rows, in], f32 or bf16 (the
+    // high half of an f32), read in place. Accumulates in f32: bf16 weights are widened exactly. Null: use Eigen.
+    void (*matvecF32)(const float* w, int64_t in, int64_t rowBegin, int64_t rowEnd, const float* x, float* y) = nullptr;
+    void (*matvecBf16)(const uint16_t* w, int64_t in, int64_t rowBegin, int64_t rowEnd, const float* x,
+                       float* y) = nullptr;
+
+    // y[t, j] = Σ_i x[t, i] · W[i, j] for t < tokens, j < cols: "x @ W" with W stored row-major [in, cols] (the
+    // RG-LRU's block-diagonal gates), f32 or bf16; x and y row-major with strides ldx, ldy. Null: use Eigen.
+    void (*matmulInOutF32)(const float* w, int64_t in, int64_t cols, const float* x, int64_t ldx, int64_t tokens,
+                           float* y, int64_t ldy) = nullptr;
+    void (*matmulInOutBf16)(const uint16_t* w, int64_t in, int64_t cols, const float* x, int64_t ldx, int64_t tokens,
+                            float* y, int64_t ldy) = nullptr;
+
+    // Prefill on bf16 weights with f32 activations (FMA on exactly widened weights: f32 results).
+    PanelGemm gemmF32Activations{};
+    // Prefill on bf16 weights with activations rounded to bf16 (vdpbf16ps: twice the rate, PyTorch's bf16 numerics).
+    PanelGemm gemmBf16Activations{};
+
+    // Element-wise math and short vector products of the blocks; null at the portable level (ops.h's scalar
+    // functions then run). Within a few f32 ulps of the scalar versions.
+    // x[i] = gelu_tanh(x[i]) · mul[i] (mul may be null: × 1), ref: torch/modules.py gelu.
+    void (*geluTanh)(float* x, const float* mul, int64_t n) = nullptr;
+    void (*sigmoid)(float* x, int64_t n) = nullptr;                        // x[i] = 1 / (1 + e^-x[i])
+    float (*dot)(const float* a, const float* b, int64_t n) = nullptr;     // Σ a[i] b[i]
+    void (*axpy)(float a, const float* x, float* y, int64_t n) = nullptr;  // y[i] += a x[i]
+
+    // For measuring the machine: `iterations` × kDotPeakFlopsPerIteration FLOPs of independent vdpbf16ps on
+    // registers (no memory traffic); returns a value derived from the results so the loop is not optimized away.
+    float (*bf16DotPeakLoop)(int64_t iterations) = nullptr;
+};
+
+inline constexpr int64_t kDotPeakFlopsPerIteration = 12 * 64;  // 12 vdpbf16ps × 16 lanes × 2 pairs × 2 FLOP
+
+// The best level this CPU supports, lowered by the environment variable RGEMMA_ISA (portable, avx2, avx512,
+// avx512bf16) when set to a supported level — for comparing paths in one binary.
+Isa defaultIsa();
+// Whether this CPU (and OS) can run `isa`.
+bool isaSupported(Isa isa);
+// The table of `isa`, which must be supported.
+const MatmulKernels& matmulKernels(Isa isa);
+
+// The per-level tables, each defined in its own translation unit.
+const MatmulKernels& avx2Kernels();
+const MatmulKernels& avx512Kernels();
+const MatmulKernels& avx512Bf16Kernels();
+
+}  // namespace rgemma

@@ -1,0 +1,330 @@
+// test_kernels.cpp — every kernel level this CPU runs (portable, AVX2, AVX-512, AVX-512 BF16), forced through the
+// dispatcher, against scalar double-precision versions: decode matvecs, prefill GEMMs, block-diagonal gates and the
+// element-wise ops on odd sizes, unaligned weight rows and inputs, row and token tails, with and without bias.
+// The engine's internal headers include oneTBB, which must come before Qt defines its `emit` macro.
+#include "dtype_convert.h"
+#include "linear.h"
+#include "matmul_kernels.h"
+#include "ops.h"
+#include "rgemma/runtime.h"
+#include "runtime_impl.h"
+
+// Qt after oneTBB.
+#include <QtTest>
+#include <cmath>
+#include <random>
+#include <vector>
+
+using namespace rgemma;
+
+namespace {
+
+std::vector<float> randomVector(std::size_t n, unsigned seed) {
+    std::mt19937 random(seed);
+    std::normal_distribution<float> normal(0.0f, 1.0f);
+    std::vector<float> v(n);
+    for (float& x : v) x = normal(random);
+    return v;
+}
+
+std::vector<Isa> supportedLevels() {
+    std::vector<Isa> levels;
+    for (Isa isa : {Isa::Portable, Isa::Avx2, Isa::Avx512, Isa::Avx512Bf16}) {
+        if (isaSupported(isa)) levels.push_back(isa);
+    }
+    return levels;
+}
+
+float roundToBf16(float v) { return bf16ToFloat(floatToBf16(v)); }
+
+// Scalar y[t, o] = Σ x[t, i] W[o, i] + b[o] in double, on the values as stored.
+std::vector<double> scalarProduct(const std::vector<float>& w, const std::vector<float>& b, const std::vector<float>& x,
+                                  int64_t tokens, int64_t out, int64_t in) {
+    std::vector<double> y(static_cast<std::size_t>(tokens * out));
+    for (int64_t t = 0; t < tokens; ++t) {
+        for (int64_t o = 0; o < out; ++o) {
+            double sum = b.empty() ? 0.0 : b[o];
+            for (int64_t i = 0; i < in; ++i) sum += double(x[t * in + i]) * w[o * in + i];
+            y[t * out + o] = sum;
+        }
+    }
+    return y;
+}
+
+// Worst |y - expected| relative to the scale of the terms (Σ|x||w|), so long rows get the same bar as short ones.
+double worstRelativeError(const float* y, const std::vector<double>& expected, const std::vector<float>& w,
+                          const std::vector<float>& x, int64_t tokens, int64_t out, int64_t in) {
+    double worst = 0;
+    for (int64_t t = 0; t < tokens; ++t) {
+        for (int64_t o = 0; o < out; ++o) {
+            double scale = 1e-30;
+            for (int64_t i = 0; i < in; ++i) scale += std::fabs(double(x[t * in + i]) * w[o * in + i]);
+            const double error = std::fabs(y[t * out + o] - expected[t * out + o]) / scale;
+            if (!(error <= worst)) worst = error;  // NaN is the worst
+        }
+    }
+    return worst;
+}
+
+// A weight matrix stored at an odd element offset inside its buffer, so rows start unaligned.
+struct Weights {
+    std::vector<float> values;  // as the kernels see them (bf16-rounded for bf16)
+    std::vector<uint16_t> bf16;
+    std::vector<float> f32;
+    TensorView view;
+};
+
+Weights makeWeights(int64_t out, int64_t in, DType dtype, unsigned seed) {
+    Weights w;
+    w.values = randomVector(static_cast<std::size_t>(out * in), seed);
+    w.view = TensorView{std::string("w"), dtype, {out, in}, nullptr, 0};
+    if (dtype == DType::BF16) {
+        w.bf16.assign(1, 0);
+        for (float& v : w.values) {
+            w.bf16.push_back(floatToBf16(v));
+            v = bf16ToFloat(w.bf16.back());
+        }
+        w.view.data = w.bf16.data() + 1;
+        w.view.byteSize = w.values.size() * 2;
+    } else {
+        w.f32.assign(1, 0.0f);
+        w.f32.insert(w.f32.end(), w.values.begin(), w.values.end());
+        w.view.data = w.f32.data() + 1;
+        w.view.byteSize = w.values.size() * 4;
+    }
+    return w;
+}
+
+}  // namespace
+
+class TestKernels : public QObject {
+    Q_OBJECT
+
+  private slots:
+    void dispatcherPicksASupportedLevel() {
+        QVERIFY(isaSupported(Isa::Portable));
+        QVERIFY(isaSupported(defaultIsa()));
+        QCOMPARE(matmulKernels(defaultIsa()).isa, defaultIsa());
+        for (Isa isa : supportedLevels()) QCOMPARE(isaFromName(isaName(isa)), std::optional<Isa>(isa));
+        qInfo("levels on this CPU: %d, default %s", int(supportedLevels().size()), isaName(defaultIsa()).data());
+    }
+
+    // The raw matvec entry points on a row range that starts mid-matrix, from an unaligned x.
+    void matvecKernelsMatchScalar() {
+        for (Isa isa : supportedLevels()) {
+            const MatmulKernels& kernels = matmulKernels(isa);
+            if (kernels.matvecF32 == nullptr) continue;  // the portable level has none: Eigen
+            for (int64_t in : {1, 7, 15, 16, 17, 31, 33, 100, 257}) {
+                for (DType dtype : {DType::F32, DType::BF16}) {
+                    const int64_t out = 13;
+                    const Weights w = makeWeights(out, in, dtype, unsigned(in));
+                    std::vector<float> xBuffer = randomVector(static_cast<std::size_t>(in + 1), 7);
+                    const std::vector<float> x(xBuffer.begin() + 1, xBuffer.end());
+                    std::vector<float> y(out, NAN);
+                    const int64_t begin = 2, end = 11;  // 9 rows: two groups of four and a single row
+                    if (dtype == DType::BF16) {
+                        kernels.matvecBf16(static_cast<const uint16_t*>(w.view.data), in, begin, end,
+                                           xBuffer.data() + 1, y.data() + begin);
+                    } else {
+                        kernels.matvecF32(static_cast<const float*>(w.view.data), in, begin, end, xBuffer.data() + 1,
+                                          y.data() + begin);
+                    }
+                    const auto expected = scalarProduct(w.values, {}, x, 1, out, in);
+                    for (int64_t r = 0; r < out; ++r) {
+                        const bool inRange = r >= begin && r < end;
+                        QVERIFY2(inRange != std::isnan(y[r]), "wrote outside its row range");
+                        if (!inRange) continue;
+                        double scale = 1e-30;
+                        for (int64_t i = 0; i < in; ++i) scale += std::fabs(double(x[i]) * w.values[r * in + i]);
+                        QVERIFY2(std::fabs(y[r] - expected[r]) / scale < 1e-6,
+                                 qPrintable(QString("%1 in=%2 row %3").arg(isaName(isa).data()).arg(in).arg(r)));
+                    }
+                }
+            }
+        }
+    }
+
+    // linearForward at every level and both prefill precisions: decode and prefill, token counts around the
+    // 32-token panel, rows around the 8-row micro-tile and the 64-row task, odd and even `in`.
+    void linearForwardAtEveryLevel() {
+        struct Shape {
+            int64_t tokens, out, in;
+        };
+        const Shape shapes[] = {{1, 13, 33}, {2, 9, 17}, {31, 70, 40}, {33, 67, 129}, {70, 130, 1100}, {5, 3, 1}};
+        for (Isa isa : supportedLevels()) {
+            for (PrefillPrecision precision : {PrefillPrecision::Exact, PrefillPrecision::Fast}) {
+                Runtime runtime(2);
+                runtime.impl().kernels = &matmulKernels(isa);
+                runtime.setPrefillPrecision(precision);
+                const bool bf16Activations =
+                    precision == PrefillPrecision::Fast && runtime.impl().kernels->gemmBf16Activations;
+                for (const Shape& s : shapes) {
+                    for (DType dtype : {DType::F32, DType::BF16}) {
+                        const Weights w = makeWeights(s.out, s.in, dtype, unsigned(s.out * s.in));
+                        const auto bias = randomVector(static_cast<std::size_t>(s.out), 3);
+                        const auto x = randomVector(static_cast<std::size_t>(s.tokens * s.in), 5);
+                        std::vector<float> y(static_cast<std::size_t>(s.tokens * s.out), NAN);
+                        runtime.impl().arena.execute(
+                            [&] { linearForward(runtime.impl(), w.view, bias, x.data(), s.tokens, y.data()); });
+                        // The fast path rounds activations to bf16 (only bf16 weights, only prefill): compare
+                        // against the product of the rounded activations, which it computes exactly up to f32 sums.
+                        auto seen = x;
+                        if (bf16Activations && dtype == DType::BF16 && s.tokens > 1) {
+                            for (float& v : seen) v = roundToBf16(v);
+                        }
+                        const auto expected = scalarProduct(w.values, bias, seen, s.tokens, s.out, s.in);
+                        const double error =
+                            worstRelativeError(y.data(), expected, w.values, seen, s.tokens, s.out, s.in);
+                        QVERIFY2(error < 1e-5,
+                                 qPrintable(QString("%1 %2 tokens=%3 out=%4 in=%5 dtype=%6: %7")
+                                                .arg(isaName(isa).data())
+                                                .arg(precision == PrefillPrecision::Fast ? "fast" : "exact")
+                                                .arg(s.tokens)
+                                                .arg(s.out)
+                                                .arg(s.in)
+                                                .arg(dtypeName(dtype).data())
+                                                .arg(error)));
+                    }
+                }
+            }
+        }
+    }
+
+    // blockDiagonalForward (x @ W[h] per head, W stored [in, out]) at every level against the scalar product: head
+    // widths around the 32-column strip, token counts around the 8-token group, both dtypes.
+    void blockDiagonalAtEveryLevel() {
+        for (Isa isa : supportedLevels()) {
+            Runtime runtime(2);
+            runtime.impl().kernels = &matmulKernels(isa);
+            for (int64_t width : {1, 16, 33, 70}) {
+                for (int64_t tokens : {1, 7, 9, 70}) {
+                    for (DType dtype : {DType::F32, DType::BF16}) {
+                        const int64_t heads = 3, total = heads * width;
+                        // [H, bw, bw] viewed as H·bw rows of bw: makeWeights' rows are W[h][i].
+                        Weights w = makeWeights(heads * width, width, dtype, unsigned(width * tokens));
+                        w.view.shape = {heads, width, width};
+                        const auto bias = randomVector(std::size_t(total), 4);
+                        const auto x = randomVector(std::size_t(tokens * total), 6);
+                        std::vector<float> y(std::size_t(tokens * total), NAN);
+                        runtime.impl().arena.execute(
+                            [&] { blockDiagonalForward(runtime.impl(), w.view, bias, x.data(), tokens, y.data()); });
+                        for (int64_t t = 0; t < tokens; ++t) {
+                            for (int64_t h = 0; h < heads; ++h) {
+                                for (int64_t j = 0; j < width; ++j) {
+                                    double sum = bias[h * width + j], scale = 1e-30;
+                                    for (int64_t i = 0; i < width; ++i) {
+                                        const double term = double(x[t * total + h * width + i]) *
+                                                            w.values[(h * width + i) * width + j];
+                                        sum += term;
+                                        scale += std::fabs(term);
+                                    }
+                                    const double error = std::fabs(y[t * total + h * width + j] - sum) / scale;
+                                    QVERIFY2(error < 1e-5, qPrintable(QString("%1 width=%2 tokens=%3 t=%4 h=%5 j=%6")
+                                                                          .arg(isaName(isa).data())
+                                                                          .arg(width)
+                                                                          .arg(tokens)
+                                                                          .arg(t)
+                                                                          .arg(h)
+                                                                          .arg(j)));
+                                }
+                            }
+                        }
+                    }
+                }
+            }
+        }
+    }
+
+    // The RG-LRU scan run in channel slices (as the recurrent block runs it in parallel) equals the whole scan.
+    void scanInChannelSlicesEqualsWholeScan() {
+        const int64_t tokens = 5, lru = 150;
+        const auto aParam = randomVector(std::size_t(lru), 20);
+        auto gx = randomVector(std::size_t(tokens * lru), 21), ga = randomVector(std::size_t(tokens * lru), 22);
+        for (float& v : gx) v = sigmoid(v);
+        for (float& v : ga) v = sigmoid(v);
+        for (int64_t first : {0, 3}) {
+            auto hWhole = randomVector(std::size_t(lru), 23), hSliced = hWhole;
+            auto uWhole = randomVector(std::size_t(tokens * lru), 24), uSliced = uWhole;
+            rgLruScan(aParam, gx.data(), ga.data(), first, tokens, lru, hWhole.data(), uWhole.data());
+            for (int64_t c = 0; c < lru; c += 37) {
+                rgLruScanChannels(aParam, gx.data(), ga.data(), first, tokens, lru, hSliced.data(), uSliced.data(), c,
+                                  std::min(lru, c + 37));
+            }
+            QCOMPARE(hSliced, hWhole);
+            QCOMPARE(uSliced, uWhole);
+        }
+    }
+
+    // The packed-panel GEMMs called directly on a middle range of rows and panels: nothing outside is written.
+    void panelGemmWritesOnlyItsTile() {
+        for (Isa isa : supportedLevels()) {
+            const MatmulKernels& kernels = matmulKernels(isa);
+            for (const PanelGemm* gemm : {&kernels.gemmF32Activations, &kernels.gemmBf16Activations}) {
+                if (!*gemm) continue;
+                const int64_t tokens = 100, out = 40, in = 23;  // panels 0..3, the last partial
+                const Weights w = makeWeights(out, in, DType::BF16, 11);
+                const auto x = randomVector(static_cast<std::size_t>(tokens * in), 12);
+                std::vector<uint32_t> packed(gemm->packedUnits(tokens, in));
+                gemm->pack(x.data(), tokens, in, 0, 4, packed.data());
+                std::vector<float> y(static_cast<std::size_t>(tokens * out), NAN);
+                gemm->gemm(packed.data(), static_cast<const uint16_t*>(w.view.data), in, tokens, 5, 29, 1, 4, y.data(),
+                           out);
+                for (int64_t t = 0; t < tokens; ++t) {
+                    for (int64_t o = 0; o < out; ++o) {
+                        const bool inside = t >= 32 && o >= 5 && o < 29;
+                        QVERIFY2(inside != std::isnan(y[t * out + o]), qPrintable(QString("t=%1 o=%2").arg(t).arg(o)));
+                    }
+                }
+            }
+        }
+    }
+
+    // The vectorized element-wise ops against ops.h's scalar ones, on lengths with tails and across the range
+    // where exp over- and underflows.
+    void elementwiseOpsMatchScalar() {
+        std::vector<float> values;
+        for (float v = -120.0f; v <= 120.0f; v += 0.37f) values.push_back(v);
+        for (float v : {0.0f, -0.0f, 1e-6f, -1e-6f, 1e-30f}) values.push_back(v);
+        const auto mul = randomVector(values.size(), 9);
+        for (Isa isa : supportedLevels()) {
+            const MatmulKernels& kernels = matmulKernels(isa);
+            for (std::size_t n : {std::size_t{1}, std::size_t{15}, std::size_t{17}, values.size()}) {
+                auto gelu = values, gated = values, sig = values;
+                geluTanhRows(kernels, gelu.data(), nullptr, int64_t(n));
+                geluTanhRows(kernels, gated.data(), mul.data(), int64_t(n));
+                sigmoidRows(kernels, sig.data(), int64_t(n));
+                for (std::size_t i = 0; i < values.size(); ++i) {
+                    const float x = values[i];
+                    const float g = i < n ? geluTanh(x) : x, s = i < n ? sigmoid(x) : x;
+                    const float gm = i < n ? geluTanh(x) * mul[i] : x;
+                    const QString where = QString("%1 x=%2").arg(isaName(isa).data()).arg(x);
+                    QVERIFY2(std::fabs(gelu[i] - g) <= 2e-6f * (1 + std::fabs(g)), qPrintable(where + " gelu"));
+                    QVERIFY2(std::fabs(gated[i] - gm) <= 2e-6f * (1 + std::fabs(gm)), qPrintable(where + " gelu·mul"));
+                    QVERIFY2(std::fabs(sig[i] - s) <= 2e-6f * (1 + std::fabs(s)), qPrintable(where + " sigmoid"));
+                }
+            }
+            if (kernels.dot == nullptr) continue;
+            for (int64_t n : {1, 15, 16, 33, 256, 257}) {
+                const auto a = randomVector(std::size_t(n), 1), b = randomVector(std::size_t(n), 2);
+                double expected = 0, scale = 0;
+                for (int64_t i = 0; i < n; ++i) {
+                    expected += double(a[i]) * b[i];
+                    scale += std::fabs(double(a[i]) * b[i]);
+                }
+                QVERIFY(std::fabs(kernels.dot(a.data(), b.data(), n) - expected) <= 1e-6 * scale);
+                auto y = b;
+                kernels.axpy(0.75f, a.data(), y.data(), n);
+                for (int64_t i = 0; i < n; ++i) QVERIFY(std::fabs(y[i] - (b[i] + 0.75f * a[i])) <= 1e-6f);
+            }
+        }
+    }
+
+    void bf16DotPeakLoopRuns() {
+        if (!isaSupported(Isa::Avx512Bf16)) QSKIP("no AVX512_BF16 on this CPU");
+        // 10 iterations × 12 accumulators; lane 0 sums 12 × 10 × 2 × (1 · 2^-10).
+        QCOMPARE(matmulKernels(Isa::Avx512Bf16).bf16DotPeakLoop(10), 12 * 10 * 2 / 1024.0f);
+    }
+};
+
+QTEST_GUILESS_MAIN(TestKernels)
+#include "test_kernels.moc"
