@@ -10,7 +10,9 @@
 QQuickWindow* loadMainWindow(QQmlApplicationEngine& engine, ChatController& controller) {
     // Material follows the theme preference (light, dark or the system's) in Main.qml. The style can be set only
     // before the first window of the process.
-    if (QQuickStyle::name().isEmpty()) QQuickStyle::setStyle(QStringLiteral("Material"));
+    static bool styleSet = false;
+    if (!styleSet) QQuickStyle::setStyle(QStringLiteral("Material"));
+    styleSet = true;
     engine.addImportPath(QStringLiteral("qrc:/qt/qml"));
     engine.setInitialProperties({{QStringLiteral("controller"), QVariant::fromValue(&controller)}});
     engine.load(QUrl(QStringLiteral("qrc:/qt/qml/RecurrentChat/qml/Main.qml")));

@@ -76,10 +76,16 @@ QString ChatController::currentSystemPrompt() const {
 
 QString ChatController::modelDetails() const {
     const QLocale locale;
-    return tr("%1 parameters, %2, %3 on disk, state %4")
-        .arg(locale.toString(double(m_modelInfo.parameterCount) / 1e9, 'f', 2) + tr(" billion"), m_modelInfo.dtype,
-             locale.formattedDataSize(m_modelInfo.weightBytes), locale.formattedDataSize(m_modelInfo.stateBytes));
+    const double parameters = double(m_modelInfo.parameterCount);
+    const QString count = parameters >= 1e9
+                              ? tr("%1 billion parameters").arg(locale.toString(parameters / 1e9, 'f', 2))
+                              : tr("%1 million parameters").arg(locale.toString(parameters / 1e6, 'f', 2));
+    return tr("%1, %2, %3 on disk, state %4")
+        .arg(count, m_modelInfo.dtype, locale.formattedDataSize(m_modelInfo.weightBytes),
+             locale.formattedDataSize(m_modelInfo.stateBytes));
 }
+
+QString ChatController::formatBytes(qint64 bytes) const { return QLocale().formattedDataSize(bytes); }
 
 void ChatController::loadModel(const QString& directory) {
     if (directory.isEmpty()) return;

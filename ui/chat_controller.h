@@ -96,6 +96,8 @@ class ChatController : public QObject {
     Q_INVOKABLE QString renderableMarkdown(const QString& content) const;
     // Opens http(s) and mailto links in the user's browser; anything else is ignored.
     Q_INVOKABLE void openLink(const QString& link) const;
+    // "14.0 KiB", "33.6 MiB": sizes as the user's locale writes them.
+    Q_INVOKABLE QString formatBytes(qint64 bytes) const;
 
   signals:
     void currentConversationChanged();

@@ -14,6 +14,7 @@ Pane {
         if (text.length === 0 || composer.controller.generating) return
         composer.controller.send(text)
         input.clear()
+        input.forceActiveFocus()
     }
 
     RowLayout {
@@ -29,6 +30,7 @@ Pane {
                 wrapMode: TextEdit.Wrap
                 selectByMouse: true
                 focus: true
+                Component.onCompleted: forceActiveFocus()
                 enabled: composer.controller.modelStatus === ChatController.Ready
                 placeholderText: qsTr("Message (Enter to send, Shift+Enter for a new line)")
                 Keys.onPressed: event => {

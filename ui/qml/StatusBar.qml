@@ -9,10 +9,6 @@ ToolBar {
 
     required property ChatController controller
 
-    function megabytes(bytes) {
-        return (bytes / (1024 * 1024)).toFixed(1)
-    }
-
     RowLayout {
         anchors.fill: parent
         anchors.leftMargin: 8
@@ -37,9 +33,9 @@ ToolBar {
         }
         Label {
             visible: status.controller.modelStatus === ChatController.Ready
-            text: qsTr("State: %1 MB in memory, %2 MB on disk — fixed, however long the chat")
-                  .arg(status.megabytes(status.controller.stateBytesInMemory))
-                  .arg(status.megabytes(status.controller.stateBytesOnDisk))
+            text: qsTr("State: %1 in memory, %2 on disk — fixed, however long the chat")
+                  .arg(status.controller.formatBytes(status.controller.stateBytesInMemory))
+                  .arg(status.controller.formatBytes(status.controller.stateBytesOnDisk))
         }
     }
 }
