@@ -102,11 +102,18 @@ int run(const CliArgs& args) {
 
     auto model = Model::load(request->modelDir);
     if (!model) return runtimeError(model.error());
-    // Even --ids with --print-ids needs it: the stop tokens are the tokenizer's.
-    auto tokenizer = loadTokenizer(request->modelDir);
-    if (!tokenizer) return runtimeError(tokenizer.error());
+    // Exact ids printed as ids need no text: a folder without tokenizer.model still generates, stopping at the
+    // config's <eos> (with a tokenizer, also at <end_of_turn>).
+    const bool idsOnly = request->ids && request->printIds;
+    std::optional<Tokenizer> tokenizer;
+    if (auto loaded = loadTokenizer(request->modelDir)) {
+        tokenizer.emplace(std::move(*loaded));
+    } else if (!idsOnly || std::filesystem::exists(request->modelDir / "tokenizer.model")) {
+        return runtimeError(loaded.error());
+    }
     const std::vector<TokenId> input = request->ids ? *request->ids : promptTokens(*request, *tokenizer);
-    request->options.stopTokens = defaultStopTokens(*tokenizer);
+    request->options.stopTokens =
+        tokenizer ? defaultStopTokens(*tokenizer) : std::vector<TokenId>{(*model)->config().eosId};
 
     Runtime runtime(request->threads);
     State state = (*model)->newState();
