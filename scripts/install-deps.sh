@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
-# install-deps.sh — installs, with apt-get, every Debian 12 package the build, the app and the tests need.
-# Idempotent: packages already present are skipped, and nothing is downloaded when all are there.
+# install-deps.sh — installs, with apt-get, every Debian 12 package the build and the app need, and with --tests
+# also what only the tests use. Idempotent: packages already present are skipped, and nothing is downloaded when
+# all are there.
 set -euo pipefail
 
 packages=(
@@ -14,6 +15,12 @@ packages=(
     libeigen3-dev libtbb-dev libsentencepiece-dev sentencepiece nlohmann-json3-dev libexpected-dev
     libgl1-mesa-dri xvfb xauth
 )
+# Only for the tests: the desktop entry and metainfo validators, man-page rendering, and what CPack needs to
+# build the .deb (dpkg-shlibdeps, file).
+if [ "${1:-}" = "--tests" ]; then
+    packages+=(desktop-file-utils appstream groff-base dpkg-dev file)
+    packages+=(clang libclang-rt-14-dev)  # scripts/fuzz.sh: libFuzzer and sanitizer runtimes of Debian's clang 14
+fi
 
 missing=()
 for package in "${packages[@]}"; do

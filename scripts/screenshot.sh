@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
-# screenshot.sh — takes the README's screenshot of the real window under Xvfb: starts recurrent-chat on a golden
-# model with a fresh data folder, types a message with xdotool, waits for the reply, and grabs the screen.
+# screenshot.sh — takes the README's screenshot of the real window under Xvfb: starts recurrent-chat (on the demo
+# model) with a fresh data folder, types a message with xdotool, waits for the reply, and grabs the screen.
 # Usage: scripts/screenshot.sh [OUT.png]   (default: resources/screenshot.png)
 set -euo pipefail
 root="$(cd "$(dirname "$0")/.." && pwd)"
@@ -22,7 +22,7 @@ Xvfb "$DISPLAY" -screen 0 1280x800x24 -nolisten tcp &
 xvfb_pid=$!
 sleep 1
 XDG_CONFIG_HOME="$home/config" XDG_DATA_HOME="$home/data" XDG_RUNTIME_DIR="$home" \
-    "${RC_BUILD_DIR:-$root/build}/app/recurrent-chat/recurrent-chat" --model "$root/tests/data/2b-shape-bf16" &
+    "${RC_BUILD_DIR:-$root/build}/app/recurrent-chat/recurrent-chat" &
 app_pid=$!
 for _ in $(seq 50); do
     window=$(xdotool search --name "Recurrent Chat" 2>/dev/null | head -1 || true)
@@ -32,7 +32,7 @@ done
 [ -n "${window:-}" ] || { echo "error: the window did not appear" >&2; exit 1; }
 xdotool windowsize "$window" 1280 800
 sleep 1.5
-xdotool type --delay 20 "Hello! What can you tell me about recurrent models?"
+xdotool type --delay 20 "What is 23 + 58?"
 xdotool key Return
 sleep 4
 import -window root "$out"

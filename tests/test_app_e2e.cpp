@@ -137,6 +137,26 @@ class TestAppEndToEnd : public QObject {
         QCOMPARE(fed, newTurn);
     }
 
+    // With no model chosen the app opens the demo model, says it is the demo, and does not remember it as the
+    // user's choice; its arithmetic works through the real window's controller.
+    void demoModelByDefault() {
+        const QString demo = ChatController::demoModelDirectory();
+        QVERIFY2(!demo.isEmpty(), "resources/demo-model is missing");
+        QTemporaryDir data;
+        QSettings settings(data.filePath("settings.ini"), QSettings::IniFormat);
+        ChatController controller(data.path(), &settings);
+        controller.preferences()->setRandomSeed(false);
+        controller.preferences()->setTemperature(0.01);
+        controller.loadModel(demo);
+        QTRY_COMPARE(controller.modelStatus(), ChatController::ModelStatus::Ready);
+        QVERIFY(controller.demoModel());
+        QVERIFY(controller.preferences()->modelDirectory().isEmpty());
+        QSignalSpy stored(&controller, &ChatController::replyStored);
+        controller.send(QStringLiteral("What is 23 + 58?"));
+        QTRY_COMPARE_WITH_TIMEOUT(stored.count(), 1, 30000);
+        QCOMPARE(controller.messages()->contentAt(1), QStringLiteral("23 + 58 = 81."));
+    }
+
     void realBinaryStartsWithAModel() {
         QProcess app;
         QProcessEnvironment env = QProcessEnvironment::systemEnvironment();

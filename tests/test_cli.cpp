@@ -158,6 +158,13 @@ class TestCli : public QObject {
         expectRuntimeError(runCli({"generate", "--model", temp.path(), "--prompt", "Hi"}));
     }
 
+    // No --model: the built-in demo model (resources/demo-model), as in the app.
+    void defaultsToTheDemoModel() {
+        const CliRun run = runCli({"inspect"});
+        QCOMPARE(run.exitCode, 0);
+        QVERIFY(run.out.contains("demo-model"));
+    }
+
     // --prompt adds BOS, so the text gives the same ids as the golden prompt.ids.
     void greedyFromPrompt_data() { addGoldenRows(); }
     void greedyFromPrompt() {
@@ -284,7 +291,6 @@ class TestCli : public QObject {
         QTest::newRow("no command") << QStringList{};
         QTest::newRow("unknown command") << QStringList{"frobnicate"};
         QTest::newRow("unknown option") << QStringList{"logits", "--model", dir, "--ids", "2", "--bogus"};
-        QTest::newRow("missing --model") << QStringList{"logits", "--ids", "2,3"};
         QTest::newRow("missing --ids") << QStringList{"logits", "--model", dir};
         QTest::newRow("missing value") << QStringList{"logits", "--model", dir, "--ids"};
         QTest::newRow("positional") << QStringList{"inspect", dir};

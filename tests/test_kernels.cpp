@@ -1,6 +1,7 @@
 // test_kernels.cpp — every kernel level this CPU runs (portable, AVX2, AVX-512, AVX-512 BF16), forced through the
-// dispatcher, against scalar double-precision versions: decode matvecs, prefill GEMMs, block-diagonal gates and the
-// element-wise ops on odd sizes, unaligned weight rows and inputs, row and token tails, with and without bias.
+// dispatcher, against scalar double-precision versions: decode matvecs and prefill GEMMs (f32, bf16, int8 weights),
+// block-diagonal gates and the element-wise ops on odd sizes, unaligned weight rows and inputs, row and token tails,
+// with and without bias.
 // The engine's internal headers include oneTBB, which must come before Qt defines its `emit` macro.
 #include "dtype_convert.h"
 #include "linear.h"
@@ -68,9 +69,11 @@ double worstRelativeError(const float* y, const std::vector<double>& expected, c
 
 // A weight matrix stored at an odd element offset inside its buffer, so rows start unaligned.
 struct Weights {
-    std::vector<float> values;  // as the kernels see them (bf16-rounded for bf16)
+    std::vector<float> values;  // as the kernels see them (bf16-rounded for bf16, dequantized for I8)
     std::vector<uint16_t> bf16;
     std::vector<float> f32;
+    std::vector<int8_t> i8;
+    std::vector<float> scales;  // I8 block scales [out, in / 32]
     TensorView view;
 };
 
@@ -86,6 +89,27 @@ Weights makeWeights(int64_t out, int64_t in, DType dtype, unsigned seed) {
         }
         w.view.data = w.bf16.data() + 1;
         w.view.byteSize = w.values.size() * 2;
+    } else if (dtype == DType::I8) {
+        // Absmax scales per block of 32, as quantize.cpp writes them.
+        const int64_t blocks = i8Blocks(in);
+        w.i8.assign(1, 0);
+        w.scales.assign(static_cast<std::size_t>(out * blocks), 0.0f);
+        for (int64_t r = 0; r < out; ++r) {
+            for (int64_t b = 0; b < blocks; ++b) {
+                float absMax = 0;
+                for (int64_t i = b * 32; i < std::min(in, b * 32 + 32); ++i) {
+                    absMax = std::max(absMax, std::fabs(w.values[r * in + i]));
+                }
+                w.scales[r * blocks + b] = absMax / 127.0f;
+            }
+            for (int64_t i = 0; i < in; ++i) {
+                const float scale = w.scales[r * blocks + i / 32];
+                w.i8.push_back(static_cast<int8_t>(std::nearbyint(w.values[r * in + i] / scale)));
+                w.values[r * in + i] = static_cast<float>(w.i8.back()) * scale;
+            }
+        }
+        w.view.data = w.i8.data() + 1;
+        w.view.byteSize = w.values.size();
     } else {
         w.f32.assign(1, 0.0f);
         w.f32.insert(w.f32.end(), w.values.begin(), w.values.end());
@@ -115,7 +139,7 @@ class TestKernels : public QObject {
             const MatmulKernels& kernels = matmulKernels(isa);
             if (kernels.matvecF32 == nullptr) continue;  // the portable level has none: Eigen
             for (int64_t in : {1, 7, 15, 16, 17, 31, 33, 100, 257}) {
-                for (DType dtype : {DType::F32, DType::BF16}) {
+                for (DType dtype : {DType::F32, DType::BF16, DType::I8}) {
                     const int64_t out = 13;
                     const Weights w = makeWeights(out, in, dtype, unsigned(in));
                     std::vector<float> xBuffer = randomVector(static_cast<std::size_t>(in + 1), 7);
@@ -125,6 +149,9 @@ class TestKernels : public QObject {
                     if (dtype == DType::BF16) {
                         kernels.matvecBf16(static_cast<const uint16_t*>(w.view.data), in, begin, end,
                                            xBuffer.data() + 1, y.data() + begin);
+                    } else if (dtype == DType::I8) {
+                        kernels.matvecI8(static_cast<const int8_t*>(w.view.data), w.scales.data(), in, begin, end,
+                                         xBuffer.data() + 1, y.data() + begin);
                     } else {
                         kernels.matvecF32(static_cast<const float*>(w.view.data), in, begin, end, xBuffer.data() + 1,
                                           y.data() + begin);
@@ -159,22 +186,26 @@ class TestKernels : public QObject {
                 const bool bf16Activations =
                     precision == PrefillPrecision::Fast && runtime.impl().kernels->gemmBf16Activations;
                 for (const Shape& s : shapes) {
-                    for (DType dtype : {DType::F32, DType::BF16}) {
+                    for (DType dtype : {DType::F32, DType::BF16, DType::I8}) {
                         const Weights w = makeWeights(s.out, s.in, dtype, unsigned(s.out * s.in));
                         const auto bias = randomVector(static_cast<std::size_t>(s.out), 3);
                         const auto x = randomVector(static_cast<std::size_t>(s.tokens * s.in), 5);
                         std::vector<float> y(static_cast<std::size_t>(s.tokens * s.out), NAN);
-                        runtime.impl().arena.execute(
-                            [&] { linearForward(runtime.impl(), w.view, bias, x.data(), s.tokens, y.data()); });
-                        // The fast path rounds activations to bf16 (only bf16 weights, only prefill): compare
-                        // against the product of the rounded activations, which it computes exactly up to f32 sums.
+                        runtime.impl().arena.execute([&] {
+                            linearForward(runtime.impl(), w.view, bias, x.data(), s.tokens, y.data(), w.scales);
+                        });
+                        // The fast path rounds activations to bf16 (bf16 and I8 weights, only prefill; I8 weights
+                        // too, once dequantized): compare against the product of the rounded values, which it
+                        // computes exactly up to f32 sums.
                         auto seen = x;
-                        if (bf16Activations && dtype == DType::BF16 && s.tokens > 1) {
+                        auto weights = w.values;
+                        if (bf16Activations && dtype != DType::F32 && s.tokens > 1) {
                             for (float& v : seen) v = roundToBf16(v);
+                            for (float& v : weights) v = roundToBf16(v);
                         }
-                        const auto expected = scalarProduct(w.values, bias, seen, s.tokens, s.out, s.in);
+                        const auto expected = scalarProduct(weights, bias, seen, s.tokens, s.out, s.in);
                         const double error =
-                            worstRelativeError(y.data(), expected, w.values, seen, s.tokens, s.out, s.in);
+                            worstRelativeError(y.data(), expected, weights, seen, s.tokens, s.out, s.in);
                         QVERIFY2(error < 1e-5,
                                  qPrintable(QString("%1 %2 tokens=%3 out=%4 in=%5 dtype=%6: %7")
                                                 .arg(isaName(isa).data())

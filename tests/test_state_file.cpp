@@ -62,7 +62,7 @@ Trace greedyTrace(const Model& model, std::span<const TokenId> prompt, int steps
 }
 
 bool sameBits(const std::vector<float>& a, const std::vector<float>& b) {
-    return a.size() == b.size() && std::memcmp(a.data(), b.data(), a.size() * sizeof(float)) == 0;
+    return a.size() == b.size() && (a.empty() || std::memcmp(a.data(), b.data(), a.size() * sizeof(float)) == 0);
 }
 
 QByteArray readAll(const QString& path) {

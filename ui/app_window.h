@@ -5,7 +5,11 @@
 class ChatController;
 class QQmlApplicationEngine;
 class QQuickWindow;
+class TranslationManager;
 
 // Sets the Quick Controls style (once, before the first window), loads Main.qml with `controller` and returns
-// the window, or nullptr if QML failed to load.
-QQuickWindow* loadMainWindow(QQmlApplicationEngine& engine, ChatController& controller);
+// the window, or nullptr if QML failed to load. The window speaks the language of the controller's
+// Preferences.language ("" = the system's) and switches when it changes, through `translations` (the app's, so
+// that its command line was translated too) or, if null, through one the engine owns.
+QQuickWindow* loadMainWindow(QQmlApplicationEngine& engine, ChatController& controller,
+                             TranslationManager* translations = nullptr);

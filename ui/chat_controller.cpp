@@ -3,6 +3,8 @@
 #include "chat_controller.h"
 
 #include <QClipboard>
+#include <QCoreApplication>
+#include <QDateTime>
 #include <QDesktopServices>
 #include <QDir>
 #include <QFile>
@@ -12,14 +14,47 @@
 #include <QSaveFile>
 
 #include "markdown_text.h"
+#include "rgemma/demo_model.h"
+
+namespace {
+
+// Renames a damaged database to <name>.corrupt-<UTC time>, with its WAL and shared-memory files (they belong to it:
+// left behind, SQLite would replay that WAL into the new database). Returns the new name, or "" if any rename
+// failed, in which case nothing more is touched.
+QString setAsideDamagedDatabase(const QString& path) {
+    const QString aside = path + QStringLiteral(".corrupt-") +
+                          QDateTime::currentDateTimeUtc().toString(QStringLiteral("yyyyMMdd-HHmmss-zzz"));
+    for (const QString& suffix : {QStringLiteral("-wal"), QStringLiteral("-shm")}) {
+        if (QFile::exists(path + suffix) && !QFile::rename(path + suffix, aside + suffix)) return {};
+    }
+    return QFile::rename(path, aside) ? aside : QString();
+}
+
+}  // namespace
 
 ChatController::ChatController(const QString& dataDirectory, QSettings* settings, QObject* parent)
     : QObject(parent), m_dataDirectory(dataDirectory), m_preferences(settings) {
     registerEngineWorkerTypes();
     QDir().mkpath(stateDirectory());
+    const QString databasePath = QDir(dataDirectory).filePath(QStringLiteral("conversations.sqlite3"));
+    const QString connection = QStringLiteral("chat-%1").arg(reinterpret_cast<quintptr>(this));
     QString error;
-    m_store = ConversationStore::open(QDir(dataDirectory).filePath(QStringLiteral("conversations.sqlite3")),
-                                      QStringLiteral("chat-%1").arg(reinterpret_cast<quintptr>(this)), &error);
+    ConversationStore::OpenError reason = ConversationStore::OpenError::None;
+    m_store = ConversationStore::open(databasePath, connection, &error, &reason);
+    if (!m_store &&
+        (reason == ConversationStore::OpenError::NotADatabase || reason == ConversationStore::OpenError::Corrupt)) {
+        // Damaged: kept aside (never deleted, never overwritten), and a new database started so the app works.
+        const QString aside = setAsideDamagedDatabase(databasePath);
+        if (!aside.isEmpty()) {
+            const QString damage = error;
+            m_store = ConversationStore::open(databasePath, connection, &error, &reason);
+            if (m_store) {
+                m_notice = tr("Your conversations could not be read (%1). The damaged file was kept as %2 and a new, "
+                              "empty one was started.")
+                               .arg(damage, QDir::toNativeSeparators(aside));
+            }
+        }
+    }
     if (!m_store) {
         m_storageError = tr("Your conversations could not be opened: %1. The file was left untouched; nothing "
                             "will be saved until this is resolved.")
@@ -55,9 +90,13 @@ ChatController::ChatController(const QString& dataDirectory, QSettings* settings
 
 ChatController::~ChatController() {
     // Stop a running generation at its next token, then let the engine thread finish its event loop.
-    m_worker->requestStop();
+    m_worker->requestStop(m_active ? m_active->requestId : 0);
     m_engineThread.quit();
     m_engineThread.wait();
+    m_worker = nullptr;  // deleted as its thread finished
+    // The stopped generation's result is queued to this thread: store it now, so that closing the window while a
+    // reply streams keeps the reply so far (and its state file) like Stop does.
+    if (m_active) QCoreApplication::sendPostedEvents(this, QEvent::MetaCall);
 }
 
 QString ChatController::stateDirectory() const { return QDir(m_dataDirectory).filePath(QStringLiteral("states")); }
@@ -87,6 +126,11 @@ QString ChatController::modelDetails() const {
 
 QString ChatController::formatBytes(qint64 bytes) const { return QLocale().formattedDataSize(bytes); }
 
+void ChatController::retranslate() {
+    emit modelChanged();
+    m_conversations.retranslate();
+}
+
 void ChatController::loadModel(const QString& directory) {
     if (directory.isEmpty()) return;
     if (m_active) stop();
@@ -98,10 +142,18 @@ void ChatController::loadModel(const QString& directory) {
 
 void ChatController::loadModelUrl(const QUrl& folder) { loadModel(folder.toLocalFile()); }
 
+QString ChatController::demoModelDirectory() {
+    const auto demo = rgemma::findDemoModel();
+    return demo ? QString::fromStdString(demo->string()) : QString();
+}
+
 void ChatController::onModelLoaded(const LoadedModelInfo& info) {
     m_modelInfo = info;
     m_modelStatus = ModelStatus::Ready;
-    m_preferences.setModelDirectory(info.directory);
+    const QString demo = demoModelDirectory();
+    m_demoModel = !demo.isEmpty() && QFileInfo(demo).canonicalFilePath() == QFileInfo(info.directory).canonicalFilePath();
+    // The demo is the default, not a choice: remembering its path would pin an old copy after an upgrade.
+    m_preferences.setModelDirectory(m_demoModel ? QString() : info.directory);
     emit modelChanged();
 }
 
@@ -191,6 +243,8 @@ void ChatController::copyCode(int row) {
 }
 
 QString ChatController::renderableMarkdown(const QString& content) const { return ::renderableMarkdown(content); }
+
+bool ChatController::rendersAsMarkdown(const QString& content) const { return ::rendersAsMarkdown(content); }
 
 void ChatController::openLink(const QString& link) const {
     const QUrl url(link);

@@ -34,6 +34,7 @@ class ChatController : public QObject {
     Q_PROPERTY(ModelStatus modelStatus READ modelStatus NOTIFY modelChanged)
     Q_PROPERTY(QString modelName READ modelName NOTIFY modelChanged)
     Q_PROPERTY(QString modelDetails READ modelDetails NOTIFY modelChanged)
+    Q_PROPERTY(bool demoModel READ demoModel NOTIFY modelChanged)
     Q_PROPERTY(QString modelError READ modelError NOTIFY modelChanged)
     Q_PROPERTY(bool generating READ generating NOTIFY generatingChanged)
     Q_PROPERTY(qint64 generatingConversationId READ generatingConversationId NOTIFY generatingChanged)
@@ -62,6 +63,10 @@ class ChatController : public QObject {
     ModelStatus modelStatus() const { return m_modelStatus; }
     QString modelName() const { return m_modelInfo.name; }
     QString modelDetails() const;
+    // True while the built-in demo model (resources/demo-model) is the loaded one.
+    bool demoModel() const { return m_demoModel; }
+    // The demo model's folder, or "" if it is not installed.
+    static QString demoModelDirectory();
     QString modelError() const { return m_modelError; }
     bool generating() const { return m_active.has_value(); }
     qint64 generatingConversationId() const { return m_active ? m_active->conversationId : 0; }
@@ -94,10 +99,15 @@ class ChatController : public QObject {
     Q_INVOKABLE void dismissNotice();
     // Model text made safe for Qt's Markdown renderer (no HTML, no remote images).
     Q_INVOKABLE QString renderableMarkdown(const QString& content) const;
+    // False for a message too long to render as Markdown quickly: the view shows it as plain text.
+    Q_INVOKABLE bool rendersAsMarkdown(const QString& content) const;
     // Opens http(s) and mailto links in the user's browser; anything else is ignored.
     Q_INVOKABLE void openLink(const QString& link) const;
     // "14.0 KiB", "33.6 MiB": sizes as the user's locale writes them.
     Q_INVOKABLE QString formatBytes(qint64 bytes) const;
+    // After a language change: announces again the texts built with tr() when read (the model details, the
+    // conversation list's dates), so that QML shows them in the new language.
+    void retranslate();
 
   signals:
     void currentConversationChanged();
@@ -150,6 +160,7 @@ class ChatController : public QObject {
     ModelStatus m_modelStatus = ModelStatus::None;
     LoadedModelInfo m_modelInfo;
     QString m_modelError;
+    bool m_demoModel = false;
     std::optional<ActiveGeneration> m_active;
     qint64 m_nextRequestId = 1;
     int m_streamingRow = -1;

@@ -15,6 +15,10 @@ QString titleFrom(const QString& text) {
     return title;
 }
 
+// The text as it is stored and fed to the model: lone surrogates (which only a QString can hold) become U+FFFD, as
+// they would on the way to UTF-8 anyway; stored as they are, SQLite would pair them with their neighbours.
+QString storableText(const QString& text) { return QString::fromUtf8(text.toUtf8()).trimmed(); }
+
 }  // namespace
 
 QVector<qint32> ChatController::historyUpTo(qint64 messageId) const {
@@ -33,7 +37,7 @@ QVector<qint32> ChatController::historyUpTo(qint64 messageId) const {
 }
 
 void ChatController::send(const QString& text) {
-    const QString message = text.trimmed();
+    const QString message = storableText(text);
     if (message.isEmpty() || m_active) return;
     if (!m_store) {
         setNotice(m_storageError);
@@ -84,7 +88,7 @@ void ChatController::regenerate() {
 }
 
 void ChatController::editMessage(int row, const QString& text) {
-    const QString message = text.trimmed();
+    const QString message = storableText(text);
     if (m_active || !m_store || message.isEmpty() || m_modelStatus != ModelStatus::Ready) return;
     const auto original = m_store->message(m_messages.messageIdAt(row));
     if (!original || original->role != MessageRole::User) return;
@@ -179,7 +183,7 @@ void ChatController::onGenerationFinished(const GenerationResult& result) {
             if (!result.stateFile.isEmpty()) {
                 m_store->setMessageState(replyId, QFileInfo(result.stateFile).fileName(), m_modelInfo.fingerprint);
             }
-            m_worker->bindState(result.requestId, replyId);
+            if (m_worker) m_worker->bindState(result.requestId, replyId);  // null: the app is closing
         } else {
             setNotice(tr("The reply could not be saved: %1").arg(m_store->lastError()));
         }

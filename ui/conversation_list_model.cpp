@@ -155,3 +155,8 @@ int ConversationListModel::indexOfId(qint64 id) const {
 }
 
 qint64 ConversationListModel::idAt(int row) const { return row >= 0 && row < m_rows.size() ? m_rows.at(row).id : 0; }
+
+void ConversationListModel::retranslate() {
+    if (m_rows.isEmpty()) return;
+    emit dataChanged(index(0), index(int(m_rows.size()) - 1), {SubtitleRole, SectionRole});
+}

@@ -55,6 +55,8 @@ class ConversationListModel : public QAbstractListModel {
     Q_INVOKABLE void conversationChanged(qint64 id);
     Q_INVOKABLE int indexOfId(qint64 id) const;
     Q_INVOKABLE qint64 idAt(int row) const;
+    // After a language change: the subtitles and sections ("Yesterday", day names) of every row changed.
+    void retranslate();
 
   signals:
     void filterChanged();

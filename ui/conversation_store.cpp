@@ -32,13 +32,14 @@ QDateTime fromMs(const QVariant& ms) { return QDateTime::fromMSecsSinceEpoch(ms.
 
 QByteArray tokensToBlob(const QVector<qint32>& tokens) {
     QByteArray blob(tokens.size() * qsizetype(sizeof(qint32)), Qt::Uninitialized);
-    qToLittleEndian<qint32>(tokens.constData(), tokens.size(), blob.data());
+    // Not for none: an empty vector's data() is null, and memcpy from null is undefined even for 0 bytes.
+    if (!tokens.isEmpty()) qToLittleEndian<qint32>(tokens.constData(), tokens.size(), blob.data());
     return blob;
 }
 
 QVector<qint32> tokensFromBlob(const QByteArray& blob) {
     QVector<qint32> tokens(blob.size() / qsizetype(sizeof(qint32)));
-    qFromLittleEndian<qint32>(blob.constData(), tokens.size(), tokens.data());
+    if (!tokens.isEmpty()) qFromLittleEndian<qint32>(blob.constData(), tokens.size(), tokens.data());
     return tokens;
 }
 

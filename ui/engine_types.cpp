@@ -10,32 +10,32 @@ void registerEngineWorkerTypes() {
 }
 
 QString engineErrorText(const rgemma::Error& error) {
-    const char* context = "EngineError";
+    // The context is spelled out in every call: lupdate reads only literal contexts.
     QString summary;
     switch (error.code) {
         case rgemma::ErrorCode::Io:
-            summary = QCoreApplication::translate(context, "A file could not be read or written.");
+            summary = QCoreApplication::translate("EngineError", "A file could not be read or written.");
             break;
         case rgemma::ErrorCode::InvalidCheckpoint:
-            summary = QCoreApplication::translate(context, "The model's weight files are damaged or incomplete.");
+            summary = QCoreApplication::translate("EngineError", "The model's weight files are damaged or incomplete.");
             break;
         case rgemma::ErrorCode::InvalidConfig:
-            summary = QCoreApplication::translate(context, "The model's config.json is invalid.");
+            summary = QCoreApplication::translate("EngineError", "The model's config.json is invalid.");
             break;
         case rgemma::ErrorCode::InvalidTokenizer:
-            summary = QCoreApplication::translate(context, "The model's tokenizer could not be loaded.");
+            summary = QCoreApplication::translate("EngineError", "The model's tokenizer could not be loaded.");
             break;
         case rgemma::ErrorCode::InvalidArgument:
-            summary = QCoreApplication::translate(context, "The request was invalid.");
+            summary = QCoreApplication::translate("EngineError", "The request was invalid.");
             break;
         case rgemma::ErrorCode::InvalidState:
-            summary = QCoreApplication::translate(context, "The saved conversation state is unusable.");
+            summary = QCoreApplication::translate("EngineError", "The saved conversation state is unusable.");
             break;
         case rgemma::ErrorCode::Cancelled:
-            summary = QCoreApplication::translate(context, "Stopped.");
+            summary = QCoreApplication::translate("EngineError", "Stopped.");
             break;
     }
     if (error.message.empty()) return summary;
     //: %1 is a summary sentence, %2 the technical detail (a file name, a tensor, an offset), in English
-    return QCoreApplication::translate(context, "%1 (%2)").arg(summary, QString::fromStdString(error.message));
+    return QCoreApplication::translate("EngineError", "%1 (%2)").arg(summary, QString::fromStdString(error.message));
 }

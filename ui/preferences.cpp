@@ -8,6 +8,7 @@
 namespace {
 const rgemma::SamplerSettings kDefaults;
 constexpr int kDefaultMaxNewTokens = 512;
+constexpr double kDefaultTemperature = 0.7;
 constexpr int kDefaultFontSize = 11;
 }  // namespace
 
@@ -23,7 +24,8 @@ void Preferences::store(const char* key, const QVariant& newValue) {
     emit changed();
 }
 
-double Preferences::temperature() const { return value("sampling/temperature", kDefaults.temperature).toDouble(); }
+// 0.7 like most chat apps: the engine's neutral default of 1 makes small models ramble.
+double Preferences::temperature() const { return value("sampling/temperature", kDefaultTemperature).toDouble(); }
 void Preferences::setTemperature(double v) { store("sampling/temperature", std::clamp(v, 0.01, 5.0)); }
 
 int Preferences::topK() const { return value("sampling/topK", kDefaults.topK).toInt(); }

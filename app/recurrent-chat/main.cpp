@@ -1,18 +1,21 @@
-// main.cpp — recurrent-chat: command line, application object, QML engine.
+// main.cpp — recurrent-chat: command line, application object, translations, single instance, QML engine.
 #include <QCommandLineParser>
 #include <QDir>
 #include <QGuiApplication>
 #include <QQmlApplicationEngine>
-#include <QQmlContext>
 #include <QQuickWindow>
 #include <QSettings>
 #include <QStandardPaths>
 #include <QTimer>
 #include <QtQml/QQmlExtensionPlugin>
+#include <cstdio>
 #include <memory>
+#include <optional>
 
 #include "app_window.h"
 #include "chat_controller.h"
+#include "single_instance.h"
+#include "translation_manager.h"
 
 Q_IMPORT_QML_PLUGIN(RecurrentChatPlugin)
 
@@ -32,6 +35,62 @@ void setApplicationIdentity() {
     QCoreApplication::setApplicationVersion(QStringLiteral(RC_VERSION));
 }
 
+void printError(const QString& message) { std::fprintf(stderr, "%s\n", qUtf8Printable(message)); }
+
+struct CommandLine {
+    QString model;         // "" : the one the preferences remember
+    int quitAfterMs = -1;  // < 0: run until the user quits
+};
+
+// Parses the command line; --help and --version print and exit here. Nothing on a usage error (reported).
+std::optional<CommandLine> parseCommandLine(const QCoreApplication& app) {
+    QCommandLineParser parser;
+    parser.setApplicationDescription(QCoreApplication::translate(
+        "main",
+        "Chat with RecurrentGemma on your CPU.\n\n"
+        "Conversations and their model states are kept in $XDG_DATA_HOME/recurrent-chat (by default "
+        "~/.local/share/recurrent-chat), settings in $XDG_CONFIG_HOME/recurrent-chat/settings.ini. One instance "
+        "runs per user: starting it again brings its window to the front."));
+    parser.addHelpOption();
+    parser.addVersionOption();
+    const QCommandLineOption modelOption(
+        QStringLiteral("model"),
+        QCoreApplication::translate("main", "Open the Hugging Face RecurrentGemma checkpoint in <dir>."),
+        QCoreApplication::translate("main", "dir"));
+    const QCommandLineOption quitAfterOption(
+        QStringLiteral("quit-after-ms"),
+        QCoreApplication::translate("main", "Quit <ms> milliseconds after the window opens (for tests)."),
+        QCoreApplication::translate("main", "ms"));
+    parser.addOption(modelOption);
+    parser.addOption(quitAfterOption);
+    parser.process(app);
+
+    CommandLine line;
+    line.model = parser.value(modelOption);
+    if (parser.isSet(quitAfterOption)) {
+        bool ok = false;
+        line.quitAfterMs = parser.value(quitAfterOption).toInt(&ok);
+        if (!ok || line.quitAfterMs < 0) {
+            printError(QCoreApplication::translate("main", "--quit-after-ms needs a number of milliseconds."));
+            return std::nullopt;
+        }
+    }
+    return line;
+}
+
+// A second launch: the first instance raises its window; this one says so and leaves.
+int handOverToRunningInstance(const SingleInstance& instance) {
+    if (instance.activateRunning()) {
+        printError(QCoreApplication::translate("main",
+                                               "Recurrent Chat is already running; its window was brought "
+                                               "to the front."));
+    } else {
+        printError(QCoreApplication::translate("main", "Recurrent Chat is already running (process %1).")
+                       .arg(instance.runningProcessId()));
+    }
+    return 0;
+}
+
 }  // namespace
 
 int main(int argc, char* argv[]) {
@@ -41,44 +100,37 @@ int main(int argc, char* argv[]) {
     } else {
         app = std::make_unique<QGuiApplication>(argc, argv);
         QGuiApplication::setApplicationDisplayName(QStringLiteral("Recurrent Chat"));
+        // Wayland compositors find the window's icon and name through its desktop entry.
+        QGuiApplication::setDesktopFileName(QStringLiteral("io.github.recurrentchat.RecurrentChat"));
     }
     setApplicationIdentity();
 
-    QCommandLineParser parser;
-    parser.setApplicationDescription(QGuiApplication::translate("main", "Chat with RecurrentGemma on your CPU."));
-    parser.addHelpOption();
-    parser.addVersionOption();
-    const QCommandLineOption modelOption(
-        QStringLiteral("model"),
-        QGuiApplication::translate("main", "Open the Hugging Face RecurrentGemma checkpoint in <dir>."),
-        QGuiApplication::translate("main", "dir"));
-    const QCommandLineOption quitAfterOption(
-        QStringLiteral("quit-after-ms"),
-        QGuiApplication::translate("main", "Quit <ms> milliseconds after the window opens (for tests)."),
-        QGuiApplication::translate("main", "ms"));
-    parser.addOption(modelOption);
-    parser.addOption(quitAfterOption);
-    parser.process(*app);
-
-    // Conversations and states live in the XDG data folder, settings in the XDG config folder.
-    const QString dataDirectory = QStandardPaths::writableLocation(QStandardPaths::AppDataLocation);
-    QDir().mkpath(dataDirectory);
     // Without an organization name: data in $XDG_DATA_HOME/recurrent-chat, settings in
-    // $XDG_CONFIG_HOME/recurrent-chat/settings.ini.
+    // $XDG_CONFIG_HOME/recurrent-chat/settings.ini. Read before the command line, so that --help speaks the
+    // language chosen in the preferences.
     QSettings settings(QSettings::IniFormat, QSettings::UserScope, QStringLiteral("recurrent-chat"),
                        QStringLiteral("settings"));
+    TranslationManager translations;
+    translations.setLanguage(Preferences(&settings).language());
+    const std::optional<CommandLine> commandLine = parseCommandLine(*app);
+    if (!commandLine) return 2;
+
+    const QString dataDirectory = QStandardPaths::writableLocation(QStandardPaths::AppDataLocation);
+    QDir().mkpath(dataDirectory);
+    SingleInstance instance(dataDirectory);
+    if (!instance.tryLock()) return handOverToRunningInstance(instance);
+
     ChatController controller(dataDirectory, &settings);
     const QString model =
-        parser.isSet(modelOption) ? parser.value(modelOption) : controller.preferences()->modelDirectory();
+        !commandLine->model.isEmpty() ? commandLine->model
+        : !controller.preferences()->modelDirectory().isEmpty() ? controller.preferences()->modelDirectory()
+                                                                : ChatController::demoModelDirectory();
     if (!model.isEmpty()) controller.loadModel(model);
 
     QQmlApplicationEngine engine;
-    if (loadMainWindow(engine, controller) == nullptr) return 1;
-    if (parser.isSet(quitAfterOption)) {
-        bool ok = false;
-        const int ms = parser.value(quitAfterOption).toInt(&ok);
-        if (!ok || ms < 0) return 2;
-        QTimer::singleShot(ms, app.get(), &QCoreApplication::quit);
-    }
+    QQuickWindow* window = loadMainWindow(engine, controller, &translations);
+    if (window == nullptr) return 1;
+    instance.raiseOnActivation(window);
+    if (commandLine->quitAfterMs >= 0) QTimer::singleShot(commandLine->quitAfterMs, app.get(), &QCoreApplication::quit);
     return app->exec();
 }

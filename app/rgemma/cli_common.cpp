@@ -1,6 +1,8 @@
 // cli_common.cpp — error reporting, help text and the options every rgemma command shares.
 #include "cli_common.h"
 
+#include "rgemma/demo_model.h"
+
 #include <algorithm>
 #include <limits>
 #include <string>
@@ -41,13 +43,19 @@ void printCommandHelp(const Command& command, std::FILE* out) {
     std::fprintf(out, "  %-24s %s\n", "--help", "print this text and exit");
 }
 
-OptionSpec modelOption() { return {"model", "DIR", "checkpoint folder: config.json, *.safetensors, tokenizer.model"}; }
+OptionSpec modelOption() {
+    return {"model", "DIR", "checkpoint folder: config.json, *.safetensors, tokenizer.model (default: the demo model)"};
+}
 
 OptionSpec threadsOption() { return {"threads", "N", "worker threads; 0 (default) uses every hardware thread"}; }
 
 Parsed<std::filesystem::path> modelDir(const CliArgs& args) {
     auto dir = args.value("model");
-    if (!dir) return tl::unexpected<std::string>("missing required option --model DIR");
+    if (!dir) {
+        // No model chosen: the built-in demo model, like the app.
+        if (auto demo = findDemoModel()) return *demo;
+        return tl::unexpected<std::string>("missing --model DIR (and the demo model is not installed)");
+    }
     if (dir->empty()) return tl::unexpected<std::string>("--model: the folder name is empty");
     return std::filesystem::path(*dir);
 }

@@ -33,5 +33,6 @@ const Command& stateInspectCommand();
 const Command& makeRandomCommand();
 const Command& benchResumeCommand();
 const Command& benchCommand();
+const Command& quantizeCommand();
 
 }  // namespace rgemma::cli

@@ -18,6 +18,7 @@ const std::vector<const Command*>& commands() {
     static const std::vector<const Command*> all{
         &chatCommand(),         &generateCommand(), &logitsCommand(),      &inspectCommand(),
         &stateInspectCommand(), &benchCommand(),    &benchResumeCommand(), &makeRandomCommand(),
+        &quantizeCommand(),
     };
     return all;
 }

@@ -20,6 +20,8 @@ namespace {
 struct Matrix {
     std::vector<uint16_t> bf16;
     std::vector<float> f32;
+    std::vector<int8_t> i8;
+    std::vector<float> scales;  // I8 block scales
     TensorView view;
 };
 
@@ -32,16 +34,22 @@ Matrix makeMatrix(int64_t out, int64_t in, DType dtype) {
     if (dtype == DType::BF16) {
         m.bf16.resize(count);
         for (auto& v : m.bf16) v = floatToBf16(uniform(random));
+    } else if (dtype == DType::I8) {
+        m.i8.resize(count);
+        for (auto& v : m.i8) v = static_cast<int8_t>(uniform(random) * 64 * 127);
+        m.scales.assign(static_cast<std::size_t>(out * i8Blocks(in)), 1.0f / (64 * 127));
     } else {
         m.f32.resize(count);
         for (auto& v : m.f32) v = uniform(random);
     }
     m.view = TensorView{std::string("w"), dtype, {out, in}, nullptr, count * dtypeSize(dtype)};
-    m.view.data = dtype == DType::BF16 ? static_cast<const void*>(m.bf16.data()) : m.f32.data();
+    m.view.data = dtype == DType::BF16 ? static_cast<const void*>(m.bf16.data())
+                  : dtype == DType::I8 ? static_cast<const void*>(m.i8.data())
+                                       : m.f32.data();
     return m;
 }
 
-// Args: level, threads, dtype (0 f32, 1 bf16), out, in, tokens, precision (0 exact, 1 fast).
+// Args: level, threads, dtype (0 f32, 1 bf16, 2 int8), out, in, tokens, precision (0 exact, 1 fast).
 void linear(benchmark::State& state) {
     const auto isa = static_cast<Isa>(state.range(0));
     if (!isaSupported(isa)) {
@@ -49,7 +57,7 @@ void linear(benchmark::State& state) {
         return;
     }
     const auto threads = static_cast<int>(state.range(1));
-    const DType dtype = state.range(2) == 1 ? DType::BF16 : DType::F32;
+    const DType dtype = state.range(2) == 2 ? DType::I8 : state.range(2) == 1 ? DType::BF16 : DType::F32;
     const int64_t out = state.range(3), in = state.range(4), tokens = state.range(5);
     Runtime runtime(threads);
     runtime.impl().kernels = &matmulKernels(isa);
@@ -58,12 +66,14 @@ void linear(benchmark::State& state) {
     std::vector<float> x(static_cast<std::size_t>(tokens * in), 0.5f);
     std::vector<float> y(static_cast<std::size_t>(tokens * out));
     for (auto _ : state) {
-        runtime.impl().arena.execute([&] { linearForward(runtime.impl(), w.view, {}, x.data(), tokens, y.data()); });
+        runtime.impl().arena.execute(
+            [&] { linearForward(runtime.impl(), w.view, {}, x.data(), tokens, y.data(), w.scales); });
         benchmark::DoNotOptimize(y.data());
     }
-    state.SetLabel(std::string(isaName(isa)) + (dtype == DType::BF16 ? " bf16" : " f32") +
+    state.SetLabel(std::string(isaName(isa)) + " " + std::string(dtypeName(dtype)) +
                    (tokens > 1 ? (state.range(6) == 1 ? " fast" : " exact") : ""));
-    state.SetBytesProcessed(state.iterations() * static_cast<int64_t>(w.view.byteSize));
+    state.SetBytesProcessed(state.iterations() *
+                            static_cast<int64_t>(w.view.byteSize + w.scales.size() * sizeof(float)));
     state.counters["FLOPS"] = benchmark::Counter(static_cast<double>(2 * out * in * tokens) * state.iterations(),
                                                  benchmark::Counter::kIsRate);
 }
@@ -89,10 +99,10 @@ void readBandwidth(benchmark::State& state) {
 }
 
 void decodeShapes(benchmark::internal::Benchmark* b) {
-    b->ArgNames({"isa", "threads", "bf16", "out", "in", "tokens", "fast"});
+    b->ArgNames({"isa", "threads", "dtype", "out", "in", "tokens", "fast"});
     for (int isa : {0, 1, 2}) {
         for (int threads : {1, 2}) {
-            for (int bf16 : {0, 1}) b->Args({isa, threads, bf16, 65536, 2560, 1, 0});
+            for (int dtype : {0, 1, 2}) b->Args({isa, threads, dtype, 65536, 2560, 1, 0});
         }
     }
     b->Args({2, 2, 1, 16384, 7680, 1, 0});  // the MLP's down projection's width
@@ -100,12 +110,13 @@ void decodeShapes(benchmark::internal::Benchmark* b) {
 }
 
 void prefillShapes(benchmark::internal::Benchmark* b) {
-    b->ArgNames({"isa", "threads", "bf16", "out", "in", "tokens", "fast"});
+    b->ArgNames({"isa", "threads", "dtype", "out", "in", "tokens", "fast"});
     for (int threads : {1, 2}) {
         for (int fast : {0, 1}) {
             b->Args({3, threads, 1, 7680, 2560, 256, fast});
             b->Args({3, threads, 1, 2560, 7680, 256, fast});
         }
+        b->Args({3, threads, 2, 7680, 2560, 256, 0});  // int8 weights, dequantized tiles
         b->Args({2, threads, 1, 7680, 2560, 256, 0});  // AVX-512 without BF16: the exact kernel
         b->Args({0, threads, 1, 7680, 2560, 256, 0});  // Eigen on converted tiles
     }

@@ -40,6 +40,8 @@ std::size_t dtypeSize(DType dtype) {
         case DType::BF16:
         case DType::F16:
             return 2;
+        case DType::I8:
+            return 1;
     }
     return 0;
 }
@@ -52,6 +54,8 @@ std::string_view dtypeName(DType dtype) {
             return "BF16";
         case DType::F16:
             return "F16";
+        case DType::I8:
+            return "I8";
     }
     return "?";
 }
@@ -60,6 +64,7 @@ std::optional<DType> dtypeFromName(std::string_view name) {
     if (name == "F32") return DType::F32;
     if (name == "BF16") return DType::BF16;
     if (name == "F16") return DType::F16;
+    if (name == "I8") return DType::I8;
     return std::nullopt;
 }
 
@@ -137,6 +142,18 @@ void convertToFloat(DType dtype, const void* src, float* dst, int64_t count) {
         case DType::F16:
             for (std::size_t i = 0; i < n; ++i) dst[i] = f16ToFloat(loadUnaligned<uint16_t>(bytes + 2 * i));
             return;
+        case DType::I8:  // the integers only: the row scales are applied by whoever knows them
+            for (std::size_t i = 0; i < n; ++i) dst[i] = static_cast<float>(static_cast<int8_t>(bytes[i]));
+            return;
+    }
+}
+
+void dequantizeI8(const int8_t* q, const float* scales, int64_t in, int64_t rows, float* dst) {
+    const int64_t blocks = i8Blocks(in);
+    for (int64_t r = 0; r < rows; ++r) {
+        for (int64_t i = 0; i < in; ++i) {
+            dst[r * in + i] = static_cast<float>(q[r * in + i]) * scales[r * blocks + i / kI8BlockSize];
+        }
     }
 }
 

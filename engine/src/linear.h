@@ -4,6 +4,7 @@
 #include <cstdint>
 #include <span>
 
+#include "model_weights.h"
 #include "runtime_impl.h"
 #include "tensor_view.h"
 
@@ -13,8 +14,11 @@ namespace rgemma {
 // T == 1 is the decode path (matrix-vector), T > 1 the prefill path (matrix-matrix); both split the output
 // rows over the arena's threads and convert bf16/f16 weights tile by tile, never the whole matrix.
 // Must be called inside runtime.arena.
+// An I8 weight needs its block scales [out, in / 32] (rgemma/dtype.h); other dtypes pass none.
 void linearForward(Runtime::Impl& runtime, const TensorView& weight, std::span<const float> bias, const float* x,
-                   int64_t tokens, float* y);
+                   int64_t tokens, float* y, std::span<const float> blockScales = {});
+// The same for a bound layer: its weight, bias and row scales.
+void linearForward(Runtime::Impl& runtime, const LinearWeights& layer, const float* x, int64_t tokens, float* y);
 
 // Block-diagonal gate of the RG-LRU: for each head h, y[:, h·bw:(h+1)·bw] = x[:, h·bw:(h+1)·bw] · W[h] + b[h],
 // W stored [H, bw, bw] and used as x @ W (NOT transposed). ref: torch/layers.py BlockDiagonalLinear

@@ -1,5 +1,6 @@
-// matmul_avx512.cpp — AVX-512 kernels: decode matrix-vector products (f32 and bf16 weights read in place, masked
-// tails) and the exact prefill GEMM (f32 activations × bf16 weights widened in registers, f32 FMA).
+// matmul_avx512.cpp — AVX-512 kernels: decode matrix-vector products (f32, bf16 and int8 weights read in place,
+// masked tails), the exact prefill GEMM (f32 activations × weights widened in registers, f32 FMA), x @ W for the
+// block-diagonal gates, int8 dequantization, and the blocks' element-wise math (exp-based GELU and sigmoid).
 // Compiled with -mavx512f -mavx512bw -mavx512vl -mavx512dq (engine/CMakeLists.txt); like matmul_avx2.cpp it
 // defines everything with internal linkage so no AVX-512 copy of a shared inline function can leak out.
 #include <immintrin.h>
@@ -8,6 +9,7 @@
 
 #include "matmul_kernels.h"
 #include "panel_gemm.h"
+#include "rgemma/dtype.h"
 
 namespace rgemma {
 
@@ -35,9 +37,19 @@ inline float horizontalSum(__m512 v) {
 // The first `count` (< 16) lanes.
 inline __mmask16 firstLanes(int64_t count) { return static_cast<__mmask16>((1u << count) - 1u); }
 
+// Lanes [0, left) of one 16-lane vector; none when left <= 0.
+inline __mmask16 laneMask(int64_t left) { return left >= 16 ? kAll : left <= 0 ? 0 : firstLanes(left); }
+
 // 16 f32, or 16 bf16 widened exactly (the bf16 bits are the high half of the f32 bits); masked lanes read as 0.
 inline __m512 load16(const float* p, __mmask16 mask) { return _mm512_maskz_loadu_ps(mask, p); }
 inline __m512 load16(const uint16_t* p, __mmask16 mask) { return widenBf16(_mm256_maskz_loadu_epi16(mask, p)); }
+inline __m512 load16(const int8_t* p, __mmask16 mask) {
+    return _mm512_maskz_cvtepi32_ps(kAll, _mm512_maskz_cvtepi8_epi32(kAll, _mm_maskz_loadu_epi8(mask, p)));
+}
+inline __m512 load16(const int8_t* p) {
+    return _mm512_maskz_cvtepi32_ps(
+        kAll, _mm512_maskz_cvtepi8_epi32(kAll, _mm_loadu_si128(reinterpret_cast<const __m128i*>(p))));
+}
 inline __m512 load16(const float* p) { return _mm512_loadu_ps(p); }
 inline __m512 load16(const uint16_t* p) { return widenBf16(_mm256_loadu_si256(reinterpret_cast<const __m256i*>(p))); }
 
@@ -71,6 +83,71 @@ void matvecF32(const float* w, int64_t in, int64_t rowBegin, int64_t rowEnd, con
 
 void matvecBf16(const uint16_t* w, int64_t in, int64_t rowBegin, int64_t rowEnd, const float* x, float* y) {
     matvec(w, in, rowBegin, rowEnd, x, y);
+}
+
+// The dot product of one 32-value block of q with x (16-lane halves; `left` values remain in the row).
+inline __m512 blockDot(const int8_t* q, const float* x, int64_t left) {
+    if (left >= kI8BlockSize) {
+        const __m512 low = _mm512_mul_ps(load16(q), _mm512_loadu_ps(x));
+        return _mm512_fmadd_ps(load16(q + 16), _mm512_loadu_ps(x + 16), low);
+    }
+    const __mmask16 lowMask = laneMask(left), highMask = laneMask(left - 16);
+    const __m512 low = _mm512_mul_ps(load16(q, lowMask), _mm512_maskz_loadu_ps(lowMask, x));
+    return _mm512_fmadd_ps(load16(q + 16, highMask), _mm512_maskz_loadu_ps(highMask, x + 16), low);
+}
+
+// Σ_i q[i] · scale[i / 32] · x[i] over one row: each block's dot product times its scale, four blocks per step
+// into four accumulators (named, so they stay in registers); a short last block goes through masked loads.
+float dotRowI8(const int8_t* q, const float* scales, int64_t in, const float* x) {
+    __m512 acc[4];
+    for (auto& a : acc) a = _mm512_setzero_ps();
+    int64_t i = 0, b = 0;
+    for (; i + 4 * kI8BlockSize <= in; i += 4 * kI8BlockSize, b += 4) {
+        for (int j = 0; j < 4; ++j) {
+            const int64_t at = i + j * kI8BlockSize;
+            acc[j] = _mm512_fmadd_ps(blockDot(q + at, x + at, kI8BlockSize), _mm512_set1_ps(scales[b + j]), acc[j]);
+        }
+    }
+    for (; i < in; i += kI8BlockSize, ++b) {
+        acc[0] = _mm512_fmadd_ps(blockDot(q + i, x + i, in - i), _mm512_set1_ps(scales[b]), acc[0]);
+    }
+    return horizontalSum(_mm512_add_ps(_mm512_add_ps(acc[0], acc[1]), _mm512_add_ps(acc[2], acc[3])));
+}
+
+void matvecI8(const int8_t* w, const float* scales, int64_t in, int64_t rowBegin, int64_t rowEnd, const float* x,
+              float* y) {
+    const int64_t blocks = (in + kI8BlockSize - 1) / kI8BlockSize;
+    for (int64_t r = rowBegin; r < rowEnd; ++r) y[r - rowBegin] = dotRowI8(w + r * in, scales + r * blocks, in, x);
+}
+
+// dst[r, i] = q[r, i] · scale[r, i / 32], 16 values at a time (a block's scale covers two vectors).
+template <typename Store>
+void dequantizeRows(const int8_t* q, const float* scales, int64_t in, int64_t rows, Store store) {
+    const int64_t blocks = (in + kI8BlockSize - 1) / kI8BlockSize;
+    for (int64_t r = 0; r < rows; ++r) {
+        for (int64_t i = 0; i < in; i += 16) {
+            const __mmask16 mask = laneMask(in - i);
+            const __m512 value =
+                _mm512_mul_ps(load16(q + r * in + i, mask), _mm512_set1_ps(scales[r * blocks + i / kI8BlockSize]));
+            store(r * in + i, mask, value);
+        }
+    }
+}
+
+void dequantizeI8(const int8_t* q, const float* scales, int64_t in, int64_t rows, float* dst) {
+    dequantizeRows(q, scales, in, rows,
+                   [dst](int64_t at, __mmask16 mask, __m512 v) { _mm512_mask_storeu_ps(dst + at, mask, v); });
+}
+
+// Rounded to nearest even bf16 (finite values): add 0x7FFF plus the kept part's lowest bit, keep the high half.
+void dequantizeI8Bf16(const int8_t* q, const float* scales, int64_t in, int64_t rows, uint16_t* dst) {
+    dequantizeRows(q, scales, in, rows, [dst](int64_t at, __mmask16 mask, __m512 v) {
+        const __m512i bits = _mm512_castps_si512(v);
+        const __m512i odd = _mm512_and_si512(_mm512_maskz_srli_epi32(kAll, bits, 16), _mm512_set1_epi32(1));
+        const __m512i rounded = _mm512_add_epi32(bits, _mm512_add_epi32(odd, _mm512_set1_epi32(0x7FFF)));
+        _mm256_mask_storeu_epi16(dst + at, mask,
+                                 _mm512_maskz_cvtepi32_epi16(kAll, _mm512_maskz_srli_epi32(kAll, rounded, 16)));
+    });
 }
 
 // e^x within ~2 ulp (Cephes expf: exact range reduction by ln 2 in two parts, degree-6 polynomial, then scalef
@@ -144,9 +221,6 @@ void axpy(float a, const float* x, float* y, int64_t n) {
     }
 }
 
-// Lanes [0, left) of one 16-lane vector; none when left <= 0.
-inline __mmask16 laneMask(int64_t left) { return left >= 16 ? kAll : left <= 0 ? 0 : firstLanes(left); }
-
 // R tokens × 32 columns of x @ W from column c: W row i (two masked 16-lane loads) meets each token's x[t, i]
 // broadcast, 2R accumulators; W's 32-column strip is reused from L1 by every group of tokens.
 template <int R, typename T>
@@ -208,20 +282,31 @@ void packF32(const float* x, int64_t tokens, int64_t in, int64_t panelBegin, int
 
 // acc[j][v] (lanes = tokens 16v .. 16v+15) += Σ_{pairs [p0, p1)} x[:, 2k] W[rows[j], 2k] + x[:, 2k+1] W[rows[j],
 // 2k+1]: one 32-bit broadcast per row and pair gives both weights, widened exactly by a shift and a mask.
+// The weight pair of row `row` at pair p as two f32 broadcasts: bf16 bits widened by a shift and a mask from one
+// 32-bit broadcast, or two f32 broadcasts.
+inline void weightPairF32(const uint16_t* row, int64_t p, bool single, __m512& even, __m512& odd) {
+    const __m512i pair = _mm512_set1_epi32(static_cast<int>(weightPair(row, p, single)));
+    even = _mm512_castsi512_ps(_mm512_maskz_slli_epi32(kAll, pair, 16));
+    odd = _mm512_castsi512_ps(_mm512_and_si512(pair, _mm512_set1_epi32(static_cast<int>(0xFFFF0000u))));
+}
+inline void weightPairF32(const float* row, int64_t p, bool single, __m512& even, __m512& odd) {
+    even = _mm512_set1_ps(row[2 * p]);
+    odd = single ? _mm512_setzero_ps() : _mm512_set1_ps(row[2 * p + 1]);
+}
+
 struct FmaF32Kernel {
     static constexpr int64_t kUnitsPerPair = kF32UnitsPerPair;
-    static void run(const uint32_t* panel, const uint16_t* const rows[kPanelRows], int64_t p0, int64_t p1,
-                    int64_t singlePair, __m512 acc[kPanelRows][2]) {
-        const __m512i highHalf = _mm512_set1_epi32(static_cast<int>(0xFFFF0000u));
+    template <typename T>
+    static void run(const uint32_t* panel, const T* const rows[kPanelRows], int64_t p0, int64_t p1, int64_t singlePair,
+                    __m512 acc[kPanelRows][2]) {
         for (int64_t p = p0; p < p1; ++p, panel += kUnitsPerPair) {
             const auto* x = reinterpret_cast<const float*>(panel);
             const __m512 even0 = _mm512_loadu_ps(x), even1 = _mm512_loadu_ps(x + 16);
             const __m512 odd0 = _mm512_loadu_ps(x + 32), odd1 = _mm512_loadu_ps(x + 48);
             const bool single = p == singlePair;
             for (int j = 0; j < kPanelRows; ++j) {
-                const __m512i pair = _mm512_set1_epi32(static_cast<int>(weightPair(rows[j], p, single)));
-                const __m512 wEven = _mm512_castsi512_ps(_mm512_maskz_slli_epi32(kAll, pair, 16));
-                const __m512 wOdd = _mm512_castsi512_ps(_mm512_and_si512(pair, highHalf));
+                __m512 wEven, wOdd;
+                weightPairF32(rows[j], p, single, wEven, wOdd);
                 acc[j][0] = _mm512_fmadd_ps(even0, wEven, acc[j][0]);
                 acc[j][1] = _mm512_fmadd_ps(even1, wEven, acc[j][1]);
                 acc[j][0] = _mm512_fmadd_ps(odd0, wOdd, acc[j][0]);
@@ -236,6 +321,11 @@ void gemmF32(const void* packed, const uint16_t* w, int64_t in, int64_t tokens, 
     panelGemm<FmaF32Kernel>(packed, w, in, tokens, rowBegin, rowEnd, panelBegin, panelEnd, y, ldy);
 }
 
+void gemmF32Weights(const void* packed, const float* w, int64_t in, int64_t tokens, int64_t rowBegin, int64_t rowEnd,
+                    int64_t panelBegin, int64_t panelEnd, float* y, int64_t ldy) {
+    panelGemm<FmaF32Kernel>(packed, w, in, tokens, rowBegin, rowEnd, panelBegin, panelEnd, y, ldy);
+}
+
 }  // namespace
 
 const MatmulKernels& avx512Kernels() {
@@ -243,9 +333,12 @@ const MatmulKernels& avx512Kernels() {
         .isa = Isa::Avx512,
         .matvecF32 = matvecF32,
         .matvecBf16 = matvecBf16,
+        .matvecI8 = matvecI8,
+        .dequantizeI8 = dequantizeI8,
+        .dequantizeI8Bf16 = dequantizeI8Bf16,
         .matmulInOutF32 = matmulInOutF32,
         .matmulInOutBf16 = matmulInOutBf16,
-        .gemmF32Activations = PanelGemm{kF32UnitsPerPair, packF32, gemmF32},
+        .gemmF32Activations = PanelGemm{kF32UnitsPerPair, packF32, gemmF32, gemmF32Weights},
         .geluTanh = geluTanh,
         .sigmoid = sigmoid,
         .dot = dot,

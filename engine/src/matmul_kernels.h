@@ -1,4 +1,5 @@
-// matmul_kernels.h — the SIMD kernels behind linearForward, one table per instruction set, chosen at run time.
+// matmul_kernels.h — the SIMD kernels behind linearForward (and the blocks' element-wise math), one table per
+// instruction set, chosen at run time.
 // Each table lives in its own translation unit compiled with that instruction set's flags (see
 // engine/CMakeLists.txt); only the dispatcher (matmul_kernels.cpp) asks the CPU what it supports, so one binary
 // runs on any x86-64 and uses AVX2, AVX-512 and AVX-512 BF16 where present.
@@ -39,6 +40,9 @@ struct PanelGemm {
     // row r.
     void (*gemm)(const void* packed, const uint16_t* w, int64_t in, int64_t tokens, int64_t rowBegin, int64_t rowEnd,
                  int64_t panelBegin, int64_t panelEnd, float* y, int64_t ldy) = nullptr;
+    // The same on f32 weights (f32 checkpoints, dequantized I8 tiles); null where only bf16 weights are supported.
+    void (*gemmF32Weights)(const void* packed, const float* w, int64_t in, int64_t tokens, int64_t rowBegin,
+                           int64_t rowEnd, int64_t panelBegin, int64_t panelEnd, float* y, int64_t ldy) = nullptr;
 
     explicit operator bool() const { return gemm != nullptr; }
     // 32-bit units of the packed activations for `tokens` × `in`.
@@ -56,6 +60,12 @@ struct MatmulKernels {
     void (*matvecF32)(const float* w, int64_t in, int64_t rowBegin, int64_t rowEnd, const float* x, float* y) = nullptr;
     void (*matvecBf16)(const uint16_t* w, int64_t in, int64_t rowBegin, int64_t rowEnd, const float* x,
                        float* y) = nullptr;
+    // The same on I8 weights with their block scales [rows, in / 32] (rgemma/dtype.h), dequantized in registers.
+    void (*matvecI8)(const int8_t* w, const float* scales, int64_t in, int64_t rowBegin, int64_t rowEnd, const float* x,
+                     float* y) = nullptr;
+    // I8 rows dequantized (dtype_convert.h dequantizeI8) into f32, or rounded on to bf16, for the prefill GEMMs.
+    void (*dequantizeI8)(const int8_t* q, const float* scales, int64_t in, int64_t rows, float* dst) = nullptr;
+    void (*dequantizeI8Bf16)(const int8_t* q, const float* scales, int64_t in, int64_t rows, uint16_t* dst) = nullptr;
 
     // y[t, j] = Σ_i x[t, i] · W[i, j] for t < tokens, j < cols: "x @ W" with W stored row-major [in, cols] (the
     // RG-LRU's block-diagonal gates), f32 or bf16; x and y row-major with strides ldx, ldy. Null: use Eigen.

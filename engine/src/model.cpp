@@ -25,19 +25,28 @@ constexpr int64_t kMaxChunk = 256;
 int64_t countParameters(const WeightStore& store) {
     int64_t total = 0;
     for (const TensorView* tensor : store.tensors()) {
-        if (tensor->name != "lm_head.weight") total += tensor->numel();  // tied to the embedding
+        // lm_head is tied to the embedding; "<name>_scale" holds an I8 matrix's scales, not parameters.
+        const bool scales = tensor->name.ends_with("_scale");
+        if (tensor->name != "lm_head.weight" && !scales) total += tensor->numel();
     }
     return total;
 }
 
-// x[t] = E[token_t] · scale. ref: torch/modules.py Embedder.encode
-void embed(const TensorView& table, const TokenId* tokens, int64_t count, float scale, float* x) {
+// x[t] = E[token_t] · scale (an I8 row dequantized with its block scales). ref: torch/modules.py Embedder.encode
+void embed(const TensorView& table, std::span<const float> blockScales, const TokenId* tokens, int64_t count,
+           float scale, float* x) {
     const int64_t width = table.shape[1];
     const std::size_t rowBytes = static_cast<std::size_t>(width) * dtypeSize(table.dtype);
     for (int64_t t = 0; t < count; ++t) {
         const auto* row = static_cast<const std::byte*>(table.data) + static_cast<std::size_t>(tokens[t]) * rowBytes;
         float* out = x + t * width;
-        convertToFloat(table.dtype, row, out, width);
+        if (table.dtype == DType::I8) {
+            const auto blocks = static_cast<std::size_t>(i8Blocks(width));
+            dequantizeI8(reinterpret_cast<const int8_t*>(row),
+                         blockScales.data() + static_cast<std::size_t>(tokens[t]) * blocks, width, 1, out);
+        } else {
+            convertToFloat(table.dtype, row, out, width);
+        }
         for (int64_t i = 0; i < width; ++i) out[i] *= scale;
     }
 }
@@ -112,7 +121,7 @@ Result<void> Model::forward(Runtime& runtime, State& state, std::span<const Toke
             float* x = ensure(ws.x, static_cast<std::size_t>(count * width));
             float* normed = ensure(ws.normed, static_cast<std::size_t>(count * width));
             float* out = ensure(ws.out, static_cast<std::size_t>(count * width));
-            embed(m_weights->embedTokens, tokens.data() + begin, count, scale, x);
+            embed(m_weights->embedTokens, m_weights->embedTokensScale, tokens.data() + begin, count, scale, x);
 
             for (std::size_t i = 0; i < m_weights->layers.size(); ++i) {
                 const LayerWeights& layer = m_weights->layers[i];
@@ -140,7 +149,7 @@ Result<void> Model::forward(Runtime& runtime, State& state, std::span<const Toke
             const int64_t rows = count - firstRow;
             rmsNorm(x + firstRow * width, m_weights->finalNorm, m_config.rmsNormEps, rows, normed);
             float* destination = mode == LogitsMode::Last ? logits.data() : logits.data() + begin * vocab;
-            linearForward(rt, m_weights->embedTokens, {}, normed, rows, destination);
+            linearForward(rt, m_weights->embedTokens, {}, normed, rows, destination, m_weights->embedTokensScale);
             softCap(destination, rows * vocab, m_config.logitsSoftCap);
         }
     });

@@ -26,7 +26,8 @@ class Binder {
         if (!store.files().empty()) m_folder = " in '" + store.files().front().parent_path().string() + "'";
     }
 
-    Result<TensorView> matrix(const std::string& name, const Shape& expected) const {
+    // `quantizable`: the role accepts I8 (the dense matrices and the embedding); elsewhere I8 is an error.
+    Result<TensorView> matrix(const std::string& name, const Shape& expected, bool quantizable = false) const {
         const TensorView* tensor = m_store.find(name);
         if (tensor == nullptr) {
             return makeError(ErrorCode::InvalidCheckpoint, "checkpoint" + m_folder + " has no tensor '" + name + "'");
@@ -35,7 +36,17 @@ class Binder {
             return makeError(ErrorCode::InvalidConfig, "config.json disagrees with tensor '" + name + "': expected " +
                                                            shapeText(expected) + ", found " + shapeText(tensor->shape));
         }
+        if (tensor->dtype == DType::I8 && !quantizable) {
+            return makeError(ErrorCode::InvalidCheckpoint,
+                             "tensor '" + name + "' is I8, but only dense matrices and the embedding may be quantized");
+        }
         return *tensor;
+    }
+
+    // The block scales of an I8 matrix [out, in]: the tensor "<name>_scale" [out, in / 32]; empty for a float one.
+    Result<std::vector<float>> blockScales(const TensorView& matrix) const {
+        if (matrix.dtype != DType::I8) return std::vector<float>{};
+        return vector(matrix.name + "_scale", {matrix.shape[0], i8Blocks(matrix.shape[1])});
     }
 
     Result<std::vector<float>> vector(const std::string& name, const Shape& expected) const {
@@ -48,9 +59,12 @@ class Binder {
 
     Result<LinearWeights> linear(const std::string& prefix, int64_t out, int64_t in, bool hasBias) const {
         LinearWeights linear;
-        auto weight = matrix(prefix + ".weight", {out, in});
+        auto weight = matrix(prefix + ".weight", {out, in}, true);
         if (!weight) return tl::unexpected(weight.error());
         linear.weight = std::move(*weight);
+        auto scale = blockScales(linear.weight);
+        if (!scale) return tl::unexpected(scale.error());
+        linear.scale = std::move(*scale);
         if (hasBias) {
             auto bias = vector(prefix + ".bias", {out});
             if (!bias) return tl::unexpected(bias.error());
@@ -162,12 +176,17 @@ Result<ModelWeights> bindModelWeights(const ModelConfig& config, const WeightSto
     const Binder binder(store);
     ModelWeights weights;
     const Shape embedShape{config.vocabSize, config.hiddenSize};
-    auto embed = binder.matrix("model.embed_tokens.weight", embedShape);
+    auto embed = binder.matrix("model.embed_tokens.weight", embedShape, true);
     if (!embed) return tl::unexpected(embed.error());
     weights.embedTokens = std::move(*embed);
+    auto embedScales = binder.blockScales(weights.embedTokens);
+    if (!embedScales) return tl::unexpected(embedScales.error());
+    weights.embedTokensScale = std::move(*embedScales);
     // save_pretrained drops the tied copy; if one is present it must at least be the embedding's shape.
     if (store.find("lm_head.weight") != nullptr) {
-        if (auto head = binder.matrix("lm_head.weight", embedShape); !head) return tl::unexpected(head.error());
+        if (auto head = binder.matrix("lm_head.weight", embedShape, true); !head) {
+            return tl::unexpected(head.error());
+        }
     }
     auto finalNorm = binder.vector("model.final_norm.weight", {config.hiddenSize});
     if (!finalNorm) return tl::unexpected(finalNorm.error());

@@ -14,24 +14,25 @@ namespace rgemma {
 
 // y = x W^T + b, W stored [out, in] (nn.Linear layout).
 struct LinearWeights {
-    TensorView weight;        // [out, in]
-    std::vector<float> bias;  // [out], empty when the layer has no bias
+    TensorView weight;           // [out, in]
+    std::vector<float> bias;     // [out], empty when the layer has no bias
+    std::vector<float> scale{};  // [out, in / 32] when weight is I8 (dtype.h), else empty
     int64_t outFeatures() const { return weight.shape[0]; }
     int64_t inFeatures() const { return weight.shape[1]; }
 };
 
 // ref: torch/modules.py RecurrentBlock, torch/layers.py Conv1D and RGLRU
 struct RecurrentWeights {
-    LinearWeights linearY;                    // linear_y:   [lru, D] + bias [lru]
-    LinearWeights linearX;                    // linear_x:   [lru, D] + bias [lru]
-    LinearWeights linearOut;                  // linear_out: [D, lru] + bias [D]
-    std::vector<float> convWeight;            // conv_1d.weight [lru, 1, width] re-laid out as [width][lru]: w[k][c]
-    std::vector<float> convBias;              // conv_1d.bias [lru]
-    std::vector<float> recurrentParam;        // rg_lru.recurrent_param [lru] (a_param, raw)
-    TensorView inputGateWeight;               // rg_lru.input_gate_weight [H, bw, bw], used as x_block @ W[h]
-    std::vector<float> inputGateBias;         // rg_lru.input_gate_bias [H, bw] flattened
-    TensorView recurrentGateWeight;           // rg_lru.recurrent_gate_weight [H, bw, bw]
-    std::vector<float> recurrentGateBias;     // rg_lru.recurrent_gate_bias [H, bw] flattened
+    LinearWeights linearY;                 // linear_y:   [lru, D] + bias [lru]
+    LinearWeights linearX;                 // linear_x:   [lru, D] + bias [lru]
+    LinearWeights linearOut;               // linear_out: [D, lru] + bias [D]
+    std::vector<float> convWeight;         // conv_1d.weight [lru, 1, width] re-laid out as [width][lru]: w[k][c]
+    std::vector<float> convBias;           // conv_1d.bias [lru]
+    std::vector<float> recurrentParam;     // rg_lru.recurrent_param [lru] (a_param, raw)
+    TensorView inputGateWeight;            // rg_lru.input_gate_weight [H, bw, bw], used as x_block @ W[h]
+    std::vector<float> inputGateBias;      // rg_lru.input_gate_bias [H, bw] flattened
+    TensorView recurrentGateWeight;        // rg_lru.recurrent_gate_weight [H, bw, bw]
+    std::vector<float> recurrentGateBias;  // rg_lru.recurrent_gate_bias [H, bw] flattened
 };
 
 // ref: torch/modules.py LocalAttentionBlock
@@ -59,8 +60,9 @@ struct LayerWeights {
 };
 
 struct ModelWeights {
-    TensorView embedTokens;          // model.embed_tokens.weight [V, D], also the tied output layer
-    std::vector<float> finalNorm;    // model.final_norm.weight [D]
+    TensorView embedTokens;               // model.embed_tokens.weight [V, D], also the tied output layer
+    std::vector<float> embedTokensScale;  // [V, D / 32] when embedTokens is I8, else empty
+    std::vector<float> finalNorm;         // model.final_norm.weight [D]
     std::vector<LayerWeights> layers;
 };
 

@@ -40,11 +40,11 @@ inline void storePanelTile(const __m512 acc[kPanelRows][2], int64_t rows, int64_
     }
 }
 
-// y[t, r] = Σ_i x[t, i] · W[r, i] over rows [rowBegin, rowEnd) and panels [panelBegin, panelEnd). `Kernel` knows
-// the packed layout: kUnitsPerPair 32-bit units per k-pair and panel, and
-//   run(const uint32_t* panelAtP0, const uint16_t* const rows[8], p0, p1, singlePair, __m512 acc[8][2]).
-template <typename Kernel>
-void panelGemm(const void* packed, const uint16_t* w, int64_t in, int64_t tokens, int64_t rowBegin, int64_t rowEnd,
+// y[t, r] = Σ_i x[t, i] · W[r, i] over rows [rowBegin, rowEnd) and panels [panelBegin, panelEnd), W of element
+// type T (bf16 bits or f32). `Kernel` knows the packed layout: kUnitsPerPair 32-bit units per k-pair and panel, and
+//   run(const uint32_t* panelAtP0, const T* const rows[8], p0, p1, singlePair, __m512 acc[8][2]).
+template <typename Kernel, typename T>
+void panelGemm(const void* packed, const T* w, int64_t in, int64_t tokens, int64_t rowBegin, int64_t rowEnd,
                int64_t panelBegin, int64_t panelEnd, float* y, int64_t ldy) {
     const int64_t pairs = (in + 1) / 2;
     const int64_t singlePair = in % 2 == 1 ? pairs - 1 : -1;
@@ -58,7 +58,7 @@ void panelGemm(const void* packed, const uint16_t* w, int64_t in, int64_t tokens
             for (int64_t r = rowBegin; r < rowEnd; r += kPanelRows) {
                 const int64_t validRows = rowEnd - r < kPanelRows ? rowEnd - r : kPanelRows;
                 // Rows past the end repeat the first one; their results are dropped.
-                const uint16_t* rows[kPanelRows];
+                const T* rows[kPanelRows];
                 for (int j = 0; j < kPanelRows; ++j) rows[j] = w + (j < validRows ? r + j : r) * in;
                 __m512 acc[kPanelRows][2];
                 for (auto& row : acc) row[0] = row[1] = _mm512_setzero_ps();

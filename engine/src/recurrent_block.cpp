@@ -36,11 +36,11 @@ void recurrentBlockForward(Runtime::Impl& runtime, const ModelConfig& config, co
     float* conv = ensure(ws.c, count);   // [T, lru] conv output
     float* gateA = ensure(ws.d, count);  // [T, lru]
 
-    linearForward(runtime, weights.linearY.weight, weights.linearY.bias, input, tokens, y);
+    linearForward(runtime, weights.linearY, input, tokens, y);
     const MatmulKernels& kernels = *runtime.kernels;
     forSlices(count, [&](std::size_t begin, int64_t n) { geluTanhRows(kernels, y + begin, nullptr, n); });
 
-    linearForward(runtime, weights.linearX.weight, weights.linearX.bias, input, tokens, u);
+    linearForward(runtime, weights.linearX, input, tokens, u);
     conv1dForward(weights.convWeight, weights.convBias, config.convWidth, lru, u, tokens, state.conv.data(), conv);
 
     // Gates from the conv output; `u` is free again and takes the input gate.
@@ -57,7 +57,7 @@ void recurrentBlockForward(Runtime::Impl& runtime, const ModelConfig& config, co
     });
 
     for (std::size_t i = 0; i < count; ++i) conv[i] *= y[i];
-    linearForward(runtime, weights.linearOut.weight, weights.linearOut.bias, conv, tokens, output);
+    linearForward(runtime, weights.linearOut, conv, tokens, output);
 }
 
 }  // namespace rgemma

@@ -23,6 +23,7 @@ struct Workspace {
     std::vector<uint32_t> packed;  // prefill activations packed into panels (matmul_kernels.h PanelGemm)
     // Per arena thread: a weight tile converted to f32, and attention scores.
     std::vector<std::vector<float>> threadTiles;
+    std::vector<std::vector<uint16_t>> threadTilesBf16;  // I8 weight rows widened to bf16 for the prefill GEMM
     std::vector<std::vector<float>> threadScores;
 };
 
@@ -36,6 +37,7 @@ T* ensure(std::vector<T>& buffer, std::size_t count) {
 struct Runtime::Impl {
     explicit Impl(int threadCount) : threads(threadCount), arena(threadCount), kernels(&matmulKernels(defaultIsa())) {
         workspace.threadTiles.resize(static_cast<std::size_t>(threadCount));
+        workspace.threadTilesBf16.resize(static_cast<std::size_t>(threadCount));
         workspace.threadScores.resize(static_cast<std::size_t>(threadCount));
     }
     int threads;

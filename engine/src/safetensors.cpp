@@ -22,9 +22,9 @@ constexpr uint64_t kMaxHeaderBytes = 100ull << 20;
 constexpr std::size_t kMaxNameInMessage = 200;
 
 // The other dtypes the safetensors format defines: recognised so the message can say "unsupported", not "unknown".
-constexpr std::string_view kOtherSafetensorsDtypes[] = {"BOOL",    "U8",  "I8",      "I16",     "U16",     "I32",
-                                                        "U32",     "I64", "U64",     "F64",     "F8_E4M3", "F8_E5M2",
-                                                        "F8_E8M0", "F4",  "F6_E2M3", "F6_E3M2", "C64"};
+constexpr std::string_view kOtherSafetensorsDtypes[] = {"BOOL", "U8",      "I16",     "U16",     "I32",     "U32",
+                                                        "I64",  "U64",     "F64",     "F8_E4M3", "F8_E5M2", "F8_E8M0",
+                                                        "F4",   "F6_E2M3", "F6_E3M2", "C64"};
 
 std::string clip(std::string_view text) {
     if (text.size() <= kMaxNameInMessage) return std::string(text);

@@ -49,13 +49,13 @@ Result<std::string> readBounded(const std::filesystem::path& path, std::uintmax_
     return text;
 }
 
-// weight_map: tensor name -> shard file name, each shard name already checked to stay inside the folder.
-Result<std::map<std::string, std::string>> readWeightMap(const std::filesystem::path& index) {
-    auto text = readBounded(index, kMaxIndexBytes);
-    if (!text) return tl::unexpected(text.error());
+}  // namespace
+
+Result<std::map<std::string, std::string>> parseWeightMap(std::string_view text, const std::string& source) {
+    const std::filesystem::path index(source);
     // nlohmann treats a NUL as the end of the input, which would hide whatever follows it.
     const json root =
-        text->find('\0') == std::string::npos ? json::parse(*text, nullptr, false) : json(json::value_t::discarded);
+        text.find('\0') == std::string_view::npos ? json::parse(text, nullptr, false) : json(json::value_t::discarded);
     if (root.is_discarded()) return indexError(index, "not valid JSON");
     if (!root.is_object()) return indexError(index, "not a JSON object");
     const auto it = root.find("weight_map");
@@ -72,6 +72,14 @@ Result<std::map<std::string, std::string>> readWeightMap(const std::filesystem::
         weightMap.emplace(name, file);
     }
     return weightMap;
+}
+
+namespace {
+
+Result<std::map<std::string, std::string>> readWeightMap(const std::filesystem::path& index) {
+    auto text = readBounded(index, kMaxIndexBytes);
+    if (!text) return tl::unexpected(text.error());
+    return parseWeightMap(*text, index.string());
 }
 
 }  // namespace

@@ -74,12 +74,14 @@ Pane {
             readOnly: true
             selectByMouse: true
             wrapMode: TextEdit.Wrap
-            textFormat: TextEdit.MarkdownText
+            // Plain text (never HTML) for a message too long for Qt's Markdown importer to render quickly.
+            textFormat: bubble.controller.rendersAsMarkdown(bubble.content) ? TextEdit.MarkdownText : TextEdit.PlainText
             color: bubble.palette.text
             selectionColor: bubble.palette.highlight
             selectedTextColor: bubble.palette.highlightedText
             font: bubble.font
-            text: bubble.controller.renderableMarkdown(bubble.content)
+            text: textFormat === TextEdit.MarkdownText ? bubble.controller.renderableMarkdown(bubble.content)
+                                                       : bubble.content
             onLinkActivated: link => bubble.controller.openLink(link)
         }
 

@@ -32,7 +32,8 @@ ToolBar {
                 font.bold: true
                 text: {
                     switch (bar.controller.modelStatus) {
-                    case ChatController.Ready: return bar.controller.modelName
+                    case ChatController.Ready: return bar.controller.demoModel ? qsTr("Demo model")
+                                                                              : bar.controller.modelName
                     case ChatController.Loading: return qsTr("Loading model…")
                     case ChatController.Failed: return qsTr("The model could not be loaded")
                     default: return qsTr("No model loaded")
@@ -45,6 +46,8 @@ ToolBar {
                 opacity: 0.75
                 font.pointSize: Math.max(7, bar.font.pointSize - 2)
                 text: bar.controller.modelStatus === ChatController.Failed ? bar.controller.modelError
+                    : bar.controller.modelStatus === ChatController.Ready && bar.controller.demoModel
+                    ? qsTr("A tiny demo model trained by this project: it adds two numbers, defines words (often wrongly) and tells fortunes. For real answers, download RecurrentGemma from Hugging Face and use Open model.")
                     : bar.controller.modelStatus === ChatController.Ready ? bar.controller.modelDetails
                     : qsTr("Choose a Hugging Face RecurrentGemma folder (config.json, *.safetensors, tokenizer.model).")
             }

@@ -110,8 +110,11 @@ Dialog {
             Label { text: qsTr("Appearance"); font.bold: true; Layout.columnSpan: 2 }
             Label { text: qsTr("Theme") }
             ComboBox {
+                objectName: "themeBox"
                 model: [qsTr("System"), qsTr("Light"), qsTr("Dark")]
                 currentIndex: dialog.prefs.theme
+                // A language change retranslates the model, which resets the index: bind it again.
+                onModelChanged: currentIndex = Qt.binding(() => dialog.prefs.theme)
                 onActivated: index => dialog.prefs.theme = index
             }
             Label { text: qsTr("Font size") }
@@ -123,6 +126,7 @@ Dialog {
             Label { text: qsTr("Language") }
             ComboBox {
                 id: languageBox
+                objectName: "languageBox"
                 textRole: "name"
                 valueRole: "code"
                 model: [
@@ -131,6 +135,8 @@ Dialog {
                     { code: "de", name: "Deutsch" },
                     { code: "fr", name: "Français" }
                 ]
+                // Again whenever the model is rebuilt: a language change retranslates it, which resets the index.
+                onModelChanged: currentIndex = Math.max(0, indexOfValue(dialog.prefs.language))
                 Component.onCompleted: currentIndex = Math.max(0, indexOfValue(dialog.prefs.language))
                 onActivated: dialog.prefs.language = currentValue
             }

@@ -1,0 +1,52 @@
+#!/usr/bin/env bash
+# test-sanitized.sh — the test suite under sanitizers.
+#   asan (default, what CI runs): every test with AddressSanitizer + UndefinedBehaviorSanitizer in build-asan, leaks
+#     checked; any report fails the test that caused it (-fno-sanitize-recover=all). Third-party leaks are
+#     suppressed narrowly, with reasons, in tests/lsan.supp.
+#   tsan (advisory, not in CI): the tests that run the engine worker and the GUI thread together, with
+#     ThreadSanitizer in build-tsan. Debian's Qt and oneTBB are not built with TSan, so the hand-over of a queued
+#     signal's arguments through libQt6Core's event queue looks like a race to it; tests/tsan.supp removes the
+#     classes of those we could name narrowly, and what is left is printed for a person to read, not failed on.
+# Usage: scripts/test-sanitized.sh [asan|tsan]
+set -euo pipefail
+root="$(cd "$(dirname "$0")/.." && pwd)"
+which="${1:-asan}"
+"$root/scripts/install-deps.sh" --tests
+
+configure() {  # configure DIR SANITIZERS
+    [ -f "$1/build.ninja" ] && return 0
+    cmake -S "$root" -B "$1" -G Ninja -DCMAKE_BUILD_TYPE=RelWithDebInfo -DRC_SANITIZE="$2" >/dev/null
+}
+
+export QT_QPA_PLATFORM=offscreen
+case "$which" in
+asan)
+    build="${RC_ASAN_BUILD_DIR:-$root/build-asan}"
+    configure "$build" address,undefined
+    cmake --build "$build" --parallel "$(nproc)"
+    export ASAN_OPTIONS="detect_leaks=1:abort_on_error=1:strict_string_checks=1:detect_stack_use_after_return=1"
+    export LSAN_OPTIONS="suppressions=$root/tests/lsan.supp:print_suppressions=0"
+    export UBSAN_OPTIONS="print_stacktrace=1:halt_on_error=1"
+    ctest --test-dir "$build" --output-on-failure --timeout 900 -j "$(nproc)" -E '^test_qml$'
+    # test_qml's only reports are Qt Quick's, suppressed by frames deep inside Qt, which the fast (frame-pointer)
+    # unwinder does not reach through Qt's libraries: this one test records full stacks (too slow for them all).
+    ASAN_OPTIONS="$ASAN_OPTIONS:fast_unwind_on_malloc=0" \
+        ctest --test-dir "$build" --output-on-failure --timeout 900 -R '^test_qml$'
+    ;;
+tsan)
+    build="${RC_TSAN_BUILD_DIR:-$root/build-tsan}"
+    configure "$build" thread
+    tests=(test_engine_worker test_app_e2e test_qml)
+    cmake --build "$build" --parallel "$(nproc)" --target "${tests[@]}" recurrent-chat
+    export TSAN_OPTIONS="suppressions=$root/tests/tsan.supp:halt_on_error=0:exitcode=0:second_deadlock_stack=1"
+    log="$build/tsan.log"
+    ctest --test-dir "$build" --output-on-failure --timeout 900 -R "^($(IFS='|'; echo "${tests[*]}"))\$" -V >"$log" 2>&1 ||
+        { grep -E "FAIL!|Failed" "$log" >&2; exit 1; }
+    echo "ThreadSanitizer: $(grep -c '^WARNING: ThreadSanitizer' "$log" || true) reports left after tests/tsan.supp ($log)"
+    grep '^SUMMARY: ThreadSanitizer' "$log" | sort | uniq -c | sort -rn | head -20 || true
+    ;;
+*)
+    echo "usage: $0 [asan|tsan]" >&2
+    exit 2
+    ;;
+esac

@@ -1,0 +1,85 @@
+#!/usr/bin/env bash
+# tests/fuzz/make_corpus.sh — regenerates the seed corpus in tests/fuzz/corpus/<target>/ from the golden models:
+# small valid inputs of each format (and a few near misses), for libFuzzer to mutate. Needs a built rgemma
+# (RC_BUILD_DIR, default build/) for the state files. The committed corpus is what this wrote; keep it < 1 MB.
+set -euo pipefail
+root="$(cd "$(dirname "$0")/../.." && pwd)"
+corpus="$root/tests/fuzz/corpus"
+data="$root/tests/data"
+rgemma="${RC_BUILD_DIR:-$root/build}/app/rgemma/rgemma"
+rm -rf "$corpus"
+mkdir -p "$corpus"/{safetensors,index,config,tokenizer,tokenizer_text,state_file}
+
+python3 - "$corpus" "$data" <<'PY'
+import json, struct, sys, pathlib
+corpus, data = pathlib.Path(sys.argv[1]), pathlib.Path(sys.argv[2])
+
+def safetensors(tensors, metadata=None, pad=0):
+    header, blob = {}, b""
+    sizes = {"F32": 4, "BF16": 2, "F16": 2, "I8": 1}
+    for name, (dtype, shape) in tensors.items():
+        n = sizes[dtype]
+        for d in shape: n *= d
+        header[name] = {"dtype": dtype, "shape": shape, "data_offsets": [len(blob), len(blob) + n]}
+        blob += bytes((i * 7) & 0xFF for i in range(n))
+    if metadata is not None: header["__metadata__"] = metadata
+    text = json.dumps(header).encode() + b" " * pad
+    return struct.pack("<Q", len(text)) + text + blob
+
+out = corpus / "safetensors"
+out.joinpath("small_f32").write_bytes(safetensors({"a": ("F32", [2, 3]), "b": ("F32", [])}, {"format": "pt"}))
+out.joinpath("mixed").write_bytes(safetensors({"x": ("BF16", [4]), "y": ("F16", [1, 2]), "z": ("F32", [0, 5])}))
+out.joinpath("padded").write_bytes(safetensors({"w": ("F32", [3])}, pad=5))
+# The real golden header (names, shapes, offsets of tiny-f32) without its data: a near miss worth mutating.
+raw = (data / "tiny-f32/model.safetensors").read_bytes()
+(length,) = struct.unpack("<Q", raw[:8])
+out.joinpath("golden_header_only").write_bytes(raw[:8 + length])
+# The same header with shapes shrunk to fit tiny data: valid, with every real tensor name.
+header = json.loads(raw[8:8 + length])
+shrunk = {k: ("F32", [1] * len(v["shape"])) for k, v in header.items() if k != "__metadata__"}
+out.joinpath("golden_names_valid").write_bytes(safetensors(shrunk))
+
+out = corpus / "index"
+names = sorted(k for k in header if k != "__metadata__")
+index = {"metadata": {"total_size": 1234}, "weight_map": {n: f"model-0000{1 + i % 2}-of-00002.safetensors"
+                                                          for i, n in enumerate(names)}}
+out.joinpath("golden_sharded").write_text(json.dumps(index, indent=2))
+out.joinpath("small").write_text('{"weight_map": {"a": "model.safetensors", "b": "x.safetensors"}}')
+out.joinpath("escape").write_text('{"weight_map": {"a": "../model.safetensors"}}')
+
+out = corpus / "config"
+for name in ("tiny-f32", "tiny-bf16", "2b-shape-bf16"):
+    out.joinpath(name).write_bytes((data / name / "config.json").read_bytes())
+cfg = json.loads((data / "tiny-f32/config.json").read_text())
+for key in ("lru_width", "head_dim", "block_types"):
+    cfg.pop(key, None)
+cfg["_block_types"] = ["recurrent", "attention"]
+out.joinpath("optional_keys_absent").write_text(json.dumps(cfg))
+
+out = corpus / "tokenizer"
+out.joinpath("golden").write_bytes((data / "tiny-f32/tokenizer.model").read_bytes())
+
+out = corpus / "tokenizer_text"
+texts = {
+    "chat": "<start_of_turn>user\nHello there!<end_of_turn>\n<start_of_turn>model\n",
+    "control_as_text": "<bos><eos><pad> <unk> <start_of_turn>",
+    "rtl_combining": "שלום עולם مرحبا e\u0301\u0301\u0301 Z\u0351\u0352\u0353 \u202eabc\u202c",
+    "emoji": "👩‍👩‍👧 🇫🇷 \U0010FFFF",
+    "markdown_html": "<script>alert(1)</script> <img src=http://x/y.png> **bold** `code`",
+}
+for name, text in texts.items():
+    out.joinpath(name).write_text(text, encoding="utf-8")
+out.joinpath("invalid_utf8").write_bytes(b"ab\xff\xfe\xc3(\xe2\x82\x00nul\x00\xed\xa0\x80 \xf4\x90\x80\x80")
+PY
+
+# State files of tiny-f32: before, at and past the attention window (8), and one of the 2b-shaped model (a
+# valid file of another model, rejected by fingerprint).
+for n in 1 8 13; do
+    ids="2$(for i in $(seq 2 "$n"); do printf ',%d' $((5 + i * 37 % 990)); done)"
+    "$rgemma" generate --model "$data/tiny-f32" --ids "$ids" --max-tokens 1 --print-ids \
+        --state-out "$corpus/state_file/tiny_f32_pos$n" >/dev/null
+done
+"$rgemma" generate --model "$data/2b-shape-bf16" --ids 2,17 --max-tokens 1 --print-ids \
+    --state-out "$corpus/state_file/2b_shape_pos2" >/dev/null
+chmod 644 "$corpus"/state_file/*
+du -sh "$corpus"

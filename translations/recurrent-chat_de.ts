@@ -1,0 +1,586 @@
+<?xml version="1.0" encoding="utf-8"?>
+<!DOCTYPE TS>
+<TS version="2.1" language="de">
+<context>
+    <name>ChatController</name>
+    <message>
+        <source>Your conversations could not be opened: %1. The file was left untouched; nothing will be saved until this is resolved.</source>
+        <translation>Deine Unterhaltungen konnten nicht geöffnet werden: %1. Die Datei wurde nicht verändert; bis das Problem behoben ist, wird nichts gespeichert.</translation>
+    </message>
+    <message>
+        <source>%1 billion parameters</source>
+        <translation>%1 Milliarden Parameter</translation>
+    </message>
+    <message>
+        <source>%1 million parameters</source>
+        <translation>%1 Millionen Parameter</translation>
+    </message>
+    <message>
+        <source>%1, %2, %3 on disk, state %4</source>
+        <translation>%1, %2, %3 auf der Festplatte, Zustand %4</translation>
+    </message>
+    <message>
+        <source>%1: %2</source>
+        <translation>%1: %2</translation>
+    </message>
+    <message>
+        <source>The chat could not be renamed: %1</source>
+        <translation>Der Chat konnte nicht umbenannt werden: %1</translation>
+    </message>
+    <message>
+        <source>The chat could not be deleted: %1</source>
+        <translation>Der Chat konnte nicht gelöscht werden: %1</translation>
+    </message>
+    <message>
+        <source>The chat could not be restored: %1</source>
+        <translation>Der Chat konnte nicht wiederhergestellt werden: %1</translation>
+    </message>
+    <message>
+        <source>The system prompt could not be saved: %1</source>
+        <translation>Der Systemprompt konnte nicht gespeichert werden: %1</translation>
+    </message>
+    <message>
+        <source>**You:**</source>
+        <translation>**Du:**</translation>
+    </message>
+    <message>
+        <source>**Model:**</source>
+        <translation>**Modell:**</translation>
+    </message>
+    <message>
+        <source>The chat could not be exported: %1</source>
+        <translation>Der Chat konnte nicht exportiert werden: %1</translation>
+    </message>
+    <message>
+        <source>Open a model first.</source>
+        <translation>Öffne zuerst ein Modell.</translation>
+    </message>
+    <message>
+        <source>The chat could not be saved: %1</source>
+        <translation>Der Chat konnte nicht gespeichert werden: %1</translation>
+    </message>
+    <message>
+        <source>The last message has no reply yet: use Reply, or edit it.</source>
+        <translation>Die letzte Nachricht hat noch keine Antwort: Wähle „Antworten“ oder bearbeite sie.</translation>
+    </message>
+    <message>
+        <source>The message could not be saved: %1</source>
+        <translation>Die Nachricht konnte nicht gespeichert werden: %1</translation>
+    </message>
+    <message>
+        <source>Rebuilding this conversation&apos;s model state from its transcript (%1).</source>
+        <translation>Der Modellzustand dieser Unterhaltung wird aus ihrem Verlauf neu aufgebaut (%1).</translation>
+    </message>
+    <message>
+        <source>The reply could not be saved: %1</source>
+        <translation>Die Antwort konnte nicht gespeichert werden: %1</translation>
+    </message>
+    <message>
+        <source>The conversation&apos;s state could not be saved (%1); it will be rebuilt when needed.</source>
+        <translation>Der Zustand der Unterhaltung konnte nicht gespeichert werden (%1); er wird bei Bedarf neu aufgebaut.</translation>
+    </message>
+    <message>
+        <source>The reply failed: %1</source>
+        <translation>Die Antwort ist fehlgeschlagen: %1</translation>
+    </message>
+    <message>
+        <source>Your conversations could not be read (%1). The damaged file was kept as %2 and a new, empty one was started.</source>
+        <translation>Deine Unterhaltungen konnten nicht gelesen werden (%1). Die beschädigte Datei wurde als %2 aufbewahrt, und eine neue, leere wurde angelegt.</translation>
+    </message>
+</context>
+<context>
+    <name>ChatView</name>
+    <message>
+        <source>Say something. This conversation keeps its model state on disk, so it resumes instantly however long it gets.</source>
+        <translation>Schreib etwas. Diese Unterhaltung speichert ihren Modellzustand auf der Festplatte und geht daher sofort weiter, egal wie lang sie wird.</translation>
+    </message>
+    <message>
+        <source>Open a RecurrentGemma model folder to start chatting.</source>
+        <translation>Öffne einen RecurrentGemma-Modellordner, um mit dem Chatten zu beginnen.</translation>
+    </message>
+</context>
+<context>
+    <name>Composer</name>
+    <message>
+        <source>Message (Enter to send, Shift+Enter for a new line)</source>
+        <translation>Nachricht (Eingabe zum Senden, Umschalt+Eingabe für eine neue Zeile)</translation>
+    </message>
+    <message>
+        <source>Stop</source>
+        <translation>Stopp</translation>
+    </message>
+    <message>
+        <source>Send</source>
+        <translation>Senden</translation>
+    </message>
+</context>
+<context>
+    <name>ConversationListModel</name>
+    <message>
+        <source>Yesterday</source>
+        <translation>Gestern</translation>
+    </message>
+    <message>
+        <source>Today</source>
+        <translation>Heute</translation>
+    </message>
+    <message>
+        <source>Previous 7 days</source>
+        <translation>Letzte 7 Tage</translation>
+    </message>
+    <message>
+        <source>Previous 30 days</source>
+        <translation>Letzte 30 Tage</translation>
+    </message>
+    <message>
+        <source>Older</source>
+        <translation>Älter</translation>
+    </message>
+</context>
+<context>
+    <name>ConversationRunner</name>
+    <message>
+        <source>no state file was saved</source>
+        <translation>es wurde keine Zustandsdatei gespeichert</translation>
+    </message>
+    <message>
+        <source>the state file is missing</source>
+        <translation>die Zustandsdatei fehlt</translation>
+    </message>
+    <message>
+        <source>the state file cannot be used: %1</source>
+        <extracomment>%1: the engine&apos;s explanation (another model, an older engine, a damaged file), in English</extracomment>
+        <translation>die Zustandsdatei ist nicht verwendbar: %1</translation>
+    </message>
+    <message>
+        <source>the state file does not match the conversation</source>
+        <translation>die Zustandsdatei passt nicht zur Unterhaltung</translation>
+    </message>
+    <message>
+        <source>The conversation cannot be continued: its saved state is unusable (%1) and the transcript to rebuild it from is empty.</source>
+        <translation>Die Unterhaltung kann nicht fortgesetzt werden: Ihr gespeicherter Zustand ist unbrauchbar (%1), und der Verlauf, aus dem er neu aufgebaut werden könnte, ist leer.</translation>
+    </message>
+    <message>
+        <source>The maximum number of new tokens cannot be negative.</source>
+        <translation>Die Höchstzahl neuer Tokens darf nicht negativ sein.</translation>
+    </message>
+</context>
+<context>
+    <name>ConversationStore</name>
+    <message>
+        <source>The database connection “%1” is already open.</source>
+        <translation>Die Datenbankverbindung „%1“ ist bereits geöffnet.</translation>
+    </message>
+    <message>
+        <source>Cannot read %1: %2</source>
+        <translation>%1 kann nicht gelesen werden: %2</translation>
+    </message>
+    <message>
+        <source>%1 is not a conversation database.</source>
+        <translation>%1 ist keine Unterhaltungsdatenbank.</translation>
+    </message>
+    <message>
+        <source>Cannot open %1: %2</source>
+        <translation>%1 kann nicht geöffnet werden: %2</translation>
+    </message>
+    <message>
+        <source>%1 is damaged: %2</source>
+        <translation>%1 ist beschädigt: %2</translation>
+    </message>
+    <message>
+        <source>%1 was written by a newer version of Recurrent Chat (schema %2; this version knows up to %3). Update the app to open it.</source>
+        <translation>%1 wurde von einer neueren Version von Recurrent Chat geschrieben (Schema %2; diese Version kennt Schemata bis %3). Aktualisiere die App, um die Datei zu öffnen.</translation>
+    </message>
+    <message>
+        <source>Cannot configure %1: %2</source>
+        <translation>%1 kann nicht eingerichtet werden: %2</translation>
+    </message>
+    <message>
+        <source>Cannot upgrade the conversation database to schema %1: %2</source>
+        <translation>Die Unterhaltungsdatenbank kann nicht auf Schema %1 aktualisiert werden: %2</translation>
+    </message>
+    <message>
+        <source>Database error: %1</source>
+        <translation>Datenbankfehler: %1</translation>
+    </message>
+    <message>
+        <source>No conversation %1.</source>
+        <translation>Es gibt keine Unterhaltung %1.</translation>
+    </message>
+    <message>
+        <source>No deleted conversation %1.</source>
+        <translation>Es gibt keine gelöschte Unterhaltung %1.</translation>
+    </message>
+    <message>
+        <source>Message %1 is not in conversation %2.</source>
+        <translation>Die Nachricht %1 gehört nicht zur Unterhaltung %2.</translation>
+    </message>
+    <message>
+        <source>No message %1.</source>
+        <translation>Es gibt keine Nachricht %1.</translation>
+    </message>
+</context>
+<context>
+    <name>EngineError</name>
+    <message>
+        <source>A file could not be read or written.</source>
+        <translation>Eine Datei konnte nicht gelesen oder geschrieben werden.</translation>
+    </message>
+    <message>
+        <source>The model&apos;s weight files are damaged or incomplete.</source>
+        <translation>Die Gewichtsdateien des Modells sind beschädigt oder unvollständig.</translation>
+    </message>
+    <message>
+        <source>The model&apos;s config.json is invalid.</source>
+        <translation>Die config.json des Modells ist ungültig.</translation>
+    </message>
+    <message>
+        <source>The model&apos;s tokenizer could not be loaded.</source>
+        <translation>Der Tokenizer des Modells konnte nicht geladen werden.</translation>
+    </message>
+    <message>
+        <source>The request was invalid.</source>
+        <translation>Die Anfrage war ungültig.</translation>
+    </message>
+    <message>
+        <source>The saved conversation state is unusable.</source>
+        <translation>Der gespeicherte Zustand der Unterhaltung ist unbrauchbar.</translation>
+    </message>
+    <message>
+        <source>Stopped.</source>
+        <translation>Angehalten.</translation>
+    </message>
+    <message>
+        <source>%1 (%2)</source>
+        <extracomment>%1 is a summary sentence, %2 the technical detail (a file name, a tensor, an offset), in English</extracomment>
+        <translation>%1 (%2)</translation>
+    </message>
+</context>
+<context>
+    <name>EngineWorker</name>
+    <message>
+        <source>The folder %1 does not exist.</source>
+        <translation>Der Ordner %1 existiert nicht.</translation>
+    </message>
+    <message>
+        <source>The model&apos;s tokenizer (tokenizer.model) could not be loaded: %1</source>
+        <extracomment>%1: the engine&apos;s explanation, in English</extracomment>
+        <translation>Der Tokenizer des Modells (tokenizer.model) konnte nicht geladen werden: %1</translation>
+    </message>
+    <message>
+        <source>The tokenizer (%1 tokens) does not belong to this model (%2 tokens).</source>
+        <translation>Der Tokenizer (%1 Tokens) gehört nicht zu diesem Modell (%2 Tokens).</translation>
+    </message>
+    <message>
+        <source>No model is loaded.</source>
+        <translation>Es ist kein Modell geladen.</translation>
+    </message>
+</context>
+<context>
+    <name>Main</name>
+    <message>
+        <source>%1 — Recurrent Chat</source>
+        <translation>%1 — Recurrent Chat</translation>
+    </message>
+    <message>
+        <source>Recurrent Chat</source>
+        <translation>Recurrent Chat</translation>
+    </message>
+    <message>
+        <source>Choose a RecurrentGemma model folder</source>
+        <translation>RecurrentGemma-Modellordner auswählen</translation>
+    </message>
+</context>
+<context>
+    <name>MessageDelegate</name>
+    <message>
+        <source>You</source>
+        <translation>Du</translation>
+    </message>
+    <message>
+        <source>Model</source>
+        <translation>Modell</translation>
+    </message>
+    <message>
+        <source>Previous alternative</source>
+        <translation>Vorherige Alternative</translation>
+    </message>
+    <message>
+        <source>%1/%2</source>
+        <translation>%1/%2</translation>
+    </message>
+    <message>
+        <source>Next alternative</source>
+        <translation>Nächste Alternative</translation>
+    </message>
+    <message>
+        <source>Copy</source>
+        <translation>Kopieren</translation>
+    </message>
+    <message>
+        <source>Copy code</source>
+        <translation>Code kopieren</translation>
+    </message>
+    <message>
+        <source>Edit</source>
+        <translation>Bearbeiten</translation>
+    </message>
+    <message>
+        <source>Send edited</source>
+        <translation>Änderung senden</translation>
+    </message>
+    <message>
+        <source>Cancel</source>
+        <translation>Abbrechen</translation>
+    </message>
+    <message>
+        <source>Reply</source>
+        <translation>Antworten</translation>
+    </message>
+    <message>
+        <source>Regenerate</source>
+        <translation>Neu generieren</translation>
+    </message>
+</context>
+<context>
+    <name>ModelBar</name>
+    <message>
+        <source>Loading model…</source>
+        <translation>Modell wird geladen…</translation>
+    </message>
+    <message>
+        <source>The model could not be loaded</source>
+        <translation>Das Modell konnte nicht geladen werden</translation>
+    </message>
+    <message>
+        <source>No model loaded</source>
+        <translation>Kein Modell geladen</translation>
+    </message>
+    <message>
+        <source>Choose a Hugging Face RecurrentGemma folder (config.json, *.safetensors, tokenizer.model).</source>
+        <translation>Wähle einen RecurrentGemma-Ordner von Hugging Face (config.json, *.safetensors, tokenizer.model).</translation>
+    </message>
+    <message>
+        <source>Open model…</source>
+        <translation>Modell öffnen…</translation>
+    </message>
+    <message>
+        <source>Preferences</source>
+        <translation>Einstellungen</translation>
+    </message>
+    <message>
+        <source>Demo model</source>
+        <translation>Demo-Modell</translation>
+    </message>
+    <message>
+        <source>A tiny demo model trained by this project: it adds two numbers, defines words (often wrongly) and tells fortunes. For real answers, download RecurrentGemma from Hugging Face and use Open model.</source>
+        <translation>Ein winziges Demo-Modell, trainiert von diesem Projekt: Es addiert zwei Zahlen, erklärt Wörter (oft falsch) und erzählt Sprüche. Für echte Antworten lade RecurrentGemma von Hugging Face herunter und nutze „Modell öffnen“.</translation>
+    </message>
+</context>
+<context>
+    <name>PreferencesDialog</name>
+    <message>
+        <source>Preferences</source>
+        <translation>Einstellungen</translation>
+    </message>
+    <message>
+        <source>Sampling</source>
+        <translation>Sampling</translation>
+    </message>
+    <message>
+        <source>Temperature</source>
+        <translation>Temperatur</translation>
+    </message>
+    <message>
+        <source>Top-k (0 = off)</source>
+        <translation>Top-k (0 = aus)</translation>
+    </message>
+    <message>
+        <source>Top-p</source>
+        <translation>Top-p</translation>
+    </message>
+    <message>
+        <source>Min-p</source>
+        <translation>Min-p</translation>
+    </message>
+    <message>
+        <source>Repetition penalty</source>
+        <translation>Wiederholungsstrafe</translation>
+    </message>
+    <message>
+        <source>Penalty window (tokens)</source>
+        <translation>Strafenfenster (Tokens)</translation>
+    </message>
+    <message>
+        <source>Max new tokens</source>
+        <translation>Max. neue Tokens</translation>
+    </message>
+    <message>
+        <source>Seed</source>
+        <translation>Seed</translation>
+    </message>
+    <message>
+        <source>Random</source>
+        <translation>Zufällig</translation>
+    </message>
+    <message>
+        <source>Restore sampling defaults</source>
+        <translation>Sampling-Standardwerte wiederherstellen</translation>
+    </message>
+    <message>
+        <source>Engine</source>
+        <translation>Engine</translation>
+    </message>
+    <message>
+        <source>Threads (0 = all %1)</source>
+        <translation>Threads (0 = alle %1)</translation>
+    </message>
+    <message>
+        <source>Appearance</source>
+        <translation>Darstellung</translation>
+    </message>
+    <message>
+        <source>Theme</source>
+        <translation>Farbschema</translation>
+    </message>
+    <message>
+        <source>System</source>
+        <translation>System</translation>
+    </message>
+    <message>
+        <source>Light</source>
+        <translation>Hell</translation>
+    </message>
+    <message>
+        <source>Dark</source>
+        <translation>Dunkel</translation>
+    </message>
+    <message>
+        <source>Font size</source>
+        <translation>Schriftgröße</translation>
+    </message>
+    <message>
+        <source>Language</source>
+        <translation>Sprache</translation>
+    </message>
+    <message>
+        <source>System default</source>
+        <translation>Systemsprache</translation>
+    </message>
+</context>
+<context>
+    <name>Sidebar</name>
+    <message>
+        <source>New chat</source>
+        <translation>Neuer Chat</translation>
+    </message>
+    <message>
+        <source>Search chats (Ctrl+F)</source>
+        <translation>Chats durchsuchen (Strg+F)</translation>
+    </message>
+    <message>
+        <source>Replying…</source>
+        <translation>Antwortet…</translation>
+    </message>
+    <message>
+        <source>Rename…</source>
+        <translation>Umbenennen…</translation>
+    </message>
+    <message>
+        <source>Delete</source>
+        <translation>Löschen</translation>
+    </message>
+    <message>
+        <source>No chat matches</source>
+        <translation>Kein Chat passt</translation>
+    </message>
+    <message>
+        <source>No chats yet</source>
+        <translation>Noch keine Chats</translation>
+    </message>
+    <message>
+        <source>Chat deleted</source>
+        <translation>Chat gelöscht</translation>
+    </message>
+    <message>
+        <source>Undo</source>
+        <translation>Rückgängig</translation>
+    </message>
+    <message>
+        <source>Rename chat</source>
+        <translation>Chat umbenennen</translation>
+    </message>
+</context>
+<context>
+    <name>StatusBar</name>
+    <message>
+        <source>Generating… %1 tokens/s</source>
+        <translation>Generiere… %1 Tokens/s</translation>
+    </message>
+    <message numerus="yes">
+        <source>%n token(s) in this conversation</source>
+        <translation>
+            <numerusform>%n Token in dieser Unterhaltung</numerusform>
+            <numerusform>%n Tokens in dieser Unterhaltung</numerusform>
+        </translation>
+    </message>
+    <message>
+        <source>State: %1 in memory, %2 on disk — fixed, however long the chat</source>
+        <translation>Zustand: %1 im Speicher, %2 auf der Festplatte – fest, egal wie lang der Chat wird</translation>
+    </message>
+</context>
+<context>
+    <name>SystemPromptBar</name>
+    <message>
+        <source>System prompt: %1</source>
+        <translation>Systemprompt: %1</translation>
+    </message>
+    <message>
+        <source>System prompt (none)</source>
+        <translation>Systemprompt (keiner)</translation>
+    </message>
+    <message>
+        <source>Instructions for this chat, applied to its first message.</source>
+        <translation>Anweisungen für diesen Chat, angewendet auf seine erste Nachricht.</translation>
+    </message>
+</context>
+<context>
+    <name>main</name>
+    <message>
+        <source>Open the Hugging Face RecurrentGemma checkpoint in &lt;dir&gt;.</source>
+        <translation>Den RecurrentGemma-Checkpoint von Hugging Face im Ordner &lt;ordner&gt; öffnen.</translation>
+    </message>
+    <message>
+        <source>dir</source>
+        <translation>ordner</translation>
+    </message>
+    <message>
+        <source>Quit &lt;ms&gt; milliseconds after the window opens (for tests).</source>
+        <translation>&lt;ms&gt; Millisekunden nach dem Öffnen des Fensters beenden (für Tests).</translation>
+    </message>
+    <message>
+        <source>ms</source>
+        <translation>ms</translation>
+    </message>
+    <message>
+        <source>Chat with RecurrentGemma on your CPU.
+
+Conversations and their model states are kept in $XDG_DATA_HOME/recurrent-chat (by default ~/.local/share/recurrent-chat), settings in $XDG_CONFIG_HOME/recurrent-chat/settings.ini. One instance runs per user: starting it again brings its window to the front.</source>
+        <translation>Mit RecurrentGemma auf dem eigenen Prozessor chatten.
+
+Unterhaltungen und ihre Modellzustände liegen in $XDG_DATA_HOME/recurrent-chat (standardmäßig ~/.local/share/recurrent-chat), die Einstellungen in $XDG_CONFIG_HOME/recurrent-chat/settings.ini. Pro Benutzer läuft eine Instanz: Ein erneuter Start holt ihr Fenster in den Vordergrund.</translation>
+    </message>
+    <message>
+        <source>--quit-after-ms needs a number of milliseconds.</source>
+        <translation>--quit-after-ms erwartet eine Anzahl von Millisekunden.</translation>
+    </message>
+    <message>
+        <source>Recurrent Chat is already running; its window was brought to the front.</source>
+        <translation>Recurrent Chat läuft bereits; sein Fenster wurde in den Vordergrund geholt.</translation>
+    </message>
+    <message>
+        <source>Recurrent Chat is already running (process %1).</source>
+        <translation>Recurrent Chat läuft bereits (Prozess %1).</translation>
+    </message>
+</context>
+</TS>

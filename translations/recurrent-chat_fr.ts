@@ -1,0 +1,586 @@
+<?xml version="1.0" encoding="utf-8"?>
+<!DOCTYPE TS>
+<TS version="2.1" language="fr">
+<context>
+    <name>ChatController</name>
+    <message>
+        <source>Your conversations could not be opened: %1. The file was left untouched; nothing will be saved until this is resolved.</source>
+        <translation>Vos conversations n’ont pas pu être ouvertes&#xa0;: %1. Le fichier n’a pas été modifié&#xa0;; rien ne sera enregistré tant que le problème ne sera pas résolu.</translation>
+    </message>
+    <message>
+        <source>%1 billion parameters</source>
+        <translation>%1 milliards de paramètres</translation>
+    </message>
+    <message>
+        <source>%1 million parameters</source>
+        <translation>%1 millions de paramètres</translation>
+    </message>
+    <message>
+        <source>%1, %2, %3 on disk, state %4</source>
+        <translation>%1, %2, %3 sur le disque, état %4</translation>
+    </message>
+    <message>
+        <source>%1: %2</source>
+        <translation>%1&#xa0;: %2</translation>
+    </message>
+    <message>
+        <source>The chat could not be renamed: %1</source>
+        <translation>La discussion n’a pas pu être renommée&#xa0;: %1</translation>
+    </message>
+    <message>
+        <source>The chat could not be deleted: %1</source>
+        <translation>La discussion n’a pas pu être supprimée&#xa0;: %1</translation>
+    </message>
+    <message>
+        <source>The chat could not be restored: %1</source>
+        <translation>La discussion n’a pas pu être restaurée&#xa0;: %1</translation>
+    </message>
+    <message>
+        <source>The system prompt could not be saved: %1</source>
+        <translation>Le prompt système n’a pas pu être enregistré&#xa0;: %1</translation>
+    </message>
+    <message>
+        <source>**You:**</source>
+        <translation>**Vous&#xa0;:**</translation>
+    </message>
+    <message>
+        <source>**Model:**</source>
+        <translation>**Modèle&#xa0;:**</translation>
+    </message>
+    <message>
+        <source>The chat could not be exported: %1</source>
+        <translation>La discussion n’a pas pu être exportée&#xa0;: %1</translation>
+    </message>
+    <message>
+        <source>Open a model first.</source>
+        <translation>Ouvrez d’abord un modèle.</translation>
+    </message>
+    <message>
+        <source>The chat could not be saved: %1</source>
+        <translation>La discussion n’a pas pu être enregistrée&#xa0;: %1</translation>
+    </message>
+    <message>
+        <source>The last message has no reply yet: use Reply, or edit it.</source>
+        <translation>Le dernier message n’a pas encore de réponse&#xa0;: utilisez «&#xa0;Répondre&#xa0;» ou modifiez-le.</translation>
+    </message>
+    <message>
+        <source>The message could not be saved: %1</source>
+        <translation>Le message n’a pas pu être enregistré&#xa0;: %1</translation>
+    </message>
+    <message>
+        <source>Rebuilding this conversation&apos;s model state from its transcript (%1).</source>
+        <translation>Reconstruction de l’état du modèle de cette conversation à partir de sa transcription (%1).</translation>
+    </message>
+    <message>
+        <source>The reply could not be saved: %1</source>
+        <translation>La réponse n’a pas pu être enregistrée&#xa0;: %1</translation>
+    </message>
+    <message>
+        <source>The conversation&apos;s state could not be saved (%1); it will be rebuilt when needed.</source>
+        <translation>L’état de la conversation n’a pas pu être enregistré (%1)&#xa0;; il sera reconstruit si nécessaire.</translation>
+    </message>
+    <message>
+        <source>The reply failed: %1</source>
+        <translation>La réponse a échoué&#xa0;: %1</translation>
+    </message>
+    <message>
+        <source>Your conversations could not be read (%1). The damaged file was kept as %2 and a new, empty one was started.</source>
+        <translation>Vos conversations n’ont pas pu être lues (%1). Le fichier endommagé a été conservé sous le nom %2 et un nouveau fichier vide a été créé.</translation>
+    </message>
+</context>
+<context>
+    <name>ChatView</name>
+    <message>
+        <source>Say something. This conversation keeps its model state on disk, so it resumes instantly however long it gets.</source>
+        <translation>Dites quelque chose. Cette conversation conserve l’état de son modèle sur le disque&#xa0;: elle reprend instantanément, quelle que soit sa longueur.</translation>
+    </message>
+    <message>
+        <source>Open a RecurrentGemma model folder to start chatting.</source>
+        <translation>Ouvrez un dossier de modèle RecurrentGemma pour commencer à discuter.</translation>
+    </message>
+</context>
+<context>
+    <name>Composer</name>
+    <message>
+        <source>Message (Enter to send, Shift+Enter for a new line)</source>
+        <translation>Message (Entrée pour envoyer, Maj+Entrée pour une nouvelle ligne)</translation>
+    </message>
+    <message>
+        <source>Stop</source>
+        <translation>Arrêter</translation>
+    </message>
+    <message>
+        <source>Send</source>
+        <translation>Envoyer</translation>
+    </message>
+</context>
+<context>
+    <name>ConversationListModel</name>
+    <message>
+        <source>Yesterday</source>
+        <translation>Hier</translation>
+    </message>
+    <message>
+        <source>Today</source>
+        <translation>Aujourd’hui</translation>
+    </message>
+    <message>
+        <source>Previous 7 days</source>
+        <translation>7 derniers jours</translation>
+    </message>
+    <message>
+        <source>Previous 30 days</source>
+        <translation>30 derniers jours</translation>
+    </message>
+    <message>
+        <source>Older</source>
+        <translation>Plus anciennes</translation>
+    </message>
+</context>
+<context>
+    <name>ConversationRunner</name>
+    <message>
+        <source>no state file was saved</source>
+        <translation>aucun fichier d’état n’a été enregistré</translation>
+    </message>
+    <message>
+        <source>the state file is missing</source>
+        <translation>le fichier d’état est manquant</translation>
+    </message>
+    <message>
+        <source>the state file cannot be used: %1</source>
+        <extracomment>%1: the engine&apos;s explanation (another model, an older engine, a damaged file), in English</extracomment>
+        <translation>le fichier d’état est inutilisable&#xa0;: %1</translation>
+    </message>
+    <message>
+        <source>the state file does not match the conversation</source>
+        <translation>le fichier d’état ne correspond pas à la conversation</translation>
+    </message>
+    <message>
+        <source>The conversation cannot be continued: its saved state is unusable (%1) and the transcript to rebuild it from is empty.</source>
+        <translation>La conversation ne peut pas être poursuivie&#xa0;: son état enregistré est inutilisable (%1) et la transcription qui permettrait de le reconstruire est vide.</translation>
+    </message>
+    <message>
+        <source>The maximum number of new tokens cannot be negative.</source>
+        <translation>Le nombre maximal de nouveaux jetons ne peut pas être négatif.</translation>
+    </message>
+</context>
+<context>
+    <name>ConversationStore</name>
+    <message>
+        <source>The database connection “%1” is already open.</source>
+        <translation>La connexion à la base de données «&#xa0;%1&#xa0;» est déjà ouverte.</translation>
+    </message>
+    <message>
+        <source>Cannot read %1: %2</source>
+        <translation>Impossible de lire %1&#xa0;: %2</translation>
+    </message>
+    <message>
+        <source>%1 is not a conversation database.</source>
+        <translation>%1 n’est pas une base de données de conversations.</translation>
+    </message>
+    <message>
+        <source>Cannot open %1: %2</source>
+        <translation>Impossible d’ouvrir %1&#xa0;: %2</translation>
+    </message>
+    <message>
+        <source>%1 is damaged: %2</source>
+        <translation>%1 est endommagé&#xa0;: %2</translation>
+    </message>
+    <message>
+        <source>%1 was written by a newer version of Recurrent Chat (schema %2; this version knows up to %3). Update the app to open it.</source>
+        <translation>%1 a été écrit par une version plus récente de Recurrent Chat (schéma %2&#xa0;; cette version connaît les schémas jusqu’au %3). Mettez l’application à jour pour l’ouvrir.</translation>
+    </message>
+    <message>
+        <source>Cannot configure %1: %2</source>
+        <translation>Impossible de configurer %1&#xa0;: %2</translation>
+    </message>
+    <message>
+        <source>Cannot upgrade the conversation database to schema %1: %2</source>
+        <translation>Impossible de mettre à niveau la base de données des conversations vers le schéma %1&#xa0;: %2</translation>
+    </message>
+    <message>
+        <source>Database error: %1</source>
+        <translation>Erreur de base de données&#xa0;: %1</translation>
+    </message>
+    <message>
+        <source>No conversation %1.</source>
+        <translation>La conversation %1 n’existe pas.</translation>
+    </message>
+    <message>
+        <source>No deleted conversation %1.</source>
+        <translation>Il n’y a pas de conversation supprimée %1.</translation>
+    </message>
+    <message>
+        <source>Message %1 is not in conversation %2.</source>
+        <translation>Le message %1 ne fait pas partie de la conversation %2.</translation>
+    </message>
+    <message>
+        <source>No message %1.</source>
+        <translation>Le message %1 n’existe pas.</translation>
+    </message>
+</context>
+<context>
+    <name>EngineError</name>
+    <message>
+        <source>A file could not be read or written.</source>
+        <translation>Un fichier n’a pas pu être lu ou écrit.</translation>
+    </message>
+    <message>
+        <source>The model&apos;s weight files are damaged or incomplete.</source>
+        <translation>Les fichiers de poids du modèle sont endommagés ou incomplets.</translation>
+    </message>
+    <message>
+        <source>The model&apos;s config.json is invalid.</source>
+        <translation>Le fichier config.json du modèle n’est pas valide.</translation>
+    </message>
+    <message>
+        <source>The model&apos;s tokenizer could not be loaded.</source>
+        <translation>Le tokeniseur du modèle n’a pas pu être chargé.</translation>
+    </message>
+    <message>
+        <source>The request was invalid.</source>
+        <translation>La requête n’était pas valide.</translation>
+    </message>
+    <message>
+        <source>The saved conversation state is unusable.</source>
+        <translation>L’état enregistré de la conversation est inutilisable.</translation>
+    </message>
+    <message>
+        <source>Stopped.</source>
+        <translation>Arrêté.</translation>
+    </message>
+    <message>
+        <source>%1 (%2)</source>
+        <extracomment>%1 is a summary sentence, %2 the technical detail (a file name, a tensor, an offset), in English</extracomment>
+        <translation>%1 (%2)</translation>
+    </message>
+</context>
+<context>
+    <name>EngineWorker</name>
+    <message>
+        <source>The folder %1 does not exist.</source>
+        <translation>Le dossier %1 n’existe pas.</translation>
+    </message>
+    <message>
+        <source>The model&apos;s tokenizer (tokenizer.model) could not be loaded: %1</source>
+        <extracomment>%1: the engine&apos;s explanation, in English</extracomment>
+        <translation>Le tokeniseur du modèle (tokenizer.model) n’a pas pu être chargé&#xa0;: %1</translation>
+    </message>
+    <message>
+        <source>The tokenizer (%1 tokens) does not belong to this model (%2 tokens).</source>
+        <translation>Le tokeniseur (%1 jetons) n’appartient pas à ce modèle (%2 jetons).</translation>
+    </message>
+    <message>
+        <source>No model is loaded.</source>
+        <translation>Aucun modèle n’est chargé.</translation>
+    </message>
+</context>
+<context>
+    <name>Main</name>
+    <message>
+        <source>%1 — Recurrent Chat</source>
+        <translation>%1 — Recurrent Chat</translation>
+    </message>
+    <message>
+        <source>Recurrent Chat</source>
+        <translation>Recurrent Chat</translation>
+    </message>
+    <message>
+        <source>Choose a RecurrentGemma model folder</source>
+        <translation>Choisir un dossier de modèle RecurrentGemma</translation>
+    </message>
+</context>
+<context>
+    <name>MessageDelegate</name>
+    <message>
+        <source>You</source>
+        <translation>Vous</translation>
+    </message>
+    <message>
+        <source>Model</source>
+        <translation>Modèle</translation>
+    </message>
+    <message>
+        <source>Previous alternative</source>
+        <translation>Variante précédente</translation>
+    </message>
+    <message>
+        <source>%1/%2</source>
+        <translation>%1/%2</translation>
+    </message>
+    <message>
+        <source>Next alternative</source>
+        <translation>Variante suivante</translation>
+    </message>
+    <message>
+        <source>Copy</source>
+        <translation>Copier</translation>
+    </message>
+    <message>
+        <source>Copy code</source>
+        <translation>Copier le code</translation>
+    </message>
+    <message>
+        <source>Edit</source>
+        <translation>Modifier</translation>
+    </message>
+    <message>
+        <source>Send edited</source>
+        <translation>Envoyer la modification</translation>
+    </message>
+    <message>
+        <source>Cancel</source>
+        <translation>Annuler</translation>
+    </message>
+    <message>
+        <source>Reply</source>
+        <translation>Répondre</translation>
+    </message>
+    <message>
+        <source>Regenerate</source>
+        <translation>Régénérer</translation>
+    </message>
+</context>
+<context>
+    <name>ModelBar</name>
+    <message>
+        <source>Loading model…</source>
+        <translation>Chargement du modèle…</translation>
+    </message>
+    <message>
+        <source>The model could not be loaded</source>
+        <translation>Le modèle n’a pas pu être chargé</translation>
+    </message>
+    <message>
+        <source>No model loaded</source>
+        <translation>Aucun modèle chargé</translation>
+    </message>
+    <message>
+        <source>Choose a Hugging Face RecurrentGemma folder (config.json, *.safetensors, tokenizer.model).</source>
+        <translation>Choisissez un dossier RecurrentGemma de Hugging Face (config.json, *.safetensors, tokenizer.model).</translation>
+    </message>
+    <message>
+        <source>Open model…</source>
+        <translation>Ouvrir un modèle…</translation>
+    </message>
+    <message>
+        <source>Preferences</source>
+        <translation>Préférences</translation>
+    </message>
+    <message>
+        <source>Demo model</source>
+        <translation>Modèle de démonstration</translation>
+    </message>
+    <message>
+        <source>A tiny demo model trained by this project: it adds two numbers, defines words (often wrongly) and tells fortunes. For real answers, download RecurrentGemma from Hugging Face and use Open model.</source>
+        <translation>Un minuscule modèle de démonstration entraîné par ce projet : il additionne deux nombres, définit des mots (souvent à tort) et donne des maximes. Pour de vraies réponses, téléchargez RecurrentGemma depuis Hugging Face et utilisez « Ouvrir un modèle ».</translation>
+    </message>
+</context>
+<context>
+    <name>PreferencesDialog</name>
+    <message>
+        <source>Preferences</source>
+        <translation>Préférences</translation>
+    </message>
+    <message>
+        <source>Sampling</source>
+        <translation>Échantillonnage</translation>
+    </message>
+    <message>
+        <source>Temperature</source>
+        <translation>Température</translation>
+    </message>
+    <message>
+        <source>Top-k (0 = off)</source>
+        <translation>Top-k (0 = désactivé)</translation>
+    </message>
+    <message>
+        <source>Top-p</source>
+        <translation>Top-p</translation>
+    </message>
+    <message>
+        <source>Min-p</source>
+        <translation>Min-p</translation>
+    </message>
+    <message>
+        <source>Repetition penalty</source>
+        <translation>Pénalité de répétition</translation>
+    </message>
+    <message>
+        <source>Penalty window (tokens)</source>
+        <translation>Fenêtre de pénalité (jetons)</translation>
+    </message>
+    <message>
+        <source>Max new tokens</source>
+        <translation>Nouveaux jetons max.</translation>
+    </message>
+    <message>
+        <source>Seed</source>
+        <translation>Graine</translation>
+    </message>
+    <message>
+        <source>Random</source>
+        <translation>Aléatoire</translation>
+    </message>
+    <message>
+        <source>Restore sampling defaults</source>
+        <translation>Rétablir l’échantillonnage par défaut</translation>
+    </message>
+    <message>
+        <source>Engine</source>
+        <translation>Moteur</translation>
+    </message>
+    <message>
+        <source>Threads (0 = all %1)</source>
+        <translation>Threads (0 = les %1)</translation>
+    </message>
+    <message>
+        <source>Appearance</source>
+        <translation>Apparence</translation>
+    </message>
+    <message>
+        <source>Theme</source>
+        <translation>Thème</translation>
+    </message>
+    <message>
+        <source>System</source>
+        <translation>Système</translation>
+    </message>
+    <message>
+        <source>Light</source>
+        <translation>Clair</translation>
+    </message>
+    <message>
+        <source>Dark</source>
+        <translation>Sombre</translation>
+    </message>
+    <message>
+        <source>Font size</source>
+        <translation>Taille de police</translation>
+    </message>
+    <message>
+        <source>Language</source>
+        <translation>Langue</translation>
+    </message>
+    <message>
+        <source>System default</source>
+        <translation>Langue du système</translation>
+    </message>
+</context>
+<context>
+    <name>Sidebar</name>
+    <message>
+        <source>New chat</source>
+        <translation>Nouvelle discussion</translation>
+    </message>
+    <message>
+        <source>Search chats (Ctrl+F)</source>
+        <translation>Rechercher des discussions (Ctrl+F)</translation>
+    </message>
+    <message>
+        <source>Replying…</source>
+        <translation>Réponse en cours…</translation>
+    </message>
+    <message>
+        <source>Rename…</source>
+        <translation>Renommer…</translation>
+    </message>
+    <message>
+        <source>Delete</source>
+        <translation>Supprimer</translation>
+    </message>
+    <message>
+        <source>No chat matches</source>
+        <translation>Aucune discussion ne correspond</translation>
+    </message>
+    <message>
+        <source>No chats yet</source>
+        <translation>Aucune discussion pour l’instant</translation>
+    </message>
+    <message>
+        <source>Chat deleted</source>
+        <translation>Discussion supprimée</translation>
+    </message>
+    <message>
+        <source>Undo</source>
+        <translation>Annuler</translation>
+    </message>
+    <message>
+        <source>Rename chat</source>
+        <translation>Renommer la discussion</translation>
+    </message>
+</context>
+<context>
+    <name>StatusBar</name>
+    <message>
+        <source>Generating… %1 tokens/s</source>
+        <translation>Génération… %1 jetons/s</translation>
+    </message>
+    <message numerus="yes">
+        <source>%n token(s) in this conversation</source>
+        <translation>
+            <numerusform>%n jeton dans cette conversation</numerusform>
+            <numerusform>%n jetons dans cette conversation</numerusform>
+        </translation>
+    </message>
+    <message>
+        <source>State: %1 in memory, %2 on disk — fixed, however long the chat</source>
+        <translation>État&#xa0;: %1 en mémoire, %2 sur le disque — fixe, quelle que soit la longueur de la discussion</translation>
+    </message>
+</context>
+<context>
+    <name>SystemPromptBar</name>
+    <message>
+        <source>System prompt: %1</source>
+        <translation>Prompt système&#xa0;: %1</translation>
+    </message>
+    <message>
+        <source>System prompt (none)</source>
+        <translation>Prompt système (aucun)</translation>
+    </message>
+    <message>
+        <source>Instructions for this chat, applied to its first message.</source>
+        <translation>Instructions pour cette discussion, appliquées à son premier message.</translation>
+    </message>
+</context>
+<context>
+    <name>main</name>
+    <message>
+        <source>Open the Hugging Face RecurrentGemma checkpoint in &lt;dir&gt;.</source>
+        <translation>Ouvrir le checkpoint RecurrentGemma de Hugging Face du dossier &lt;dossier&gt;.</translation>
+    </message>
+    <message>
+        <source>dir</source>
+        <translation>dossier</translation>
+    </message>
+    <message>
+        <source>Quit &lt;ms&gt; milliseconds after the window opens (for tests).</source>
+        <translation>Quitter &lt;ms&gt; millisecondes après l’ouverture de la fenêtre (pour les tests).</translation>
+    </message>
+    <message>
+        <source>ms</source>
+        <translation>ms</translation>
+    </message>
+    <message>
+        <source>Chat with RecurrentGemma on your CPU.
+
+Conversations and their model states are kept in $XDG_DATA_HOME/recurrent-chat (by default ~/.local/share/recurrent-chat), settings in $XDG_CONFIG_HOME/recurrent-chat/settings.ini. One instance runs per user: starting it again brings its window to the front.</source>
+        <translation>Discutez avec RecurrentGemma sur votre processeur.
+
+Les conversations et les états de leur modèle sont conservés dans $XDG_DATA_HOME/recurrent-chat (par défaut ~/.local/share/recurrent-chat), les réglages dans $XDG_CONFIG_HOME/recurrent-chat/settings.ini. Une seule instance s’exécute par utilisateur&#xa0;: la relancer fait passer sa fenêtre au premier plan.</translation>
+    </message>
+    <message>
+        <source>--quit-after-ms needs a number of milliseconds.</source>
+        <translation>--quit-after-ms attend un nombre de millisecondes.</translation>
+    </message>
+    <message>
+        <source>Recurrent Chat is already running; its window was brought to the front.</source>
+        <translation>Recurrent Chat est déjà en cours d’exécution&#xa0;; sa fenêtre a été mise au premier plan.</translation>
+    </message>
+    <message>
+        <source>Recurrent Chat is already running (process %1).</source>
+        <translation>Recurrent Chat est déjà en cours d’exécution (processus %1).</translation>
+    </message>
+</context>
+</TS>
