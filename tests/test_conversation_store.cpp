@@ -134,6 +134,48 @@ class TestConversationStore : public QObject {
         QVERIFY(!store.updateMessage(9999, QString(), {}, QString()));
     }
 
+    // A finished turn in one transaction: the user message's tokens and the reply with its stop reason and state.
+    // A reply that names a model message, or a message of another conversation, as its user turn writes nothing.
+    void addReplyIsOneTransaction() {
+        auto store = openOrFail(path("reply.sqlite3"));
+        const qint64 c = store.createConversation(QStringLiteral("chat"));
+        const qint64 u = store.addMessage(c, 0, MessageRole::User, QStringLiteral("Hello"), {});
+        FinishedReply reply;
+        reply.conversationId = c;
+        reply.userMessageId = u;
+        reply.userTokens = {2, 106, 1000};
+        reply.text = QStringLiteral("Hi");
+        reply.tokens = {5, 6};
+        reply.stopReason = QStringLiteral("end");
+        reply.stateFile = QStringLiteral("r.rgstate");
+        reply.modelFingerprint = QStringLiteral("fp");
+        const qint64 r = store.addReply(reply);
+        QVERIFY2(r != 0, qPrintable(store.lastError()));
+        const auto path = store.currentPath(c);
+        QCOMPARE(path.size(), 2);
+        QCOMPARE(path[0].tokens, reply.userTokens);
+        QCOMPARE(path[0].content, QStringLiteral("Hello"));
+        QCOMPARE(path[1].id, r);
+        QCOMPARE(path[1].parentId, u);
+        QCOMPARE(path[1].role, MessageRole::Model);
+        QCOMPARE(path[1].content, reply.text);
+        QCOMPARE(path[1].tokens, reply.tokens);
+        QCOMPARE(path[1].stopReason, reply.stopReason);
+        QCOMPARE(path[1].stateFile, reply.stateFile);
+        QCOMPARE(path[1].modelFingerprint, reply.modelFingerprint);
+
+        FinishedReply wrong = reply;
+        wrong.userMessageId = r;  // a model message
+        QCOMPARE(store.addReply(wrong), 0);
+        QVERIFY(!store.lastError().isEmpty());
+        wrong.userMessageId = u;
+        wrong.conversationId = store.createConversation(QStringLiteral("other"));
+        QCOMPARE(store.addReply(wrong), 0);
+        QCOMPARE(store.currentPath(c).size(), 2);
+        QVERIFY(store.currentPath(wrong.conversationId).isEmpty());
+        QCOMPARE(store.siblings(r).size(), 1);
+    }
+
     // Regenerate: a sibling of a model message. Edit: a sibling of a user message (here the first one, a root).
     void branches() {
         auto store = openOrFail(path("branches.sqlite3"));
@@ -209,8 +251,8 @@ class TestConversationStore : public QObject {
         QVERIFY(!store.conversation(gone));
         QCOMPARE(store.conversationCount(QString()), 2);
         QCOMPARE(store.conversationCount(QStringLiteral("secret")), 0);
-        QVERIFY(!store.deleteConversation(gone));                                        // already deleted
-        QVERIFY(store.referencedStateFiles().contains(QStringLiteral("gone.rgstate")));  // still undoable
+        QVERIFY(!store.deleteConversation(gone));                                         // already deleted
+        QVERIFY(store.referencedStateFiles()->contains(QStringLiteral("gone.rgstate")));  // still undoable
 
         QVERIFY(store.restoreConversation(gone));
         const auto list = store.conversations(QString(), 0, 10);
@@ -225,7 +267,7 @@ class TestConversationStore : public QObject {
         QVERIFY(!store.restoreConversation(gone));
         QVERIFY(!store.message(u));  // ON DELETE CASCADE: foreign keys are on
         QVERIFY(!store.message(m));
-        QVERIFY(store.referencedStateFiles().isEmpty());
+        QCOMPARE(store.referencedStateFiles(), QStringList());
         QCOMPARE(store.conversations(QString(), 0, 10).size(), 1);
         QCOMPARE(store.conversations(QString(), 0, 10).at(0).id, keep);
     }

@@ -2,6 +2,8 @@
 // aside (conversations.sqlite3.corrupt-<time>), a new one is started and the user is told; a newer one is left
 // alone; a state file that cannot be written, or a database that refuses writes, is reported and the conversation
 // stays usable in memory.
+#include <sys/resource.h>
+
 #include <QDir>
 #include <QFile>
 #include <QRandomGenerator>
@@ -10,6 +12,7 @@
 #include <QSqlQuery>
 #include <QTemporaryDir>
 #include <QtTest>
+#include <csignal>
 #include <memory>
 
 #include "chat_controller.h"
@@ -41,6 +44,40 @@ struct Run {
     QSettings settings;
     ChatController controller;
 };
+
+// Lowers this process's file size limit (RLIMIT_FSIZE) for its lifetime: a write that would make any file larger
+// fails with EFBIG, as a full disk would fail it, and SQLite reports "database or disk is full". The limit is
+// restored however the test ends.
+struct FileSizeLimit {
+    explicit FileSizeLimit(rlim_t bytes) {
+        getrlimit(RLIMIT_FSIZE, &saved);
+        rlimit lowered = saved;
+        lowered.rlim_cur = bytes;
+        active = setrlimit(RLIMIT_FSIZE, &lowered) == 0;
+    }
+    ~FileSizeLimit() { lift(); }
+    void lift() {
+        if (active) setrlimit(RLIMIT_FSIZE, &saved);
+        active = false;
+    }
+    rlimit saved{};
+    bool active = false;
+};
+
+int storedMessageCount(const QString& databasePath) {
+    int count = -1;
+    {
+        QSqlDatabase db = QSqlDatabase::addDatabase(QStringLiteral("QSQLITE"), QStringLiteral("count"));
+        db.setDatabaseName(databasePath);
+        db.setConnectOptions(QStringLiteral("QSQLITE_OPEN_READONLY"));
+        if (db.open()) {
+            QSqlQuery q(db);
+            if (q.exec(QStringLiteral("SELECT count(*) FROM messages")) && q.next()) count = q.value(0).toInt();
+        }
+    }
+    QSqlDatabase::removeDatabase(QStringLiteral("count"));
+    return count;
+}
 
 }  // namespace
 
@@ -134,6 +171,107 @@ class TestStorageFailures : public QObject {
         QTRY_COMPARE_WITH_TIMEOUT(stored.count(), 2, 30000);
         QCOMPARE(run.controller.messages()->rowCount(), 4);
     }
+    // The database refuses the reply (the file may not grow: a full disk as SQLite meets it). The reply stays in
+    // view, marked unsaved, across conversation switches; nothing new is taken (the composer keeps its text) while
+    // it is unsaved; once writes work again the retry timer stores it, and a restart finds it.
+    void replyTheDatabaseRefusesStaysAndIsSavedLater() {
+        std::signal(SIGXFSZ, SIG_IGN);  // as the app does: EFBIG instead of death
+        QTemporaryDir dir;
+        QVERIFY(dir.isValid());
+        const QString database = dir.filePath(QStringLiteral("conversations.sqlite3"));
+        qint64 conversation = 0;
+        QString unsavedText;
+        {
+            Run run(dir.path());
+            run.controller.loadModel(kModel);
+            QTRY_COMPARE_WITH_TIMEOUT(run.controller.modelStatus(), ChatController::ModelStatus::Ready, 30000);
+            QSignalSpy stored(&run.controller, &ChatController::replyStored);
+            QVERIFY(run.controller.send(QStringLiteral("Hello")));
+            QTRY_COMPARE_WITH_TIMEOUT(stored.count(), 1, 30000);
+            conversation = run.controller.currentConversationId();
+
+            // The user's turn is stored by send(); the reply arrives later, when the database may not grow.
+            QVERIFY(run.controller.send(QStringLiteral("Tell me more")));
+            const QFileInfo wal(database + QStringLiteral("-wal"));
+            QVERIFY(wal.exists());
+            FileSizeLimit limit(rlim_t(std::max(wal.size(), QFileInfo(database).size())));
+            QVERIFY(limit.active);
+            QTRY_COMPARE_WITH_TIMEOUT(stored.count(), 2, 30000);
+            QCOMPARE(stored.last().at(1).toLongLong(), 0);
+            QVERIFY2(run.controller.notice().contains(QStringLiteral("could not be saved")),
+                     qPrintable(run.controller.notice()));
+            MessageModel* messages = run.controller.messages();
+            QCOMPARE(messages->rowCount(), 4);
+            QCOMPARE(messages->messageIdAt(3), 0);  // shown as not saved yet
+            unsavedText = messages->contentAt(3);
+            QVERIFY(!unsavedText.isEmpty());
+            QCOMPARE(storedMessageCount(database), 3);
+
+            // Away and back: still there.
+            run.controller.newConversation();
+            QCOMPARE(messages->rowCount(), 0);
+            run.controller.openConversation(conversation);
+            QCOMPARE(messages->rowCount(), 4);
+            QCOMPARE(messages->contentAt(3), unsavedText);
+
+            // Nothing new is taken while the reply waits: it would have to come after it.
+            QVERIFY(!run.controller.send(QStringLiteral("And then?")));
+            QVERIFY2(run.controller.notice().contains(QStringLiteral("Nothing can be saved")),
+                     qPrintable(run.controller.notice()));
+            QVERIFY(!run.controller.generating());
+            QCOMPARE(messages->rowCount(), 4);
+
+            // The disk has room again: the retry timer stores the reply where it was shown.
+            limit.lift();
+            QTRY_VERIFY_WITH_TIMEOUT(messages->messageIdAt(3) != 0, 15000);
+            QCOMPARE(messages->contentAt(3), unsavedText);
+            QCOMPARE(storedMessageCount(database), 4);
+            QVERIFY2(run.controller.notice().contains(QStringLiteral("saved now")),
+                     qPrintable(run.controller.notice()));
+
+            QVERIFY(run.controller.send(QStringLiteral("And then?")));
+            QTRY_COMPARE_WITH_TIMEOUT(stored.count(), 3, 30000);
+            QVERIFY(stored.last().at(1).toLongLong() != 0);
+            QCOMPARE(messages->rowCount(), 6);
+        }
+        Run run(dir.path());
+        run.controller.openConversation(conversation);
+        QCOMPARE(run.controller.messages()->rowCount(), 6);
+        QCOMPARE(run.controller.messages()->contentAt(3), unsavedText);
+        QCOMPARE(run.controller.messages()->contentAt(4), QStringLiteral("And then?"));
+    }
+
+    // At start, state files nothing names any more (a deleted conversation's, once purged) and the temporary files
+    // of saves killed half way are removed; the states of live conversations and files that are not ours stay.
+    void orphanStateFilesAreRemovedAtStart() {
+        QTemporaryDir dir;
+        QVERIFY(dir.isValid());
+        const QDir states(dir.filePath(QStringLiteral("states")));
+        QStringList kept;
+        {
+            Run run(dir.path());
+            run.controller.loadModel(kModel);
+            QTRY_COMPARE_WITH_TIMEOUT(run.controller.modelStatus(), ChatController::ModelStatus::Ready, 30000);
+            QSignalSpy stored(&run.controller, &ChatController::replyStored);
+            QVERIFY(run.controller.send(QStringLiteral("Keep me")));
+            QTRY_COMPARE_WITH_TIMEOUT(stored.count(), 1, 30000);
+            kept = states.entryList({QStringLiteral("*.rgstate")}, QDir::Files);
+            QCOMPARE(kept.size(), 1);
+            run.controller.newConversation();
+            QVERIFY(run.controller.send(QStringLiteral("Delete me")));
+            QTRY_COMPARE_WITH_TIMEOUT(stored.count(), 2, 30000);
+            QCOMPARE(states.entryList({QStringLiteral("*.rgstate")}, QDir::Files).size(), 2);
+            run.controller.deleteConversation(run.controller.currentConversationId());
+        }
+        writeAll(states.filePath(QStringLiteral("3f2a.rgstate.tmp-Ab12Cd")), "half a save");
+        writeAll(states.filePath(QStringLiteral("readme.txt")), "not ours");
+        Run run(dir.path());
+        QStringList expected = kept + QStringList{QStringLiteral("readme.txt")};
+        expected.sort();
+        QCOMPARE(states.entryList(QDir::Files, QDir::Name), expected);
+        QCOMPARE(run.controller.conversations()->rowCount(), 1);
+    }
+
     // A state file gone or damaged between two runs of the app: rebuilt from the transcript, and the user is told.
     void lostStateIsRebuiltFromTheTranscript_data() {
         QTest::addColumn<bool>("remove");

@@ -72,10 +72,6 @@
         <translation>Der Modellzustand dieser Unterhaltung wird aus ihrem Verlauf neu aufgebaut (%1).</translation>
     </message>
     <message>
-        <source>The reply could not be saved: %1</source>
-        <translation>Die Antwort konnte nicht gespeichert werden: %1</translation>
-    </message>
-    <message>
         <source>The conversation&apos;s state could not be saved (%1); it will be rebuilt when needed.</source>
         <translation>Der Zustand der Unterhaltung konnte nicht gespeichert werden (%1); er wird bei Bedarf neu aufgebaut.</translation>
     </message>
@@ -86,6 +82,18 @@
     <message>
         <source>Your conversations could not be read (%1). The damaged file was kept as %2 and a new, empty one was started.</source>
         <translation>Deine Unterhaltungen konnten nicht gelesen werden (%1). Die beschädigte Datei wurde als %2 aufbewahrt, und eine neue, leere wurde angelegt.</translation>
+    </message>
+    <message>
+        <source>The replies that could not be saved are saved now.</source>
+        <translation>Die Antworten, die nicht gespeichert werden konnten, sind jetzt gespeichert.</translation>
+    </message>
+    <message>
+        <source>Nothing can be saved right now: %1. The conversation stays as it is here; free some disk space or make the data folder writable, and the reply that is not saved yet will be saved.</source>
+        <translation>Im Moment kann nichts gespeichert werden: %1. Die Unterhaltung bleibt hier, wie sie ist; schaffen Sie Platz auf dem Datenträger oder machen Sie den Datenordner beschreibbar, dann wird die noch nicht gespeicherte Antwort gespeichert.</translation>
+    </message>
+    <message>
+        <source>The reply could not be saved: %1. It stays here and will be saved as soon as the disk allows.</source>
+        <translation>Die Antwort konnte nicht gespeichert werden: %1. Sie bleibt hier und wird gespeichert, sobald der Datenträger es zulässt.</translation>
     </message>
 </context>
 <context>
@@ -219,6 +227,10 @@
         <source>No message %1.</source>
         <translation>Es gibt keine Nachricht %1.</translation>
     </message>
+    <message>
+        <source>Message %1 is not a user message in conversation %2.</source>
+        <translation>Nachricht %1 ist keine Nachricht des Benutzers in Unterhaltung %2.</translation>
+    </message>
 </context>
 <context>
     <name>EngineError</name>
@@ -340,6 +352,10 @@
     <message>
         <source>Regenerate</source>
         <translation>Neu generieren</translation>
+    </message>
+    <message>
+        <source>Not saved yet</source>
+        <translation>Noch nicht gespeichert</translation>
     </message>
 </context>
 <context>

@@ -72,10 +72,6 @@
         <translation>Reconstruction de l’état du modèle de cette conversation à partir de sa transcription (%1).</translation>
     </message>
     <message>
-        <source>The reply could not be saved: %1</source>
-        <translation>La réponse n’a pas pu être enregistrée&#xa0;: %1</translation>
-    </message>
-    <message>
         <source>The conversation&apos;s state could not be saved (%1); it will be rebuilt when needed.</source>
         <translation>L’état de la conversation n’a pas pu être enregistré (%1)&#xa0;; il sera reconstruit si nécessaire.</translation>
     </message>
@@ -86,6 +82,18 @@
     <message>
         <source>Your conversations could not be read (%1). The damaged file was kept as %2 and a new, empty one was started.</source>
         <translation>Vos conversations n’ont pas pu être lues (%1). Le fichier endommagé a été conservé sous le nom %2 et un nouveau fichier vide a été créé.</translation>
+    </message>
+    <message>
+        <source>The replies that could not be saved are saved now.</source>
+        <translation>Les réponses qui n’avaient pas pu être enregistrées le sont maintenant.</translation>
+    </message>
+    <message>
+        <source>Nothing can be saved right now: %1. The conversation stays as it is here; free some disk space or make the data folder writable, and the reply that is not saved yet will be saved.</source>
+        <translation>Rien ne peut être enregistré pour l’instant&#xa0;: %1. La conversation reste telle quelle ici&#xa0;; libérez de l’espace disque ou rendez le dossier de données accessible en écriture, et la réponse non encore enregistrée le sera.</translation>
+    </message>
+    <message>
+        <source>The reply could not be saved: %1. It stays here and will be saved as soon as the disk allows.</source>
+        <translation>La réponse n’a pas pu être enregistrée&#xa0;: %1. Elle reste ici et sera enregistrée dès que le disque le permettra.</translation>
     </message>
 </context>
 <context>
@@ -219,6 +227,10 @@
         <source>No message %1.</source>
         <translation>Le message %1 n’existe pas.</translation>
     </message>
+    <message>
+        <source>Message %1 is not a user message in conversation %2.</source>
+        <translation>Le message %1 n’est pas un message de l’utilisateur dans la conversation %2.</translation>
+    </message>
 </context>
 <context>
     <name>EngineError</name>
@@ -341,6 +353,10 @@
         <source>Regenerate</source>
         <translation>Régénérer</translation>
     </message>
+    <message>
+        <source>Not saved yet</source>
+        <translation>Pas encore enregistré</translation>
+    </message>
 </context>
 <context>
     <name>ModelBar</name>
@@ -374,7 +390,7 @@
     </message>
     <message>
         <source>A tiny demo model trained by this project: it adds two numbers, defines words (often wrongly) and tells fortunes. For real answers, download RecurrentGemma from Hugging Face and use Open model.</source>
-        <translation>Un minuscule modèle de démonstration entraîné par ce projet : il additionne deux nombres, définit des mots (souvent à tort) et donne des maximes. Pour de vraies réponses, téléchargez RecurrentGemma depuis Hugging Face et utilisez « Ouvrir un modèle ».</translation>
+        <translation>Un minuscule modèle de démonstration entraîné par ce projet&#xa0;: il additionne deux nombres, définit des mots (souvent à tort) et donne des maximes. Pour de vraies réponses, téléchargez RecurrentGemma depuis Hugging Face et utilisez «&#xa0;Ouvrir un modèle&#xa0;».</translation>
     </message>
 </context>
 <context>

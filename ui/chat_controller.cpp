@@ -12,6 +12,7 @@
 #include <QGuiApplication>
 #include <QLocale>
 #include <QSaveFile>
+#include <QSet>
 
 #include "markdown_text.h"
 #include "rgemma/demo_model.h"
@@ -28,6 +29,21 @@ QString setAsideDamagedDatabase(const QString& path) {
         if (QFile::exists(path + suffix) && !QFile::rename(path + suffix, aside + suffix)) return {};
     }
     return QFile::rename(path, aside) ? aside : QString();
+}
+
+// State files no message names any more (their conversation was deleted and purged, the app was killed between
+// saving a state and storing its reply) and the temporary files of saves killed half way: nothing will read them.
+// Runs at start, before any generation, so no save is in flight; the single-instance lock keeps other copies out.
+void removeOrphanStateFiles(const QString& directory, const ConversationStore& store) {
+    const std::optional<QStringList> referenced = store.referencedStateFiles();
+    if (!referenced) return;
+    const QSet<QString> keep(referenced->begin(), referenced->end());
+    QDir states(directory);
+    const QStringList candidates =
+        states.entryList({QStringLiteral("*.rgstate"), QStringLiteral("*.rgstate.tmp-*")}, QDir::Files | QDir::Hidden);
+    for (const QString& name : candidates) {
+        if (!keep.contains(name)) QFile::remove(states.filePath(name));
+    }
 }
 
 }  // namespace
@@ -61,6 +77,8 @@ ChatController::ChatController(const QString& dataDirectory, QSettings* settings
                              .arg(error);
     } else {
         m_store->purgeDeleted();  // an undo is only offered within a session
+        // Not after a damaged database was set aside: its messages still name their states.
+        if (m_notice.isEmpty()) removeOrphanStateFiles(stateDirectory(), *m_store);
         m_conversations.setStore(&*m_store);
     }
 
@@ -86,6 +104,9 @@ ChatController::ChatController(const QString& dataDirectory, QSettings* settings
         }
     });
     m_appliedThreads = m_preferences.threads();
+
+    m_saveRetryTimer.setInterval(5000);
+    connect(&m_saveRetryTimer, &QTimer::timeout, this, &ChatController::saveUnsavedReplies);
 }
 
 ChatController::~ChatController() {
@@ -97,6 +118,10 @@ ChatController::~ChatController() {
     // The stopped generation's result is queued to this thread: store it now, so that closing the window while a
     // reply streams keeps the reply so far (and its state file) like Stop does.
     if (m_active) QCoreApplication::sendPostedEvents(this, QEvent::MetaCall);
+    if (m_store && !saveUnsavedReplies()) {
+        qWarning("recurrent-chat: %lld replies could not be saved: %s", qlonglong(m_unsavedReplies.size()),
+                 qPrintable(m_store->lastError()));
+    }
 }
 
 QString ChatController::stateDirectory() const { return QDir(m_dataDirectory).filePath(QStringLiteral("states")); }
@@ -151,7 +176,8 @@ void ChatController::onModelLoaded(const LoadedModelInfo& info) {
     m_modelInfo = info;
     m_modelStatus = ModelStatus::Ready;
     const QString demo = demoModelDirectory();
-    m_demoModel = !demo.isEmpty() && QFileInfo(demo).canonicalFilePath() == QFileInfo(info.directory).canonicalFilePath();
+    m_demoModel =
+        !demo.isEmpty() && QFileInfo(demo).canonicalFilePath() == QFileInfo(info.directory).canonicalFilePath();
     // The demo is the default, not a choice: remembering its path would pin an old copy after an upgrade.
     m_preferences.setModelDirectory(m_demoModel ? QString() : info.directory);
     emit modelChanged();
@@ -178,7 +204,7 @@ void ChatController::openConversation(qint64 id) {
 
 void ChatController::showConversation(qint64 id) {
     m_currentConversation = id;
-    m_messages.load(&*m_store, id);
+    showMessages(id);
     m_streamingRow = -1;
     // Coming back to the conversation that is still replying: show the reply so far and keep streaming into it.
     if (m_active && m_active->conversationId == id) {

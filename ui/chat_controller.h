@@ -88,7 +88,9 @@ class ChatController : public QObject {
     Q_INVOKABLE void deleteConversation(qint64 id);
     Q_INVOKABLE void undoDelete();
     Q_INVOKABLE void setSystemPrompt(const QString& text);
-    Q_INVOKABLE void send(const QString& text);
+    // False if the message was not taken (nothing to send, a reply running, nothing can be saved): the composer then
+    // keeps the text.
+    Q_INVOKABLE bool send(const QString& text);
     Q_INVOKABLE void stop();
     Q_INVOKABLE void regenerate();
     Q_INVOKABLE void editMessage(int row, const QString& text);
@@ -141,6 +143,13 @@ class ChatController : public QObject {
     void onGenerationFinished(const GenerationResult& result);
     void onGenerationFailed(qint64 requestId, const QString& message);
     void showConversation(qint64 id);
+    // Loads `conversationId`'s current path into the message view, with its unsaved reply if it has one.
+    void showMessages(qint64 conversationId);
+    // Writes the unsaved replies again; true when none is left. Before any new write: a turn must not be stored
+    // before the reply it follows.
+    bool saveUnsavedReplies();
+    // saveUnsavedReplies(), telling the user why nothing new can be stored when it fails.
+    bool ensureSaved();
     void updateStats();
     void setNotice(const QString& text);
     QVector<qint32> historyUpTo(qint64 messageId) const;
@@ -162,6 +171,14 @@ class ChatController : public QObject {
     QString m_modelError;
     bool m_demoModel = false;
     std::optional<ActiveGeneration> m_active;
+    // Replies the database refused (disk full, read-only folder): shown, kept here, and written again by
+    // m_saveRetryTimer and before the next write, oldest first.
+    struct UnsavedReply {
+        qint64 requestId = 0;  // to name the reply's cached state once it has an id
+        FinishedReply reply;
+    };
+    QList<UnsavedReply> m_unsavedReplies;
+    QTimer m_saveRetryTimer;
     qint64 m_nextRequestId = 1;
     int m_streamingRow = -1;
     int m_appliedThreads = 0;

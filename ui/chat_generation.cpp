@@ -36,22 +36,65 @@ QVector<qint32> ChatController::historyUpTo(qint64 messageId) const {
     return tokens;
 }
 
-void ChatController::send(const QString& text) {
+void ChatController::showMessages(qint64 conversationId) {
+    QList<StoredMessage> unsaved;
+    for (const UnsavedReply& pending : std::as_const(m_unsavedReplies)) {
+        StoredMessage message;
+        message.conversationId = pending.reply.conversationId;
+        message.parentId = pending.reply.userMessageId;
+        message.role = MessageRole::Model;
+        message.content = pending.reply.text;
+        message.tokens = pending.reply.tokens;
+        message.stopReason = pending.reply.stopReason;
+        unsaved.append(message);
+    }
+    m_messages.load(m_store ? &*m_store : nullptr, conversationId, unsaved);
+}
+
+bool ChatController::saveUnsavedReplies() {
+    while (m_store && !m_unsavedReplies.isEmpty()) {
+        const UnsavedReply pending = m_unsavedReplies.first();
+        const qint64 replyId = m_store->addReply(pending.reply);
+        if (replyId == 0) {
+            if (m_store->message(pending.reply.userMessageId)) return false;  // still refused: try again later
+            m_unsavedReplies.removeFirst();  // its conversation is gone for good: nothing left to attach it to
+            continue;
+        }
+        m_unsavedReplies.removeFirst();
+        if (m_worker) m_worker->bindState(pending.requestId, replyId);
+        if (m_currentConversation == pending.reply.conversationId) showMessages(m_currentConversation);
+        m_conversations.conversationChanged(pending.reply.conversationId);
+        if (m_unsavedReplies.isEmpty()) setNotice(tr("The replies that could not be saved are saved now."));
+    }
+    m_saveRetryTimer.stop();
+    return true;
+}
+
+bool ChatController::ensureSaved() {
+    if (saveUnsavedReplies()) return true;
+    setNotice(tr("Nothing can be saved right now: %1. The conversation stays as it is here; free some disk space or "
+                 "make the data folder writable, and the reply that is not saved yet will be saved.")
+                  .arg(m_store->lastError()));
+    return false;
+}
+
+bool ChatController::send(const QString& text) {
     const QString message = storableText(text);
-    if (message.isEmpty() || m_active) return;
+    if (message.isEmpty() || m_active) return false;
     if (!m_store) {
         setNotice(m_storageError);
-        return;
+        return false;
     }
     if (m_modelStatus != ModelStatus::Ready) {
         setNotice(tr("Open a model first."));
-        return;
+        return false;
     }
+    if (!ensureSaved()) return false;
     if (m_currentConversation == 0) {
         m_currentConversation = m_store->createConversation(titleFrom(message));
         if (m_currentConversation == 0) {
             setNotice(tr("The chat could not be saved: %1").arg(m_store->lastError()));
-            return;
+            return false;
         }
         emit currentConversationChanged();
     } else if (currentTitle().isEmpty()) {
@@ -60,22 +103,24 @@ void ChatController::send(const QString& text) {
     const QList<StoredMessage> path = m_store->currentPath(m_currentConversation);
     if (!path.isEmpty() && path.last().role == MessageRole::User) {
         setNotice(tr("The last message has no reply yet: use Reply, or edit it."));
-        return;
+        return false;
     }
     const qint64 parent = path.isEmpty() ? 0 : path.last().id;
     // The user's words are stored before anything else happens, so they are never lost.
     const qint64 userId = m_store->addMessage(m_currentConversation, parent, MessageRole::User, message, {});
     if (userId == 0) {
         setNotice(tr("The message could not be saved: %1").arg(m_store->lastError()));
-        return;
+        return false;
     }
-    m_messages.load(&*m_store, m_currentConversation);
+    showMessages(m_currentConversation);
     m_conversations.conversationChanged(m_currentConversation);
     startGeneration(userId, message);
+    return true;
 }
 
 void ChatController::regenerate() {
     if (m_active || !m_store || m_currentConversation == 0 || m_modelStatus != ModelStatus::Ready) return;
+    if (!ensureSaved()) return;
     const QList<StoredMessage> path = m_store->currentPath(m_currentConversation);
     if (path.isEmpty()) return;
     // The reply to regenerate is the last one; a user message without a reply (a failed or stopped turn) gets one.
@@ -83,13 +128,14 @@ void ChatController::regenerate() {
     if (user.role != MessageRole::User || user.id == 0) return;
     // Show the user message as the leaf while the new alternative streams; the old reply stays in the store.
     m_store->selectBranch(user.id);
-    m_messages.load(&*m_store, m_currentConversation);
+    showMessages(m_currentConversation);
     startGeneration(user.id, user.content);
 }
 
 void ChatController::editMessage(int row, const QString& text) {
     const QString message = storableText(text);
     if (m_active || !m_store || message.isEmpty() || m_modelStatus != ModelStatus::Ready) return;
+    if (!ensureSaved()) return;
     const auto original = m_store->message(m_messages.messageIdAt(row));
     if (!original || original->role != MessageRole::User) return;
     // The edit is a sibling of the original: both branches stay reachable with the arrows.
@@ -99,7 +145,7 @@ void ChatController::editMessage(int row, const QString& text) {
         setNotice(tr("The message could not be saved: %1").arg(m_store->lastError()));
         return;
     }
-    m_messages.load(&*m_store, m_currentConversation);
+    showMessages(m_currentConversation);
     startGeneration(userId, message);
 }
 
@@ -110,7 +156,7 @@ void ChatController::switchAlternative(int row, int delta) {
     const qsizetype target = siblings.indexOf(id) + delta;
     if (target < 0 || target >= siblings.size()) return;
     m_store->selectBranch(siblings[target]);
-    m_messages.load(&*m_store, m_currentConversation);
+    showMessages(m_currentConversation);
     updateStats();
 }
 
@@ -172,28 +218,36 @@ void ChatController::onGenerationFinished(const GenerationResult& result) {
     qint64 replyId = 0;
     // Stopped before the user's turn was fed: there is no reply to store; the user message stays the leaf.
     const bool hasReply = result.stateKept || !result.replyTokens.isEmpty();
-    if (m_store && hasReply) {
-        // The user message's tokens are known only now (BOS, chat format and system prompt included).
-        const auto user = m_store->message(done.userMessageId);
-        if (user) m_store->updateMessage(user->id, user->content, result.userTokens, QString());
-        replyId = m_store->addMessage(done.conversationId, done.userMessageId, MessageRole::Model, result.text,
-                                      result.replyTokens);
-        if (replyId != 0) {
-            m_store->updateMessage(replyId, result.text, result.replyTokens, result.stopReason);
-            if (!result.stateFile.isEmpty()) {
-                m_store->setMessageState(replyId, QFileInfo(result.stateFile).fileName(), m_modelInfo.fingerprint);
-            }
-            if (m_worker) m_worker->bindState(result.requestId, replyId);  // null: the app is closing
-        } else {
-            setNotice(tr("The reply could not be saved: %1").arg(m_store->lastError()));
-        }
-    }
     if (!result.stateSaveError.isEmpty()) {
         setNotice(tr("The conversation's state could not be saved (%1); it will be rebuilt when needed.")
                       .arg(result.stateSaveError));
     }
+    if (m_store && hasReply) {
+        FinishedReply reply;
+        reply.conversationId = done.conversationId;
+        reply.userMessageId = done.userMessageId;
+        reply.userTokens = result.userTokens;
+        reply.text = result.text;
+        reply.tokens = result.replyTokens;
+        reply.stopReason = result.stopReason;
+        if (!result.stateFile.isEmpty()) {
+            reply.stateFile = QFileInfo(result.stateFile).fileName();
+            reply.modelFingerprint = m_modelInfo.fingerprint;
+        }
+        Q_ASSERT(m_unsavedReplies.isEmpty());  // a generation starts only once every earlier reply is saved
+        replyId = m_store->addReply(reply);
+        if (replyId != 0) {
+            if (m_worker) m_worker->bindState(result.requestId, replyId);  // null: the app is closing
+        } else {
+            m_unsavedReplies.append({result.requestId, reply});
+            m_saveRetryTimer.start();
+            setNotice(tr("The reply could not be saved: %1. It stays here and will be saved as soon as the disk "
+                         "allows.")
+                          .arg(m_store->lastError()));
+        }
+    }
     m_tokensPerSecond = result.tokensPerSecond;
-    if (m_currentConversation == done.conversationId) m_messages.load(&*m_store, done.conversationId);
+    if (m_currentConversation == done.conversationId) showMessages(done.conversationId);
     m_streamingRow = -1;
     m_conversations.conversationChanged(done.conversationId);
     updateStats();
@@ -206,7 +260,7 @@ void ChatController::onGenerationFailed(qint64 requestId, const QString& message
     const qint64 conversation = m_active->conversationId;
     m_active.reset();
     m_streamingRow = -1;
-    if (m_currentConversation == conversation && m_store) m_messages.load(&*m_store, conversation);
+    if (m_currentConversation == conversation && m_store) showMessages(conversation);
     setNotice(tr("The reply failed: %1").arg(message));
     emit generatingChanged();
 }

@@ -382,6 +382,36 @@ bool ConversationStore::updateMessage(qint64 id, const QString& content, const Q
     });
 }
 
+qint64 ConversationStore::addReply(const FinishedReply& reply) {
+    qint64 id = 0;
+    const bool ok = inTransaction([&] {
+        QSqlQuery q(database());
+        if (!exec(q, QStringLiteral("UPDATE messages SET tokens = ? WHERE id = ? AND conversation_id = ? AND role = ?"),
+                  {tokensToBlob(reply.userTokens), reply.userMessageId, reply.conversationId,
+                   roleName(MessageRole::User)}))
+            return false;
+        if (q.numRowsAffected() == 0)
+            return fail(tr("Message %1 is not a user message in conversation %2.")
+                            .arg(reply.userMessageId)
+                            .arg(reply.conversationId));
+        const qint64 now = nextTimestamp();
+        if (!exec(q,
+                  QStringLiteral("INSERT INTO messages (conversation_id, parent_id, role, content, tokens, created_at, "
+                                 "stop_reason, state_file, model_fingerprint) "
+                                 "VALUES (?, ?, ?, coalesce(?, ''), ?, ?, coalesce(?, ''), coalesce(?, ''), "
+                                 "coalesce(?, ''))"),
+                  {reply.conversationId, reply.userMessageId, roleName(MessageRole::Model), reply.text,
+                   tokensToBlob(reply.tokens), now, reply.stopReason, reply.stateFile, reply.modelFingerprint}))
+            return false;
+        id = q.lastInsertId().toLongLong();
+        if (!exec(q, QStringLiteral("UPDATE conversations SET current_leaf_id = ?, updated_at = ? WHERE id = ?"),
+                  {id, now, reply.conversationId}))
+            return false;
+        return q.numRowsAffected() > 0 || fail(tr("No conversation %1.").arg(reply.conversationId));
+    });
+    return ok ? id : 0;
+}
+
 bool ConversationStore::setMessageState(qint64 id, const QString& stateFile, const QString& modelFingerprint) {
     return updateOne(QStringLiteral("UPDATE messages SET state_file = coalesce(?, ''), "
                                     "model_fingerprint = coalesce(?, '') WHERE id = ?"),
@@ -440,7 +470,12 @@ bool ConversationStore::selectBranch(qint64 id) {
     });
 }
 
-QStringList ConversationStore::referencedStateFiles() const {
-    return selectAll<QString>(QStringLiteral("SELECT DISTINCT state_file FROM messages WHERE state_file <> ''"), {},
-                              [](const QSqlQuery& q) { return q.value(0).toString(); });
+std::optional<QStringList> ConversationStore::referencedStateFiles() const {
+    QSqlQuery q(database());
+    if (!exec(q, QStringLiteral("SELECT DISTINCT state_file FROM messages WHERE state_file <> ''")))
+        return std::nullopt;
+    QStringList names;
+    while (q.next()) names.append(q.value(0).toString());
+    if (q.lastError().isValid()) return std::nullopt;  // a read that failed half way is not the whole list
+    return names;
 }

@@ -40,6 +40,19 @@ struct StoredMessage {
     QString stopReason;        // model messages: "end", "length", "stopped", "error"
 };
 
+// A finished turn as the worker returns it: written in one transaction, so a failed write leaves nothing half done
+// and can simply be tried again.
+struct FinishedReply {
+    qint64 conversationId = 0;
+    qint64 userMessageId = 0;
+    QVector<qint32> userTokens;  // known only after the chat format was applied (BOS, markup, system prompt)
+    QString text;
+    QVector<qint32> tokens;
+    QString stopReason;
+    QString stateFile;  // "" if the state was not saved
+    QString modelFingerprint;
+};
+
 class ConversationStore {
     Q_DECLARE_TR_FUNCTIONS(ConversationStore)
 
@@ -87,6 +100,9 @@ class ConversationStore {
                       const QVector<qint32>& tokens);
     bool updateMessage(qint64 id, const QString& content, const QVector<qint32>& tokens, const QString& stopReason);
     bool setMessageState(qint64 id, const QString& stateFile, const QString& modelFingerprint);
+    // Stores the user message's tokens and the reply as its child (the new current leaf), with its stop reason and
+    // state checkpoint, all in one transaction. Returns the reply's id, or 0 (nothing written, lastError set).
+    qint64 addReply(const FinishedReply& reply);
     std::optional<StoredMessage> message(qint64 id) const;
     // The path from the first message to the current leaf.
     QList<StoredMessage> currentPath(qint64 conversationId) const;
@@ -95,8 +111,9 @@ class ConversationStore {
     QList<qint64> siblings(qint64 id) const;
     // Shows `id`'s branch: the current leaf becomes the newest descendant reached by following the newest child.
     bool selectBranch(qint64 id);
-    // All state-file names referenced by messages, deleted conversations' included (to clean up orphans).
-    QStringList referencedStateFiles() const;
+    // All state-file names referenced by messages, deleted conversations' included (to clean up orphans); nullopt
+    // if the query failed (then nothing may be taken for an orphan).
+    std::optional<QStringList> referencedStateFiles() const;
 
   private:
     explicit ConversationStore(QString connectionName);

@@ -24,13 +24,28 @@ MessageModel::Row MessageModel::rowFrom(const StoredMessage& message) const {
     return row;
 }
 
-void MessageModel::load(ConversationStore* store, qint64 conversationId) {
+void MessageModel::load(ConversationStore* store, qint64 conversationId, const QList<StoredMessage>& unsaved) {
     const bool sameConversation = store == m_store && conversationId == m_conversationId && conversationId != 0;
     const qsizetype oldCount = m_rows.size();
     m_store = store;
     QList<Row> rows;
+    qint64 leaf = 0;
     if (store) {
-        for (const StoredMessage& message : store->currentPath(conversationId)) rows.append(rowFrom(message));
+        for (const StoredMessage& message : store->currentPath(conversationId)) {
+            rows.append(rowFrom(message));
+            leaf = message.id;
+        }
+    }
+    for (const StoredMessage& message : unsaved) {
+        if (leaf == 0 || message.conversationId != conversationId || message.parentId != leaf) continue;
+        Row row;  // no id, so no sibling lookup: it is not in the store
+        row.role = message.role;
+        row.content = message.content;
+        row.createdAt = message.createdAt;
+        row.stopReason = message.stopReason;
+        row.tokenCount = int(message.tokens.size());
+        rows.append(row);
+        break;
     }
     if (!sameConversation) {
         beginResetModel();

@@ -18,7 +18,7 @@ class MessageModel : public QAbstractListModel {
     Q_PROPERTY(int count READ rowCount NOTIFY countChanged)
 
         public : enum Role {
-            MessageIdRole = Qt::UserRole + 1,  // 0 while the reply is streaming
+            MessageIdRole = Qt::UserRole + 1,  // 0 while the reply is streaming, and for a reply not saved yet
             RoleRole,                          // "user" / "model"
             ContentRole,
             SiblingIndexRole,  // 0-based position among the alternatives of this message, oldest first
@@ -35,7 +35,9 @@ class MessageModel : public QAbstractListModel {
     // Shows the current path of `conversationId`. Reloading the conversation already shown (after a branch switch,
     // a regenerate, an edit) keeps the rows both paths share and replaces only the rest: no reset, so the view
     // keeps its place. Another conversation is a reset. The store must outlive the model or the next load/clear.
-    void load(ConversationStore* store, qint64 conversationId);
+    // `unsaved`: replies the database refused (id 0); the one that continues the path's last message is shown after
+    // it, as a finished reply that is not saved yet.
+    void load(ConversationStore* store, qint64 conversationId, const QList<StoredMessage>& unsaved = {});
     Q_INVOKABLE void clear();
     qint64 conversationId() const { return m_conversationId; }
 

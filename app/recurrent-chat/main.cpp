@@ -8,6 +8,7 @@
 #include <QStandardPaths>
 #include <QTimer>
 #include <QtQml/QQmlExtensionPlugin>
+#include <csignal>
 #include <cstdio>
 #include <memory>
 #include <optional>
@@ -94,6 +95,9 @@ int handOverToRunningInstance(const SingleInstance& instance) {
 }  // namespace
 
 int main(int argc, char* argv[]) {
+    // Under a file size limit (ulimit -f) a write that would pass it fails with EFBIG, reported like a full disk,
+    // instead of the signal killing the app with a reply half stored.
+    std::signal(SIGXFSZ, SIG_IGN);
     std::unique_ptr<QCoreApplication> app;
     if (asksForTextOnly(argc, argv)) {
         app = std::make_unique<QCoreApplication>(argc, argv);
@@ -121,10 +125,10 @@ int main(int argc, char* argv[]) {
     if (!instance.tryLock()) return handOverToRunningInstance(instance);
 
     ChatController controller(dataDirectory, &settings);
-    const QString model =
-        !commandLine->model.isEmpty() ? commandLine->model
-        : !controller.preferences()->modelDirectory().isEmpty() ? controller.preferences()->modelDirectory()
-                                                                : ChatController::demoModelDirectory();
+    const QString model = !commandLine->model.isEmpty() ? commandLine->model
+                          : !controller.preferences()->modelDirectory().isEmpty()
+                              ? controller.preferences()->modelDirectory()
+                              : ChatController::demoModelDirectory();
     if (!model.isEmpty()) controller.loadModel(model);
 
     QQmlApplicationEngine engine;

@@ -1,6 +1,7 @@
 // main.cpp — rgemma's entry point: picks the command, handles --help and --version, and turns anything thrown
 // into an error line so the tool never dies without saying why.
 #include <algorithm>
+#include <csignal>
 #include <cstdio>
 #include <exception>
 #include <span>
@@ -16,9 +17,8 @@ namespace {
 
 const std::vector<const Command*>& commands() {
     static const std::vector<const Command*> all{
-        &chatCommand(),         &generateCommand(), &logitsCommand(),      &inspectCommand(),
-        &stateInspectCommand(), &benchCommand(),    &benchResumeCommand(), &makeRandomCommand(),
-        &quantizeCommand(),
+        &chatCommand(),  &generateCommand(),    &logitsCommand(),     &inspectCommand(),  &stateInspectCommand(),
+        &benchCommand(), &benchResumeCommand(), &makeRandomCommand(), &quantizeCommand(),
     };
     return all;
 }
@@ -113,6 +113,7 @@ int runMain(const std::vector<std::string>& words) {
 }  // namespace rgemma::cli
 
 int main(int argc, char** argv) {
+    std::signal(SIGXFSZ, SIG_IGN);  // a file size limit fails the write (reported), it does not kill the process
     const std::vector<std::string> words(argv + 1, argv + argc);
     try {
         return rgemma::cli::runMain(words);

@@ -1,5 +1,6 @@
 // tst_message_delegate.qml — MessageDelegate: the alternatives arrows and counter appear only for branched
-// messages, Edit only on user messages, and model text is rendered without raw HTML.
+// messages, Edit only on user messages, a reply the database refused is marked, and model text is rendered without
+// raw HTML.
 import QtQuick
 import QtTest
 import RecurrentChat
@@ -45,6 +46,12 @@ Item {
         function test_editOnlyOnUserMessages() {
             verify(texts(make({ role: "user" }), []).indexOf("Edit") >= 0)
             verify(texts(make({ role: "model" }), []).indexOf("Edit") < 0)
+        }
+
+        function test_unsavedReplyIsMarked() {
+            verify(texts(make({}), []).indexOf("Not saved yet") < 0)
+            verify(texts(make({ messageId: 0, streaming: true }), []).indexOf("Not saved yet") < 0)
+            verify(texts(make({ messageId: 0 }), []).indexOf("Not saved yet") >= 0)
         }
 
         function test_htmlIsShownAsText() {

@@ -12,8 +12,8 @@ Pane {
     function submit() {
         const text = input.text.trim()
         if (text.length === 0 || composer.controller.generating) return
-        composer.controller.send(text)
-        input.clear()
+        if (composer.controller.send(text))  // refused (nothing can be saved): the text stays to send again
+            input.clear()
         input.forceActiveFocus()
     }
 

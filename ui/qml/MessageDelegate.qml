@@ -43,6 +43,13 @@ Pane {
                 running: bubble.streaming
                 visible: running
             }
+            // A finished reply without an id: the database refused it; the controller keeps trying.
+            Label {
+                objectName: "notSavedLabel"
+                visible: !bubble.streaming && !bubble.messageId
+                text: qsTr("Not saved yet")
+                color: "#c62828"
+            }
             Item { Layout.fillWidth: true }
             // ‹ 2/3 › between the alternatives made by regenerate and edit.
             ToolButton {
