@@ -113,6 +113,11 @@ Result<QuantizeReport> quantizeCheckpointInt8(const std::filesystem::path& dir, 
     if (std::filesystem::equivalent(dir, outDir, ec)) {
         return makeError(ErrorCode::InvalidArgument, "the output folder must differ from the input folder");
     }
+    // A new or empty folder, as make-random wants: the copy never mixes with, or overwrites, other files.
+    if (std::filesystem::exists(outDir, ec) &&
+        (!std::filesystem::is_directory(outDir, ec) || !std::filesystem::is_empty(outDir, ec))) {
+        return makeError(ErrorCode::Io, "'" + outDir.string() + "' exists and is not an empty folder");
+    }
     auto store = WeightStore::open(dir);
     if (!store) return tl::unexpected(store.error());
     std::filesystem::create_directories(outDir, ec);

@@ -16,7 +16,7 @@ struct QuantizeReport {
     uint64_t bytesOut = 0;         // tensor bytes written
 };
 
-// Writes into `outDir` (created; must not be `dir`) one model.safetensors in which every 2-D "*.weight" (the dense
+// Writes into `outDir` (created, or an empty folder; must not be `dir`) one model.safetensors in which every 2-D "*.weight" (the dense
 // layers and the embedding, which is also the tied output layer) is I8 with an F32 "<name>_scale" [rows, in / 32]:
 // per block of 32 values of a row, scale = max|w| / 127 and q = round(w / scale). The other tensors are copied as
 // stored, a tied lm_head.weight is dropped, and every other file of `dir` (config.json, the tokenizer) is copied.
