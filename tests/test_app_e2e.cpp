@@ -167,7 +167,7 @@ class TestAppEndToEnd : public QObject {
         app.start(QStringLiteral(RC_APP_BIN), {"--model", kModel, "--quit-after-ms", "1500"});
         QVERIFY(app.waitForFinished(60000));
         QCOMPARE(app.exitStatus(), QProcess::NormalExit);
-        QCOMPARE(app.exitCode(), 0);
+        QVERIFY2(app.exitCode() == 0, app.readAllStandardError().right(4000).constData());
         // It created its database in the XDG data folder.
         QVERIFY(QFile::exists(m_home.filePath("binary-data/recurrent-chat/conversations.sqlite3")));
     }

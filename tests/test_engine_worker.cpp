@@ -19,6 +19,7 @@
 #include "rgemma/model.h"
 #include "rgemma/runtime.h"
 #include "rgemma/tokenizer.h"
+#include "thread_handoff.h"
 
 namespace {
 
@@ -26,8 +27,14 @@ constexpr int kWaitMs = 120000;
 const QString kSecondMessage = QStringLiteral("Thanks! And what about that one?");
 
 // Stands for the GUI: its signals reach the worker's slots across threads, so they are queued.
+// Like ChatController, it tells ThreadSanitizer about the hand-offs through Qt's event queues (thread_handoff.h).
 class Driver : public QObject {
     Q_OBJECT
+  public:
+    bool event(QEvent* event) override {
+        takeOver();
+        return QObject::event(event);
+    }
   signals:
     void loadModel(const QString& directory, int threads);
     void generate(const GenerationRequest& request);
@@ -74,17 +81,21 @@ struct Harness {
         QObject::connect(worker, &EngineWorker::stateRebuilding, &driver, [this](qint64 id, const QString& reason) {
             record.rebuilding.append({id, reason});
         });
+        // The engine thread's last act, seen by the wait() below.
+        QObject::connect(&thread, &QThread::finished, [] { handOff(); });
         thread.start();
     }
     ~Harness() {
         worker->requestStop();
         thread.quit();
         thread.wait();
+        takeOver();
         delete worker;  // its thread has finished: deleting it from here is safe
     }
 
     bool load(const QString& directory) {
         const qsizetype before = record.loaded.size() + record.loadFailed.size();
+        handOff();
         emit driver.loadModel(directory, 1);
         return QTest::qWaitFor([&] { return record.loaded.size() + record.loadFailed.size() > before; }, kWaitMs) &&
                !record.loaded.isEmpty() && record.loaded.last().directory == directory;
@@ -93,6 +104,7 @@ struct Harness {
     // Sends `request` and waits for its end: the result, or nullopt (failure message in `lastError`).
     std::optional<GenerationResult> run(const GenerationRequest& request) {
         const qsizetype before = record.finished.size() + record.failed.size();
+        handOff();
         emit driver.generate(request);
         if (!QTest::qWaitFor([&] { return record.finished.size() + record.failed.size() > before; }, kWaitMs)) {
             lastError = QStringLiteral("timed out");
@@ -328,6 +340,7 @@ void TestEngineWorker::failuresAreReported() {
 void TestEngineWorker::threadCountDoesNotChangeReplies() {
     Harness h;
     QVERIFY(h.load(m_golden.directory));
+    handOff();
     emit h.driver.setThreads(2);
     auto result = h.run(firstTurn(1, m_golden.chatMessage));
     QVERIFY2(result, qPrintable(h.lastError));
@@ -483,6 +496,7 @@ void TestEngineWorker::regenerateAndEditUseCachedParent() {
     QCOMPARE(h.worker->tokensPrefilled() - before, third->userTokens.size() + third->replyTokens.size());
 
     // After dropState the conversation's states are gone: the parent is rebuilt.
+    handOff();
     emit h.driver.dropState(1);
     auto afterDrop = h.run(nextTurn(6, 11, history()));
     QVERIFY2(afterDrop, qPrintable(h.lastError));
@@ -497,6 +511,7 @@ void TestEngineWorker::stopsMidGeneration() {
     // first batch of text arrives (40 ms, a few hundred tokens in), comes long before.
     GenerationRequest request = firstTurn(1, QStringLiteral("Count to a million."), 1000000);
     request.stateFileOut = m_dir.filePath(QStringLiteral("stopped.rgstate"));
+    handOff();
     emit h.driver.generate(request);
     QVERIFY(QTest::qWaitFor([&] { return !h.record.text.isEmpty() || !h.record.finished.isEmpty(); }, kWaitMs));
     QElapsedTimer sinceStop;
@@ -530,6 +545,7 @@ void TestEngineWorker::stopsMidGeneration() {
     auto fromFile = fresh.run(fromFileRequest);
     QVERIFY2(fromFile && fromFile->parentSource == ParentStateSource::File, qPrintable(fresh.lastError));
     QCOMPARE(fromFile->replyTokens, fromMemory->replyTokens);
+    handOff();
     emit fresh.driver.dropState(1);
     auto rebuilt = fresh.run(nextTurn(4, 11, transcript));
     QVERIFY2(rebuilt && rebuilt->parentSource == ParentStateSource::Rebuilt, qPrintable(fresh.lastError));
@@ -572,7 +588,9 @@ void TestEngineWorker::queuedRequestsRunInOrder() {
     GenerationRequest a = firstTurn(1, m_golden.chatMessage);
     GenerationRequest b = firstTurn(2, kSecondMessage);
     b.conversationId = 2;
+    handOff();
     emit h.driver.generate(a);
+    handOff();
     emit h.driver.generate(b);
     QTRY_COMPARE_WITH_TIMEOUT(h.record.finished.size(), 2, kWaitMs);
     QCOMPARE(h.record.failed.size(), 0);

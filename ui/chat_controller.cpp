@@ -16,6 +16,7 @@
 
 #include "markdown_text.h"
 #include "rgemma/demo_model.h"
+#include "thread_handoff.h"
 
 namespace {
 
@@ -84,7 +85,8 @@ ChatController::ChatController(const QString& dataDirectory, QSettings* settings
 
     m_worker = new EngineWorker;
     m_worker->moveToThread(&m_engineThread);
-    connect(&m_engineThread, &QThread::finished, m_worker, &QObject::deleteLater);
+    // The engine thread's last act, seen by the wait() in the destructor (thread_handoff.h).
+    connect(&m_engineThread, &QThread::finished, [] { handOff(); });
     connect(this, &ChatController::requestLoadModel, m_worker, &EngineWorker::loadModel);
     connect(this, &ChatController::requestGenerate, m_worker, &EngineWorker::generate);
     connect(this, &ChatController::requestThreads, m_worker, &EngineWorker::setThreads);
@@ -100,6 +102,7 @@ ChatController::ChatController(const QString& dataDirectory, QSettings* settings
     connect(&m_preferences, &Preferences::changed, this, [this] {
         if (m_preferences.threads() != m_appliedThreads) {
             m_appliedThreads = m_preferences.threads();
+            handOff();
             emit requestThreads(m_appliedThreads);
         }
     });
@@ -114,7 +117,10 @@ ChatController::~ChatController() {
     m_worker->requestStop(m_active ? m_active->requestId : 0);
     m_engineThread.quit();
     m_engineThread.wait();
-    m_worker = nullptr;  // deleted as its thread finished
+    takeOver();  // everything the engine thread did
+    // Deleted here, its thread finished: QObject's destructor then disconnects from this object on this thread.
+    delete m_worker;
+    m_worker = nullptr;
     // The stopped generation's result is queued to this thread: store it now, so that closing the window while a
     // reply streams keeps the reply so far (and its state file) like Stop does.
     if (m_active) QCoreApplication::sendPostedEvents(this, QEvent::MetaCall);
@@ -122,6 +128,11 @@ ChatController::~ChatController() {
         qWarning("recurrent-chat: %lld replies could not be saved: %s", qlonglong(m_unsavedReplies.size()),
                  qPrintable(m_store->lastError()));
     }
+}
+
+bool ChatController::event(QEvent* event) {
+    takeOver();  // a queued call from the engine thread: its arguments were handed off before it was posted
+    return QObject::event(event);
 }
 
 QString ChatController::stateDirectory() const { return QDir(m_dataDirectory).filePath(QStringLiteral("states")); }
@@ -162,6 +173,7 @@ void ChatController::loadModel(const QString& directory) {
     m_modelStatus = ModelStatus::Loading;
     m_modelError.clear();
     emit modelChanged();
+    handOff();
     emit requestLoadModel(directory, m_preferences.threads());
 }
 

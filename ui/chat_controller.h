@@ -80,6 +80,9 @@ class ChatController : public QObject {
     // For tests: the worker, to count prefilled tokens.
     EngineWorker* worker() const { return m_worker; }
 
+    // Takes over what the engine thread handed off with a queued call (thread_handoff.h), then delivers it.
+    bool event(QEvent* event) override;
+
     Q_INVOKABLE void loadModel(const QString& directory);
     Q_INVOKABLE void loadModelUrl(const QUrl& folder);
     Q_INVOKABLE void newConversation();
@@ -162,7 +165,7 @@ class ChatController : public QObject {
     ConversationListModel m_conversations;
     MessageModel m_messages;
     QThread m_engineThread;
-    EngineWorker* m_worker = nullptr;  // lives on m_engineThread, deleted when it finishes
+    EngineWorker* m_worker = nullptr;  // lives on m_engineThread; deleted by the destructor once it has finished
 
     qint64 m_currentConversation = 0;
     qint64 m_lastDeleted = 0;

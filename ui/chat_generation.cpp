@@ -5,6 +5,7 @@
 #include <QUuid>
 
 #include "chat_controller.h"
+#include "thread_handoff.h"
 
 namespace {
 
@@ -189,6 +190,7 @@ void ChatController::startGeneration(qint64 userMessageId, const QString& userTe
     if (m_currentConversation == request.conversationId) m_streamingRow = m_messages.appendStreamingReply();
     emit generatingChanged();
     emit statsChanged();
+    handOff();
     emit requestGenerate(request);
 }
 

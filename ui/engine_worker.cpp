@@ -18,6 +18,7 @@
 #include "rgemma/runtime.h"
 #include "rgemma/tokenizer.h"
 #include "state_cache.h"
+#include "thread_handoff.h"
 
 namespace {
 // Cached states: the newest reply and its parent of the current conversation (continue, regenerate, edit) plus a
@@ -76,6 +77,11 @@ EngineWorker::EngineWorker(QObject* parent) : QObject(parent), m_impl(std::make_
 
 EngineWorker::~EngineWorker() = default;
 
+bool EngineWorker::event(QEvent* event) {
+    takeOver();  // a queued call from the GUI thread: its arguments were handed off before it was posted
+    return QObject::event(event);
+}
+
 void EngineWorker::requestStop(qint64 requestId) {
     const QMutexLocker lock(&m_impl->mutex);
     if (requestId == 0) requestId = m_impl->runningRequestId;
@@ -92,25 +98,30 @@ void EngineWorker::bindState(qint64 requestId, qint64 messageId) {
 }
 
 void EngineWorker::loadModel(const QString& directory, int threads) {
+    handOff();
     emit modelLoading(directory);
     if (!QFileInfo(directory).isDir()) {
+        handOff();
         emit modelLoadFailed(directory, tr("The folder %1 does not exist.").arg(QDir::toNativeSeparators(directory)));
         return;
     }
     const std::filesystem::path dir(QFile::encodeName(directory).data());
     auto model = rgemma::Model::load(dir);
     if (!model) {
+        handOff();
         emit modelLoadFailed(directory, engineErrorText(model.error()));
         return;
     }
     auto tokenizer = rgemma::Tokenizer::load(dir / "tokenizer.model");
     if (!tokenizer) {
         //: %1: the engine's explanation, in English
+        handOff();
         emit modelLoadFailed(directory, tr("The model's tokenizer (tokenizer.model) could not be loaded: %1")
                                             .arg(QString::fromStdString(tokenizer.error().message)));
         return;
     }
     if (tokenizer->vocabSize() > (*model)->config().vocabSize) {
+        handOff();
         emit modelLoadFailed(directory, tr("The tokenizer (%1 tokens) does not belong to this model (%2 tokens).")
                                             .arg(tokenizer->vocabSize())
                                             .arg((*model)->config().vocabSize));
@@ -133,6 +144,7 @@ void EngineWorker::loadModel(const QString& directory, int threads) {
     loaded.weightBytes = static_cast<qint64>(info.weightBytes);
     loaded.stateBytes = static_cast<qint64>(info.stateBytes);
     loaded.fingerprint = QString::fromStdString(info.fingerprint);
+    handOff();
     emit modelLoaded(loaded);
 }
 
@@ -148,25 +160,33 @@ void EngineWorker::setThreads(int threads) {
 void EngineWorker::generate(const GenerationRequest& request) {
     Impl& impl = *m_impl;
     impl.startRequest(request.requestId);
+    handOff();
     emit generationStarted(request.requestId);
     impl.applyBindings();
 
     if (!impl.model || !impl.tokenizer || !impl.runtime) {
         impl.endRequest();
+        handOff();
         emit generationFailed(request.requestId, tr("No model is loaded."));
         return;
     }
     ConversationRunner::Events events;
-    events.rebuilding = [this, id = request.requestId](const QString& reason) { emit stateRebuilding(id, reason); };
+    events.rebuilding = [this, id = request.requestId](const QString& reason) {
+        handOff();
+        emit stateRebuilding(id, reason);
+    };
     events.textAppended = [this, id = request.requestId](const QString& text, double tokensPerSecond) {
+        handOff();
         emit textAppended(id, text, tokensPerSecond);
     };
     ConversationRunner runner(*impl.model, *impl.tokenizer, *impl.runtime, impl.cache, impl.cancel, impl.tokensFed);
     auto result = runner.run(request, events);
     impl.endRequest();
     if (result) {
+        handOff();
         emit generationFinished(*result);
     } else {
+        handOff();
         emit generationFailed(request.requestId, result.error());
     }
 }

@@ -37,6 +37,9 @@ class EngineWorker : public QObject {
     // from memory. Takes effect before the next request starts.
     void bindState(qint64 requestId, qint64 messageId);
 
+    // Takes over what the GUI thread handed off with a queued call (thread_handoff.h), then delivers it.
+    bool event(QEvent* event) override;
+
   public slots:
     // Loads `directory` (config.json, safetensors, tokenizer.model) with a runtime of `threads` threads (<= 0: all
     // hardware threads). On success the cached states are dropped; on failure the model loaded before, if any, stays.
