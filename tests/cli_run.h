@@ -5,6 +5,7 @@
 #include <QProcess>
 #include <QString>
 #include <QStringList>
+#include <QTest>
 #include <vector>
 
 #include "rgemma/tokenizer.h"
@@ -38,6 +39,24 @@ inline CliRun runCli(const QStringList& args, const QByteArray& input = {}, int 
     run.out = process.readAllStandardOutput();
     run.err = process.readAllStandardError();
     return run;
+}
+
+// A runtime failure: exit 1 and exactly one "error: ..." line (containing `expected`, if given), no crash.
+inline void expectRuntimeError(const CliRun& run, const char* expected = nullptr) {
+    QVERIFY(!run.crashed);
+    QCOMPARE(run.exitCode, 1);
+    QVERIFY2(run.err.startsWith("error: "), run.err.constData());
+    QCOMPARE(run.err.count('\n'), 1);
+    if (expected) QVERIFY2(run.err.contains(expected), run.err.constData());
+}
+
+// A usage mistake: exit 2, an "error: ..." line pointing to --help, nothing on stdout, no crash.
+inline void expectUsageError(const CliRun& run) {
+    QVERIFY(!run.crashed);
+    QCOMPARE(run.exitCode, 2);
+    QVERIFY2(run.err.startsWith("error: "), run.err.constData());
+    QVERIFY2(run.err.contains("--help"), run.err.constData());
+    QVERIFY(run.out.isEmpty());
 }
 
 inline QString joinIds(const std::vector<rgemma::TokenId>& ids) {

@@ -47,21 +47,6 @@ double maxAbsDiff(const QJsonArray& actual, const QJsonArray& expected) {
 }
 
 // The last line on stderr must be the one "error: " line.
-void expectRuntimeError(const CliRun& run) {
-    QVERIFY(!run.crashed);
-    QCOMPARE(run.exitCode, 1);
-    QVERIFY2(run.err.startsWith("error: "), run.err.constData());
-    QCOMPARE(run.err.count('\n'), 1);
-}
-
-void expectUsageError(const CliRun& run) {
-    QVERIFY(!run.crashed);
-    QCOMPARE(run.exitCode, 2);
-    QVERIFY2(run.err.startsWith("error: "), run.err.constData());
-    QVERIFY2(run.err.contains("--help"), run.err.constData());
-    QVERIFY(run.out.isEmpty());
-}
-
 }  // namespace
 
 class TestCli : public QObject {
@@ -150,8 +135,8 @@ class TestCli : public QObject {
         }
         const QJsonObject golden = m_golden[folder];
         const QJsonArray ids = golden["prompt"].toObject()["ids"].toArray();
-        const CliRun run = runCli({"generate", "--model", temp.path(), "--ids", joinIds(ids), "--greedy",
-                                   "--print-ids", "--no-stop", "--max-tokens", "30"});
+        const CliRun run = runCli({"generate", "--model", temp.path(), "--ids", joinIds(ids), "--greedy", "--print-ids",
+                                   "--no-stop", "--max-tokens", "30"});
         QCOMPARE(run.exitCode, 0);
         QCOMPARE(run.out.trimmed(), joinIds(golden["greedy"].toObject()["tokens"].toArray()));
         // Text needs the tokenizer: a clear error.

@@ -21,14 +21,6 @@ const QStringList kModels{"tiny-f32", "tiny-bf16", "2b-shape-bf16"};
 
 QString modelDir(const QString& name) { return QStringLiteral(RC_TEST_DATA_DIR "/") + name; }
 
-void expectRuntimeError(const CliRun& run, const char* expected) {
-    QVERIFY(!run.crashed);
-    QCOMPARE(run.exitCode, 1);
-    QVERIFY2(run.err.startsWith("error: "), run.err.constData());
-    QCOMPARE(run.err.count('\n'), 1);
-    QVERIFY2(run.err.contains(expected), run.err.constData());
-}
-
 }  // namespace
 
 class TestCliState : public QObject {
@@ -214,10 +206,7 @@ class TestCliState : public QObject {
     }
     void usageErrors() {
         QFETCH(QStringList, args);
-        const CliRun run = runCli(args);
-        QVERIFY(!run.crashed);
-        QCOMPARE(run.exitCode, 2);
-        QVERIFY2(run.err.startsWith("error: ") && run.err.contains("--help"), run.err.constData());
+        expectUsageError(runCli(args));
     }
 
     void help() {

@@ -41,6 +41,11 @@ struct Run {
         controller.preferences()->setSeed(3);
         controller.preferences()->setMaxNewTokens(8);
     }
+    // Opens the test model, as the app does at start; true once it is ready.
+    bool loadModel() {
+        controller.loadModel(kModel);
+        return QTest::qWaitFor([&] { return controller.modelStatus() == ChatController::ModelStatus::Ready; }, 30000);
+    }
     QSettings settings;
     ChatController controller;
 };
@@ -154,8 +159,7 @@ class TestStorageFailures : public QObject {
         QTemporaryDir dir;
         QVERIFY(dir.isValid());
         Run run(dir.path());
-        run.controller.loadModel(kModel);
-        QTRY_COMPARE_WITH_TIMEOUT(run.controller.modelStatus(), ChatController::ModelStatus::Ready, 30000);
+        QVERIFY(run.loadModel());
         QVERIFY(QDir(dir.filePath(QStringLiteral("states"))).removeRecursively());
         writeAll(dir.filePath(QStringLiteral("states")), "not a folder");
 
@@ -183,8 +187,7 @@ class TestStorageFailures : public QObject {
         QString unsavedText;
         {
             Run run(dir.path());
-            run.controller.loadModel(kModel);
-            QTRY_COMPARE_WITH_TIMEOUT(run.controller.modelStatus(), ChatController::ModelStatus::Ready, 30000);
+            QVERIFY(run.loadModel());
             QSignalSpy stored(&run.controller, &ChatController::replyStored);
             QVERIFY(run.controller.send(QStringLiteral("Hello")));
             QTRY_COMPARE_WITH_TIMEOUT(stored.count(), 1, 30000);
@@ -250,8 +253,7 @@ class TestStorageFailures : public QObject {
         QStringList kept;
         {
             Run run(dir.path());
-            run.controller.loadModel(kModel);
-            QTRY_COMPARE_WITH_TIMEOUT(run.controller.modelStatus(), ChatController::ModelStatus::Ready, 30000);
+            QVERIFY(run.loadModel());
             QSignalSpy stored(&run.controller, &ChatController::replyStored);
             QVERIFY(run.controller.send(QStringLiteral("Keep me")));
             QTRY_COMPARE_WITH_TIMEOUT(stored.count(), 1, 30000);
@@ -285,8 +287,7 @@ class TestStorageFailures : public QObject {
         qint64 conversation = 0;
         {
             Run run(dir.path());
-            run.controller.loadModel(kModel);
-            QTRY_COMPARE_WITH_TIMEOUT(run.controller.modelStatus(), ChatController::ModelStatus::Ready, 30000);
+            QVERIFY(run.loadModel());
             QSignalSpy stored(&run.controller, &ChatController::replyStored);
             run.controller.send(QStringLiteral("Hello"));
             QTRY_COMPARE_WITH_TIMEOUT(stored.count(), 1, 30000);
@@ -303,8 +304,7 @@ class TestStorageFailures : public QObject {
             writeAll(states.filePath(files.first()), bytes);
         }
         Run run(dir.path());
-        run.controller.loadModel(kModel);
-        QTRY_COMPARE_WITH_TIMEOUT(run.controller.modelStatus(), ChatController::ModelStatus::Ready, 30000);
+        QVERIFY(run.loadModel());
         run.controller.openConversation(conversation);
         QSignalSpy stored(&run.controller, &ChatController::replyStored);
         run.controller.send(QStringLiteral("Again"));
