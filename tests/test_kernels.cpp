@@ -6,6 +6,7 @@
 #include "dtype_convert.h"
 #include "linear.h"
 #include "matmul_kernels.h"
+#include "model_weights.h"
 #include "ops.h"
 #include "rgemma/runtime.h"
 #include "runtime_impl.h"
@@ -13,6 +14,7 @@
 // Qt after oneTBB.
 #include <QtTest>
 #include <cmath>
+#include <cstring>
 #include <random>
 #include <vector>
 
@@ -30,7 +32,7 @@ std::vector<float> randomVector(std::size_t n, unsigned seed) {
 
 std::vector<Isa> supportedLevels() {
     std::vector<Isa> levels;
-    for (Isa isa : {Isa::Portable, Isa::Avx2, Isa::Avx512, Isa::Avx512Bf16}) {
+    for (Isa isa : {Isa::Portable, Isa::Avx2, Isa::Avx512, Isa::Avx512Vnni, Isa::Avx512Bf16}) {
         if (isaSupported(isa)) levels.push_back(isa);
     }
     return levels;
@@ -119,6 +121,56 @@ Weights makeWeights(int64_t out, int64_t in, DType dtype, unsigned seed) {
     return w;
 }
 
+// Activations quantized by the scalar reference (dtype_convert.h), as q [tokens, stride], scales and values.
+struct Quantized {
+    int64_t stride;
+    std::vector<int8_t> q;
+    std::vector<float> scales, values;
+};
+
+Quantized quantizeScalar(const std::vector<float>& x, int64_t tokens, int64_t in) {
+    Quantized a{i8ActivationStride(in), {}, {}, {}};
+    a.q.assign(static_cast<std::size_t>(tokens * a.stride), 1);
+    a.scales.assign(static_cast<std::size_t>(tokens * i8Blocks(in)), NAN);
+    a.values.assign(x.size(), NAN);
+    quantizeActivationsI8(x.data(), in, tokens, a.stride, a.q.data(), a.scales.data(), a.values.data());
+    return a;
+}
+
+std::vector<float> quantizedValues(const std::vector<float>& x, int64_t tokens, int64_t in) {
+    return quantizeScalar(x, tokens, in).values;
+}
+
+// linearForward on random weights of `dtype` against the scalar product of the numbers the configuration
+// multiplies: activations quantized per 32 for I8 with Int8Activations::Quantized (W8A8), then rounded to bf16 with
+// the weights where the fast prefill applies; the kernels compute those products exactly up to f32 sums.
+void checkLinear(Runtime& runtime, Isa isa, PrefillPrecision precision, Int8Activations activations,
+                 bool bf16Activations, int64_t tokens, int64_t out, int64_t in, DType dtype) {
+    const Weights w = makeWeights(out, in, dtype, unsigned(out * in));
+    const auto bias = randomVector(static_cast<std::size_t>(out), 3);
+    const auto x = randomVector(static_cast<std::size_t>(tokens * in), 5);
+    std::vector<float> y(static_cast<std::size_t>(tokens * out), NAN);
+    runtime.impl().arena.execute(
+        [&] { linearForward(runtime.impl(), w.view, bias, x.data(), tokens, y.data(), w.scales); });
+    auto seen = activations == Int8Activations::Quantized ? quantizedValues(x, tokens, in) : x;
+    auto weights = w.values;
+    if (bf16Activations && dtype != DType::F32 && tokens > 1) {
+        for (float& v : seen) v = roundToBf16(v);
+        for (float& v : weights) v = roundToBf16(v);
+    }
+    const auto expected = scalarProduct(weights, bias, seen, tokens, out, in);
+    const double error = worstRelativeError(y.data(), expected, weights, seen, tokens, out, in);
+    QVERIFY2(error < 1e-5, qPrintable(QString("%1 %2%3 tokens=%4 out=%5 in=%6 dtype=%7: %8")
+                                          .arg(isaName(isa).data())
+                                          .arg(precision == PrefillPrecision::Fast ? "fast" : "exact")
+                                          .arg(activations == Int8Activations::Quantized ? " w8a8" : "")
+                                          .arg(tokens)
+                                          .arg(out)
+                                          .arg(in)
+                                          .arg(dtypeName(dtype).data())
+                                          .arg(error)));
+}
+
 }  // namespace
 
 class TestKernels : public QObject {
@@ -171,6 +223,76 @@ class TestKernels : public QObject {
         }
     }
 
+    // The SIMD activation quantizers give the scalar reference's bits: q, its zero padding, scales and values, on
+    // rows with tails, an all-zero block and an unaligned x.
+    void quantizedActivationsMatchScalar() {
+        for (Isa isa : supportedLevels()) {
+            const MatmulKernels& kernels = matmulKernels(isa);
+            if (kernels.quantizeActivationsI8 == nullptr) continue;
+            for (int64_t in : {1, 7, 31, 32, 33, 100, 257}) {
+                const int64_t tokens = 3;
+                std::vector<float> xBuffer = randomVector(static_cast<std::size_t>(tokens * in + 1), unsigned(in));
+                for (int64_t i = 0; i < std::min<int64_t>(in, 32); ++i) xBuffer[1 + i] = 0.0f;  // token 0, block 0
+                const std::vector<float> x(xBuffer.begin() + 1, xBuffer.end());
+                const Quantized expected = quantizeScalar(x, tokens, in);
+                Quantized got{expected.stride, std::vector<int8_t>(expected.q.size(), 1),
+                              std::vector<float>(expected.scales.size(), NAN),
+                              std::vector<float>(expected.values.size(), NAN)};
+                kernels.quantizeActivationsI8(xBuffer.data() + 1, in, tokens, got.q.data(), got.scales.data(),
+                                              got.values.data());
+                const QString where = QString("%1 in=%2").arg(isaName(isa).data()).arg(in);
+                QVERIFY2(got.q == expected.q, qPrintable(where + " q"));
+                QVERIFY2(std::memcmp(got.scales.data(), expected.scales.data(), got.scales.size() * 4) == 0,
+                         qPrintable(where + " scales"));
+                QVERIFY2(std::memcmp(got.values.data(), expected.values.data(), got.values.size() * 4) == 0,
+                         qPrintable(where + " values"));
+            }
+        }
+    }
+
+    // The int8 × int8 matvec (W8A8) on a row range that starts mid-matrix, unaligned weights and activations: (a)
+    // against the scalar sum of the same integers and scales, where only the f32 accumulation differs; (b) against
+    // the f32 product on the unquantized x, within the bound the activation rounding allows: |x - q·s| <= s / 2 per
+    // value, so the error of a row is at most Σ_i |W[r, i]| · s(i) / 2.
+    void matvecI8QuantizedMatchesScalar() {
+        for (Isa isa : supportedLevels()) {
+            const MatmulKernels& kernels = matmulKernels(isa);
+            if (kernels.matvecI8Quantized == nullptr) continue;
+            for (int64_t in : {1, 7, 31, 33, 64, 100, 257, 511, 513, 1100}) {
+                const int64_t out = 13, blocks = i8Blocks(in);
+                const Weights w = makeWeights(out, in, DType::I8, unsigned(in) + 100);
+                const auto x = randomVector(static_cast<std::size_t>(in), unsigned(in) + 200);
+                const Quantized a = quantizeScalar(x, 1, in);
+                std::vector<int8_t> qBuffer(a.q.size() + 1);
+                std::copy(a.q.begin(), a.q.end(), qBuffer.begin() + 1);
+                std::vector<float> y(out, NAN);
+                const int64_t begin = 2, end = 11;  // 9 rows: two groups of four and a single row
+                kernels.matvecI8Quantized(static_cast<const int8_t*>(w.view.data), w.scales.data(), in, begin, end,
+                                          qBuffer.data() + 1, a.scales.data(), y.data() + begin);
+                const auto* q = static_cast<const int8_t*>(w.view.data);
+                for (int64_t r = 0; r < out; ++r) {
+                    const bool inRange = r >= begin && r < end;
+                    QVERIFY2(inRange != std::isnan(y[r]), "wrote outside its row range");
+                    if (!inRange) continue;
+                    double sum = 0, scale = 1e-30, f32 = 0, bound = 0;
+                    for (int64_t b = 0; b < blocks; ++b) {
+                        int64_t dot = 0;
+                        for (int64_t i = b * 32; i < std::min(in, b * 32 + 32); ++i) {
+                            dot += int64_t{q[r * in + i]} * a.q[i];
+                            scale += std::fabs(double(q[r * in + i]) * a.q[i]) * w.scales[r * blocks + b] * a.scales[b];
+                            f32 += double(x[i]) * w.values[r * in + i];
+                            bound += std::fabs(double(w.values[r * in + i])) * a.scales[b] / 2;
+                        }
+                        sum += double(dot) * w.scales[r * blocks + b] * a.scales[b];
+                    }
+                    const QString where = QString("%1 in=%2 row %3").arg(isaName(isa).data()).arg(in).arg(r);
+                    QVERIFY2(std::fabs(y[r] - sum) / scale < 1e-6, qPrintable(where));
+                    QVERIFY2(std::fabs(y[r] - f32) <= bound * (1 + 1e-4) + 1e-6 * scale, qPrintable(where + " vs f32"));
+                }
+            }
+        }
+    }
+
     // linearForward at every level and both prefill precisions: decode and prefill, token counts around the
     // 32-token panel, rows around the 8-row micro-tile and the 64-row task, odd and even `in`.
     void linearForwardAtEveryLevel() {
@@ -187,34 +309,66 @@ class TestKernels : public QObject {
                     precision == PrefillPrecision::Fast && runtime.impl().kernels->gemmBf16Activations;
                 for (const Shape& s : shapes) {
                     for (DType dtype : {DType::F32, DType::BF16, DType::I8}) {
-                        const Weights w = makeWeights(s.out, s.in, dtype, unsigned(s.out * s.in));
-                        const auto bias = randomVector(static_cast<std::size_t>(s.out), 3);
-                        const auto x = randomVector(static_cast<std::size_t>(s.tokens * s.in), 5);
-                        std::vector<float> y(static_cast<std::size_t>(s.tokens * s.out), NAN);
-                        runtime.impl().arena.execute([&] {
-                            linearForward(runtime.impl(), w.view, bias, x.data(), s.tokens, y.data(), w.scales);
-                        });
-                        // The fast path rounds activations to bf16 (bf16 and I8 weights, only prefill; I8 weights
-                        // too, once dequantized): compare against the product of the rounded values, which it
-                        // computes exactly up to f32 sums.
-                        auto seen = x;
-                        auto weights = w.values;
-                        if (bf16Activations && dtype != DType::F32 && s.tokens > 1) {
-                            for (float& v : seen) v = roundToBf16(v);
-                            for (float& v : weights) v = roundToBf16(v);
+                        for (Int8Activations activations : {Int8Activations::Float, Int8Activations::Quantized}) {
+                            if (activations == Int8Activations::Quantized && dtype != DType::I8) continue;
+                            runtime.setInt8Activations(activations);
+                            checkLinear(runtime, isa, precision, activations, bf16Activations, s.tokens, s.out, s.in,
+                                        dtype);
+                            if (QTest::currentTestFailed()) return;
                         }
-                        const auto expected = scalarProduct(weights, bias, seen, s.tokens, s.out, s.in);
-                        const double error =
-                            worstRelativeError(y.data(), expected, weights, seen, s.tokens, s.out, s.in);
-                        QVERIFY2(error < 1e-5,
-                                 qPrintable(QString("%1 %2 tokens=%3 out=%4 in=%5 dtype=%6: %7")
-                                                .arg(isaName(isa).data())
-                                                .arg(precision == PrefillPrecision::Fast ? "fast" : "exact")
-                                                .arg(s.tokens)
-                                                .arg(s.out)
-                                                .arg(s.in)
-                                                .arg(dtypeName(dtype).data())
-                                                .arg(error)));
+                    }
+                }
+            }
+        }
+    }
+
+    // Layers sharing one input (q, k, v): one call equals each layer on its own, bit for bit, at every level,
+    // precision and dtype, for decode and prefill; and layers of different dtypes (which take different paths)
+    // still each get their own product.
+    void sharedInputEqualsSeparateCalls() {
+        const int64_t in = 129;
+        for (Isa isa : supportedLevels()) {
+            for (PrefillPrecision precision : {PrefillPrecision::Exact, PrefillPrecision::Fast}) {
+                Runtime runtime(2);
+                runtime.impl().kernels = &matmulKernels(isa);
+                runtime.setPrefillPrecision(precision);
+                for (int64_t tokens : {1, 33}) {
+                    const auto x = randomVector(static_cast<std::size_t>(tokens * in), 8);
+                    for (DType mixed : {DType::F32, DType::BF16, DType::I8}) {
+                        // Rows around the 64-row task; the last layer's dtype varies.
+                        const int64_t outs[] = {70, 9, 130};
+                        std::vector<LinearWeights> layers;
+                        std::vector<Weights> owners;
+                        for (int j = 0; j < 3; ++j) {
+                            owners.push_back(makeWeights(outs[j], in, j == 2 ? mixed : DType::BF16, unsigned(40 + j)));
+                        }
+                        for (int j = 0; j < 3; ++j) {
+                            const auto bias = randomVector(static_cast<std::size_t>(outs[j]), unsigned(50 + j));
+                            layers.push_back(LinearWeights{owners[j].view, bias, owners[j].scales});
+                        }
+                        std::vector<std::vector<float>> shared(3), separate(3);
+                        for (int j = 0; j < 3; ++j) {
+                            shared[j].assign(static_cast<std::size_t>(tokens * outs[j]), NAN);
+                            separate[j] = shared[j];
+                        }
+                        runtime.impl().arena.execute([&] {
+                            linearForward(runtime.impl(),
+                                          {{layers[0], shared[0].data()},
+                                           {layers[1], shared[1].data()},
+                                           {layers[2], shared[2].data()}},
+                                          x.data(), tokens);
+                            for (int j = 0; j < 3; ++j) {
+                                linearForward(runtime.impl(), layers[j], x.data(), tokens, separate[j].data());
+                            }
+                        });
+                        for (int j = 0; j < 3; ++j) {
+                            QVERIFY2(std::memcmp(shared[j].data(), separate[j].data(), shared[j].size() * 4) == 0,
+                                     qPrintable(QString("%1 tokens=%2 layer %3 (last %4)")
+                                                    .arg(isaName(isa).data())
+                                                    .arg(tokens)
+                                                    .arg(j)
+                                                    .arg(dtypeName(mixed).data())));
+                        }
                     }
                 }
             }

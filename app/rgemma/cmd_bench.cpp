@@ -30,10 +30,12 @@ struct Report {
     std::string isa;
     int64_t promptTokens = 0, genTokens = 0;
     double loadSeconds = 0, prefillTokS = 0, prefillFastTokS = 0, decodeTokS = 0;
+    double decodeW8a8TokS = 0;  // int8 checkpoints: decode with int8 activations (Int8Activations::Quantized)
     double bytesPerToken = 0, readGbS = 0, bf16DotGflops = 0, eigenGemmGflops = 0, prefillFlopsPerToken = 0;
     double peakRssMb = 0;
 
-    double decodeBwFraction() const { return decodeTokS * bytesPerToken / (readGbS * 1e9); }
+    double decodeBwFraction() const { return bwFraction(decodeTokS); }
+    double bwFraction(double tokS) const { return tokS * bytesPerToken / (readGbS * 1e9); }
     double peakFraction(double tokS) const {
         return bf16DotGflops > 0 ? tokS * prefillFlopsPerToken / (bf16DotGflops * 1e9) : 0.0;
     }
@@ -103,6 +105,10 @@ void printHuman(const Report& r) {
     }
     std::printf("decode             %8.2f tok/s  %.2f GB/token  %.2f of the bandwidth bound\n", r.decodeTokS,
                 r.bytesPerToken / 1e9, r.decodeBwFraction());
+    if (r.decodeW8a8TokS > 0) {
+        std::printf("decode (w8a8)      %8.2f tok/s  %.2f of the bandwidth bound\n", r.decodeW8a8TokS,
+                    r.bwFraction(r.decodeW8a8TokS));
+    }
     std::printf("peak RSS           %8.0f MB\n", r.peakRssMb);
 }
 
@@ -112,11 +118,12 @@ void printJson(const Report& r) {
         "\"read_gb_s\": %.2f, \"bf16_dot_gflops\": %.1f, \"eigen_gemm_gflops\": %.1f, \"prefill_tok_s\": %.3f, "
         "\"prefill_fast_tok_s\": %.3f, \"prefill_flops_per_token\": %.4g, \"prefill_peak_fraction\": %.3f, "
         "\"prefill_fast_peak_fraction\": %.3f, \"decode_tok_s\": %.3f, \"bytes_per_token\": %.0f, "
-        "\"decode_bw_fraction\": %.3f, \"peak_rss_mb\": %.0f}\n",
+        "\"decode_bw_fraction\": %.3f, \"decode_w8a8_tok_s\": %.3f, \"decode_w8a8_bw_fraction\": %.3f, "
+        "\"peak_rss_mb\": %.0f}\n",
         r.threads, r.isa.c_str(), static_cast<long long>(r.promptTokens), static_cast<long long>(r.genTokens),
         r.loadSeconds, r.readGbS, r.bf16DotGflops, r.eigenGemmGflops, r.prefillTokS, r.prefillFastTokS,
         r.prefillFlopsPerToken, r.peakFraction(r.prefillTokS), r.peakFraction(r.prefillFastTokS), r.decodeTokS,
-        r.bytesPerToken, r.decodeBwFraction(), r.peakRssMb);
+        r.bytesPerToken, r.decodeBwFraction(), r.decodeW8a8TokS, r.bwFraction(r.decodeW8a8TokS), r.peakRssMb);
 }
 
 // Prefill at both precisions (the fast one only where the CPU has bf16 dot products), after a warm-up that faults
@@ -162,6 +169,13 @@ Result<Report> measure(const std::filesystem::path& dir, int threads, int64_t pr
     auto decode = timeDecode(model, runtime, std::span<const TokenId>(prompt).first(8), genTokens);
     if (!decode) return tl::unexpected(decode.error());
     r.decodeTokS = *decode;
+    if (model.info().dtype == DType::I8) {
+        runtime.setInt8Activations(Int8Activations::Quantized);
+        auto w8a8 = timeDecode(model, runtime, std::span<const TokenId>(prompt).first(8), genTokens);
+        runtime.setInt8Activations(Int8Activations::Float);
+        if (!w8a8) return tl::unexpected(w8a8.error());
+        r.decodeW8a8TokS = *w8a8;
+    }
 
     rusage usage{};
     getrusage(RUSAGE_SELF, &usage);
@@ -200,8 +214,9 @@ const Command& benchCommand() {
         "Loads the checkpoint, measures in the same run the read bandwidth (1 GiB streamed), the bf16 dot-product\n"
         "peak and Eigen's f32 GEMM rate with the same threads, then times a prefill of P random tokens (default\n"
         "512; exact precision, and fast bf16 activations where the CPU has them) and G greedy decode steps\n"
-        "(default 32). Decode is reported as a fraction of the bandwidth bound (tok/s × weight bytes ÷ bandwidth),\n"
-        "prefill as a fraction of the bf16 peak. --json prints one JSON object.",
+        "(default 32), on int8 checkpoints also with int8 activations (w8a8). Decode is reported as a fraction of\n"
+        "the bandwidth bound (tok/s × weight bytes ÷ bandwidth), prefill as a fraction of the bf16 peak. --json\n"
+        "prints one JSON object.",
         {modelOption(),
          threadsOption(),
          {"prompt-tokens", "P", "prompt length for the prefill timing (default 512)"},

@@ -49,7 +49,8 @@ Matrix makeMatrix(int64_t out, int64_t in, DType dtype) {
     return m;
 }
 
-// Args: level, threads, dtype (0 f32, 1 bf16, 2 int8), out, in, tokens, precision (0 exact, 1 fast).
+// Args: level, threads, dtype (0 f32, 1 bf16, 2 int8), out, in, tokens, precision (0 exact, 1 fast; int8 decode:
+// 1 = int8 activations).
 void linear(benchmark::State& state) {
     const auto isa = static_cast<Isa>(state.range(0));
     if (!isaSupported(isa)) {
@@ -62,6 +63,8 @@ void linear(benchmark::State& state) {
     Runtime runtime(threads);
     runtime.impl().kernels = &matmulKernels(isa);
     runtime.setPrefillPrecision(state.range(6) == 1 ? PrefillPrecision::Fast : PrefillPrecision::Exact);
+    // Decode of int8 weights: "fast" selects int8 activations (W8A8).
+    if (tokens == 1 && state.range(6) == 1) runtime.setInt8Activations(Int8Activations::Quantized);
     const Matrix w = makeMatrix(out, in, dtype);
     std::vector<float> x(static_cast<std::size_t>(tokens * in), 0.5f);
     std::vector<float> y(static_cast<std::size_t>(tokens * out));
@@ -70,8 +73,11 @@ void linear(benchmark::State& state) {
             [&] { linearForward(runtime.impl(), w.view, {}, x.data(), tokens, y.data(), w.scales); });
         benchmark::DoNotOptimize(y.data());
     }
+    const char* fast = tokens > 1 ? " fast" : " w8a8";
     state.SetLabel(std::string(isaName(isa)) + " " + std::string(dtypeName(dtype)) +
-                   (tokens > 1 ? (state.range(6) == 1 ? " fast" : " exact") : ""));
+                   (state.range(6) == 1 ? fast
+                    : tokens > 1        ? " exact"
+                                        : ""));
     state.SetBytesProcessed(state.iterations() *
                             static_cast<int64_t>(w.view.byteSize + w.scales.size() * sizeof(float)));
     state.counters["FLOPS"] = benchmark::Counter(static_cast<double>(2 * out * in * tokens) * state.iterations(),
@@ -100,9 +106,10 @@ void readBandwidth(benchmark::State& state) {
 
 void decodeShapes(benchmark::internal::Benchmark* b) {
     b->ArgNames({"isa", "threads", "dtype", "out", "in", "tokens", "fast"});
-    for (int isa : {0, 1, 2}) {
+    for (int isa : {0, 1, 2, 3}) {
         for (int threads : {1, 2}) {
             for (int dtype : {0, 1, 2}) b->Args({isa, threads, dtype, 65536, 2560, 1, 0});
+            b->Args({isa, threads, 2, 65536, 2560, 1, 1});
         }
     }
     b->Args({2, 2, 1, 16384, 7680, 1, 0});  // the MLP's down projection's width
@@ -113,10 +120,10 @@ void prefillShapes(benchmark::internal::Benchmark* b) {
     b->ArgNames({"isa", "threads", "dtype", "out", "in", "tokens", "fast"});
     for (int threads : {1, 2}) {
         for (int fast : {0, 1}) {
-            b->Args({3, threads, 1, 7680, 2560, 256, fast});
-            b->Args({3, threads, 1, 2560, 7680, 256, fast});
+            b->Args({4, threads, 1, 7680, 2560, 256, fast});
+            b->Args({4, threads, 1, 2560, 7680, 256, fast});
         }
-        b->Args({3, threads, 2, 7680, 2560, 256, 0});  // int8 weights, dequantized tiles
+        b->Args({4, threads, 2, 7680, 2560, 256, 0});  // int8 weights, dequantized tiles
         b->Args({2, threads, 1, 7680, 2560, 256, 0});  // AVX-512 without BF16: the exact kernel
         b->Args({0, threads, 1, 7680, 2560, 256, 0});  // Eigen on converted tiles
     }

@@ -90,9 +90,7 @@ void attentionBlockForward(Runtime::Impl& runtime, const ModelConfig& config, co
     float* k = ensure(ws.c, static_cast<std::size_t>(tokens * hd));          // [T, hd]
     float* v = ensure(ws.d, static_cast<std::size_t>(tokens * hd));          // [T, hd]
 
-    linearForward(runtime, weights.q, input, tokens, q);
-    linearForward(runtime, weights.k, input, tokens, k);
-    linearForward(runtime, weights.v, input, tokens, v);
+    linearForward(runtime, {{weights.q, q}, {weights.k, k}, {weights.v, v}}, input, tokens);
     tbb::parallel_for(int64_t{0}, tokens, [&](int64_t t) {
         applyRope(q + t * heads * hd, heads, hd, rotated, firstPosition + t, config.ropeTheta);
         applyRope(k + t * hd, 1, hd, rotated, firstPosition + t, config.ropeTheta);

@@ -1,7 +1,9 @@
 // engine/src/dtype.cpp — dtype names and sizes, the scalar bf16/f16 <-> f32 conversions, and TensorView helpers.
 #include "rgemma/dtype.h"
 
+#include <algorithm>
 #include <cassert>
+#include <cmath>
 #include <cstring>
 
 #include "dtype_convert.h"
@@ -154,6 +156,29 @@ void dequantizeI8(const int8_t* q, const float* scales, int64_t in, int64_t rows
         for (int64_t i = 0; i < in; ++i) {
             dst[r * in + i] = static_cast<float>(q[r * in + i]) * scales[r * blocks + i / kI8BlockSize];
         }
+    }
+}
+
+void quantizeActivationsI8(const float* x, int64_t in, int64_t tokens, int64_t qStride, int8_t* q, float* scales,
+                           float* values) {
+    const int64_t blocks = i8Blocks(in);
+    for (int64_t t = 0; t < tokens; ++t) {
+        const float* row = x + t * in;
+        int8_t* qRow = q + t * qStride;
+        for (int64_t b = 0; b < blocks; ++b) {
+            const int64_t begin = b * kI8BlockSize, end = std::min(in, begin + kI8BlockSize);
+            float absMax = 0.0f;
+            for (int64_t i = begin; i < end; ++i) absMax = std::max(absMax, std::fabs(row[i]));
+            const float inverse = absMax > 0.0f ? 127.0f / absMax : 0.0f;
+            const float scale = absMax / 127.0f;
+            for (int64_t i = begin; i < end; ++i) {
+                const float level = std::clamp(std::nearbyint(row[i] * inverse), -127.0f, 127.0f);
+                qRow[i] = static_cast<int8_t>(level);
+                values[t * in + i] = level * scale;
+            }
+            scales[t * blocks + b] = scale;
+        }
+        std::fill(qRow + in, qRow + qStride, int8_t{0});
     }
 }
 

@@ -32,4 +32,11 @@ void convertToFloat(DType dtype, const void* src, float* dst, int64_t count);
 inline int64_t i8Blocks(int64_t in) { return (in + kI8BlockSize - 1) / kI8BlockSize; }
 void dequantizeI8(const int8_t* q, const float* scales, int64_t in, int64_t rows, float* dst);
 
+// The activations of a product with I8 weights, quantized per block of 32 like the weights: for each of `tokens`
+// rows of x [tokens, in], scale = max|x| / 127, q = round-to-nearest-even(x · (127 / max|x|)) (all 0 where max|x| is
+// 0), values = q · scale. q rows have `qStride` >= in entries, the ones past `in` zero; scales [tokens, i8Blocks(in)].
+// The reference for the SIMD versions (matmul_kernels.h quantizeActivationsI8), which give the same bits.
+void quantizeActivationsI8(const float* x, int64_t in, int64_t tokens, int64_t qStride, int8_t* q, float* scales,
+                           float* values);
+
 }  // namespace rgemma

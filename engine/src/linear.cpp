@@ -1,5 +1,5 @@
-// linear.cpp — dense and block-diagonal products on the mapped weights (f32, bf16, int8), rows split by oneTBB:
-// the run-time chosen SIMD kernels of matmul_kernels.h, Eigen on converted tiles where a level has none.
+// linear.cpp — dense products on the mapped weights (f32, bf16, int8), rows split by oneTBB: the run-time chosen
+// SIMD kernels of matmul_kernels.h, Eigen on converted tiles where a level has none.
 #include "linear.h"
 
 #include <oneapi/tbb/blocked_range.h>
@@ -7,7 +7,9 @@
 
 #include <Eigen/Core>
 #include <algorithm>
+#include <array>
 #include <cassert>
+#include <initializer_list>
 
 #include "dtype_convert.h"
 #include "matmul_kernels.h"
@@ -58,76 +60,155 @@ void addBias(std::span<const float> bias, float* y, int64_t tokens, int64_t ldy,
     }
 }
 
-// A dense layer's stored parts: W, its I8 block scales (else empty) and the bias (or empty).
+// A dense layer's stored parts: W, its I8 block scales (else empty) and the bias (or empty); and where its output
+// y [T, out] goes.
 struct Dense {
-    const TensorView& weight;
+    const TensorView* weight = nullptr;
     std::span<const float> scales;
     std::span<const float> bias;
+    float* y = nullptr;
+
+    int64_t out() const { return weight->shape[0]; }
 };
 
-// Decode: y = W x with the table's matvec on W in place. Tasks of at least ~32 KiB of weights keep the
-// scheduling cost small beside the memory traffic; the auto partitioner merges them further.
-void matvecForward(Runtime::Impl& runtime, const Dense& layer, const float* x, float* y) {
-    const MatmulKernels& kernels = *runtime.kernels;
-    const TensorView& weight = layer.weight;
-    const int64_t out = weight.shape[0];
-    const int64_t in = weight.shape[1];
-    const int64_t rowBytes = in * static_cast<int64_t>(dtypeSize(weight.dtype));
-    const int64_t grain = std::max<int64_t>(4, (32 * 1024 / std::max<int64_t>(rowBytes, 1)) / 4 * 4);
-    tbb::parallel_for(tbb::blocked_range<int64_t>(0, out, grain), [&](const tbb::blocked_range<int64_t>& range) {
-        const int64_t r0 = range.begin(), r1 = range.end();
-        switch (weight.dtype) {
-            case DType::BF16:
-                kernels.matvecBf16(static_cast<const uint16_t*>(weight.data), in, r0, r1, x, y + r0);
-                break;
-            case DType::I8:
-                kernels.matvecI8(static_cast<const int8_t*>(weight.data), layer.scales.data(), in, r0, r1, x, y + r0);
-                break;
-            default:
-                kernels.matvecF32(static_cast<const float*>(weight.data), in, r0, r1, x, y + r0);
-                break;
-        }
-        addBias(layer.bias, y, 1, out, r0, r1);
-    });
+// The most layers one call shares an input between (q, k and v).
+constexpr std::size_t kMaxSharedLayers = 4;
+
+// Calls `op(layer, r0, r1)` for the rows of each layer that fall in [begin, end) of the layers' rows laid end to
+// end.
+template <typename Op>
+void forLayerRows(std::span<const Dense> layers, int64_t begin, int64_t end, Op op) {
+    int64_t base = 0;
+    for (const Dense& layer : layers) {
+        const int64_t r0 = std::max(begin, base) - base, r1 = std::min(end, base + layer.out()) - base;
+        if (r0 < r1) op(layer, r0, r1);
+        base += layer.out();
+    }
 }
 
-// Prefill with a panel GEMM: pack the activations once, then tasks of 64 output rows over every token (each task
-// reads its weights from memory once; the packed activations stay in cache). I8 rows are first dequantized into the
-// thread's tile, once per task: to f32 for f32 activations, to bf16 for bf16 ones.
-void panelGemmForward(Runtime::Impl& runtime, const PanelGemm& kernel, const Dense& layer, const float* x,
-                      int64_t tokens, float* y) {
+int64_t totalRows(std::span<const Dense> layers) {
+    int64_t rows = 0;
+    for (const Dense& layer : layers) rows += layer.out();
+    return rows;
+}
+
+// The activations of an I8 product, quantized (matmul_kernels.h): q and scales for the int8 kernels, the
+// dequantized values for every other one, so decode and prefill, at every level, multiply the same numbers.
+struct QuantizedActivations {
+    const int8_t* q;
+    const float* scales;
+    const float* values;
+};
+
+QuantizedActivations quantizeActivations(Runtime::Impl& runtime, const float* x, int64_t tokens, int64_t in) {
+    Workspace& ws = runtime.workspace;
+    const int64_t stride = i8ActivationStride(in), blocks = i8Blocks(in);
+    int8_t* q = ensure(ws.i8Activations, static_cast<std::size_t>(tokens * stride));
+    float* scales = ensure(ws.i8ActivationScales, static_cast<std::size_t>(tokens * blocks));
+    float* values = ensure(ws.i8ActivationValues, static_cast<std::size_t>(tokens * in));
+    const auto kernel = runtime.kernels->quantizeActivationsI8;
+    const auto rows = [&](int64_t t0, int64_t t1) {
+        if (kernel != nullptr) {
+            kernel(x + t0 * in, in, t1 - t0, q + t0 * stride, scales + t0 * blocks, values + t0 * in);
+        } else {
+            quantizeActivationsI8(x + t0 * in, in, t1 - t0, stride, q + t0 * stride, scales + t0 * blocks,
+                                  values + t0 * in);
+        }
+    };
+    if (tokens == 1) {
+        rows(0, 1);
+    } else {
+        tbb::parallel_for(tbb::blocked_range<int64_t>(0, tokens, 16),
+                          [&](const tbb::blocked_range<int64_t>& range) { rows(range.begin(), range.end()); });
+    }
+    return {q, scales, values};
+}
+
+// Decode: y = W x with the table's matvec on W in place (I8 with int8 activations where the table has the kernel
+// and `quantized` is given), for every layer in one parallel loop over their rows. Tasks of at least ~32 KiB of
+// weights keep the scheduling cost small beside the memory traffic; the auto partitioner merges them further.
+void matvecForward(Runtime::Impl& runtime, std::span<const Dense> layers, const float* x,
+                   const QuantizedActivations* quantized) {
+    const MatmulKernels& kernels = *runtime.kernels;
+    const DType dtype = layers[0].weight->dtype;
+    const int64_t in = layers[0].weight->shape[1];
+    const int64_t rowBytes = in * static_cast<int64_t>(dtypeSize(dtype));
+    const int64_t grain = std::max<int64_t>(4, (32 * 1024 / std::max<int64_t>(rowBytes, 1)) / 4 * 4);
+    const auto rows = [&](const Dense& layer, int64_t r0, int64_t r1) {
+        float* y = layer.y + r0;
+        switch (dtype) {
+            case DType::BF16:
+                kernels.matvecBf16(static_cast<const uint16_t*>(layer.weight->data), in, r0, r1, x, y);
+                break;
+            case DType::I8:
+                if (quantized != nullptr && kernels.matvecI8Quantized != nullptr) {
+                    kernels.matvecI8Quantized(static_cast<const int8_t*>(layer.weight->data), layer.scales.data(), in,
+                                              r0, r1, quantized->q, quantized->scales, y);
+                } else {
+                    kernels.matvecI8(static_cast<const int8_t*>(layer.weight->data), layer.scales.data(), in, r0, r1, x,
+                                     y);
+                }
+                break;
+            default:
+                kernels.matvecF32(static_cast<const float*>(layer.weight->data), in, r0, r1, x, y);
+                break;
+        }
+        addBias(layer.bias, layer.y, 1, layer.out(), r0, r1);
+    };
+    tbb::parallel_for(
+        tbb::blocked_range<int64_t>(0, totalRows(layers), grain),
+        [&](const tbb::blocked_range<int64_t>& range) { forLayerRows(layers, range.begin(), range.end(), rows); });
+}
+
+// Prefill with a panel GEMM: pack the activations once, then tasks of 64 output rows of any of the layers over
+// every token (each task reads its weights from memory once; the packed activations stay in cache). I8 rows are
+// first dequantized into the thread's tile, once per task: to f32 for f32 activations, to bf16 for bf16 ones.
+void panelGemmForward(Runtime::Impl& runtime, const PanelGemm& kernel, std::span<const Dense> layers, const float* x,
+                      int64_t tokens) {
     constexpr int64_t kTaskRows = 64;
-    const TensorView& weight = layer.weight;
-    const int64_t out = weight.shape[0];
-    const int64_t in = weight.shape[1];
+    const int64_t in = layers[0].weight->shape[1];
     const int64_t panels = (tokens + kGemmPanelTokens - 1) / kGemmPanelTokens;
     uint32_t* packed = ensure(runtime.workspace.packed, kernel.packedUnits(tokens, in));
     tbb::parallel_for(tbb::blocked_range<int64_t>(0, panels, 1), [&](const tbb::blocked_range<int64_t>& range) {
         kernel.pack(x, tokens, in, range.begin(), range.end(), packed);
     });
-    const int64_t blocks = (out + kTaskRows - 1) / kTaskRows;
-    tbb::parallel_for(tbb::blocked_range<int64_t>(0, blocks, 1), [&](const tbb::blocked_range<int64_t>& range) {
-        const int64_t r0 = range.begin() * kTaskRows;
-        const int64_t r1 = std::min(out, range.end() * kTaskRows);
+    const auto rows = [&](const Dense& layer, int64_t r0, int64_t r1) {
+        const TensorView& weight = *layer.weight;
+        const int64_t out = layer.out();
         const std::size_t slot = runtime.threadSlot();
         const auto count = static_cast<std::size_t>((r1 - r0) * in);
         if (weight.dtype == DType::BF16) {
-            kernel.gemm(packed, static_cast<const uint16_t*>(weight.data), in, tokens, r0, r1, 0, panels, y, out);
+            kernel.gemm(packed, static_cast<const uint16_t*>(weight.data), in, tokens, r0, r1, 0, panels, layer.y, out);
         } else if (weight.dtype == DType::F32) {
-            kernel.gemmF32Weights(packed, static_cast<const float*>(weight.data), in, tokens, r0, r1, 0, panels, y,
-                                  out);
+            kernel.gemmF32Weights(packed, static_cast<const float*>(weight.data), in, tokens, r0, r1, 0, panels,
+                                  layer.y, out);
         } else if (kernel.gemmF32Weights != nullptr) {  // I8, f32 activations
-            float* rows = ensure(runtime.workspace.threadTiles[slot], count);
+            float* tile = ensure(runtime.workspace.threadTiles[slot], count);
             runtime.kernels->dequantizeI8(static_cast<const int8_t*>(weight.data) + r0 * in,
-                                          layer.scales.data() + r0 * i8Blocks(in), in, r1 - r0, rows);
-            kernel.gemmF32Weights(packed, rows, in, tokens, 0, r1 - r0, 0, panels, y + r0, out);
+                                          layer.scales.data() + r0 * i8Blocks(in), in, r1 - r0, tile);
+            kernel.gemmF32Weights(packed, tile, in, tokens, 0, r1 - r0, 0, panels, layer.y + r0, out);
         } else {  // I8, bf16 activations
-            uint16_t* rows = ensure(runtime.workspace.threadTilesBf16[slot], count);
+            uint16_t* tile = ensure(runtime.workspace.threadTilesBf16[slot], count);
             runtime.kernels->dequantizeI8Bf16(static_cast<const int8_t*>(weight.data) + r0 * in,
-                                              layer.scales.data() + r0 * i8Blocks(in), in, r1 - r0, rows);
-            kernel.gemm(packed, rows, in, tokens, 0, r1 - r0, 0, panels, y + r0, out);
+                                              layer.scales.data() + r0 * i8Blocks(in), in, r1 - r0, tile);
+            kernel.gemm(packed, tile, in, tokens, 0, r1 - r0, 0, panels, layer.y + r0, out);
         }
-        addBias(layer.bias, y, tokens, out, r0, r1);
+        addBias(layer.bias, layer.y, tokens, out, r0, r1);
+    };
+    // Each layer starts a new task of 64 rows: firstTask[j] is layer j's first.
+    std::array<int64_t, kMaxSharedLayers> firstTask{};
+    int64_t tasks = 0;
+    for (std::size_t j = 0; j < layers.size(); ++j) {
+        firstTask[j] = tasks;
+        tasks += (layers[j].out() + kTaskRows - 1) / kTaskRows;
+    }
+    tbb::parallel_for(tbb::blocked_range<int64_t>(0, tasks, 1), [&](const tbb::blocked_range<int64_t>& range) {
+        for (int64_t task = range.begin(); task != range.end(); ++task) {
+            std::size_t j = layers.size() - 1;
+            while (firstTask[j] > task) --j;
+            const int64_t r0 = (task - firstTask[j]) * kTaskRows;
+            rows(layers[j], r0, std::min(layers[j].out(), r0 + kTaskRows));
+        }
     });
 }
 
@@ -154,9 +235,10 @@ const PanelGemm* prefillKernel(const Runtime::Impl& runtime, const TensorView& w
 }
 
 // The portable path: Eigen on tiles of W (the mapping itself for f32, converted to f32 otherwise).
-void eigenForward(Runtime::Impl& runtime, const Dense& layer, const float* x, int64_t tokens, float* y) {
-    const int64_t out = layer.weight.shape[0];
-    const int64_t in = layer.weight.shape[1];
+void eigenForward(Runtime::Impl& runtime, const Dense& layer, const float* x, int64_t tokens) {
+    float* y = layer.y;
+    const int64_t out = layer.weight->shape[0];
+    const int64_t in = layer.weight->shape[1];
     const ConstRowMap input(x, tokens, in);
     RowMap output(y, tokens, out);
     const int64_t rowsPerTile = tileRows(tokens, in);
@@ -165,7 +247,7 @@ void eigenForward(Runtime::Impl& runtime, const Dense& layer, const float* x, in
         for (int64_t tile = range.begin(); tile != range.end(); ++tile) {
             const int64_t r0 = tile * rowsPerTile;
             const int64_t r1 = std::min(out, r0 + rowsPerTile);
-            const ConstRowMap w = weightRows(runtime, layer.weight, layer.scales, in, r0, r1);
+            const ConstRowMap w = weightRows(runtime, *layer.weight, layer.scales, in, r0, r1);
             auto block = output.middleCols(r0, r1 - r0);
             if (tokens == 1) {
                 block.noalias() = (w * input.row(0).transpose()).transpose();
@@ -192,45 +274,71 @@ bool hasMatvec(const MatmulKernels& kernels, const TensorView& weight) {
     return false;
 }
 
+// One path for layers that share an input: matvec, panel GEMM, or Eigen per layer.
+void dispatch(Runtime::Impl& runtime, std::span<const Dense> layers, const float* x, int64_t tokens,
+              const QuantizedActivations* quantized) {
+    const MatmulKernels& kernels = *runtime.kernels;
+    const TensorView& first = *layers[0].weight;
+    if (tokens == 1 && hasMatvec(kernels, first)) {
+        matvecForward(runtime, layers, x, quantized);
+    } else if (const PanelGemm* gemm = prefillKernel(runtime, first); tokens > 1 && gemm != nullptr) {
+        panelGemmForward(runtime, *gemm, layers, x, tokens);
+    } else {
+        for (const Dense& layer : layers) eigenForward(runtime, layer, x, tokens);
+    }
+}
+
+// The layers' products on x [T, in]: the activations quantized once (W8A8), then all layers in one call where they
+// take the same path (same dtype; f32 weights alike in alignment), else one after the other.
+void denseForward(Runtime::Impl& runtime, std::span<const Dense> layers, const float* x, int64_t tokens) {
+    const TensorView& first = *layers[0].weight;
+    assert(std::all_of(layers.begin(), layers.end(), [&](const Dense& layer) {
+        const TensorView& w = *layer.weight;
+        return w.shape.size() == 2 && w.shape[1] == first.shape[1] &&
+               (layer.bias.empty() || static_cast<int64_t>(layer.bias.size()) == layer.out()) &&
+               (w.dtype != DType::I8 ||
+                static_cast<int64_t>(layer.scales.size()) == layer.out() * i8Blocks(w.shape[1]));
+    }));
+    QuantizedActivations quantized{};
+    const bool w8a8 = first.dtype == DType::I8 && runtime.int8Activations == Int8Activations::Quantized;
+    if (w8a8) {
+        quantized = quantizeActivations(runtime, x, tokens, first.shape[1]);
+        x = quantized.values;
+    }
+    const bool alike = std::all_of(layers.begin(), layers.end(), [&](const Dense& layer) {
+        return layer.weight->dtype == first.dtype &&
+               (first.dtype != DType::F32 || isFloatAligned(layer.weight->data) == isFloatAligned(first.data));
+    });
+    if (alike) {
+        dispatch(runtime, layers, x, tokens, w8a8 ? &quantized : nullptr);
+    } else {
+        for (const Dense& layer : layers) {
+            dispatch(runtime, std::span(&layer, 1), x, tokens, w8a8 ? &quantized : nullptr);
+        }
+    }
+}
+
 }  // namespace
 
 void linearForward(Runtime::Impl& runtime, const TensorView& weight, std::span<const float> bias, const float* x,
                    int64_t tokens, float* y, std::span<const float> blockScales) {
-    assert(weight.shape.size() == 2);
-    assert(bias.empty() || static_cast<int64_t>(bias.size()) == weight.shape[0]);
-    assert(weight.dtype != DType::I8 ||
-           static_cast<int64_t>(blockScales.size()) == weight.shape[0] * i8Blocks(weight.shape[1]));
-    const Dense layer{weight, blockScales, bias};
-    if (tokens == 1 && hasMatvec(*runtime.kernels, weight)) {
-        matvecForward(runtime, layer, x, y);
-    } else if (const PanelGemm* gemm = prefillKernel(runtime, weight); tokens > 1 && gemm != nullptr) {
-        panelGemmForward(runtime, *gemm, layer, x, tokens, y);
-    } else {
-        eigenForward(runtime, layer, x, tokens, y);
-    }
+    const Dense layer{&weight, blockScales, bias, y};
+    denseForward(runtime, std::span(&layer, 1), x, tokens);
 }
 
 void linearForward(Runtime::Impl& runtime, const LinearWeights& layer, const float* x, int64_t tokens, float* y) {
     linearForward(runtime, layer.weight, layer.bias, x, tokens, y, layer.scale);
 }
 
-void blockDiagonalForward(Runtime::Impl& runtime, const TensorView& weight, std::span<const float> bias, const float* x,
-                          int64_t tokens, float* y) {
-    assert(weight.shape.size() == 3);
-    const int64_t heads = weight.shape[0];
-    const int64_t width = weight.shape[1];
-    assert(weight.shape[2] == width && static_cast<int64_t>(bias.size()) == heads * width);
-    const int64_t total = heads * width;
-    const Eigen::Map<const RowMatrix, 0, Eigen::OuterStride<>> input(x, tokens, total, Eigen::OuterStride<>(total));
-    Eigen::Map<RowMatrix, 0, Eigen::OuterStride<>> output(y, tokens, total, Eigen::OuterStride<>(total));
-    tbb::parallel_for(int64_t{0}, heads, [&](int64_t h) {
-        // W[h] is [in=bw, out=bw]: rows h·bw .. (h+1)·bw of the [H·bw, bw] flattening.
-        const ConstRowMap w = weightRows(runtime, weight, {}, width, h * width, (h + 1) * width);
-        auto block = output.middleCols(h * width, width);
-        block.noalias() = input.middleCols(h * width, width) * w;
-        const Eigen::Map<const Eigen::RowVectorXf> b(bias.data() + h * width, width);
-        block.rowwise() += b;
-    });
+void linearForward(Runtime::Impl& runtime, std::initializer_list<LinearOutput> outputs, const float* x,
+                   int64_t tokens) {
+    assert(!std::empty(outputs) && outputs.size() <= kMaxSharedLayers);
+    std::array<Dense, kMaxSharedLayers> layers;
+    std::size_t count = 0;
+    for (const LinearOutput& output : outputs) {
+        layers[count++] = Dense{&output.layer.weight, output.layer.scale, output.layer.bias, output.y};
+    }
+    denseForward(runtime, std::span(layers.data(), count), x, tokens);
 }
 
 }  // namespace rgemma

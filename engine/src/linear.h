@@ -2,6 +2,7 @@
 #pragma once
 
 #include <cstdint>
+#include <initializer_list>
 #include <span>
 
 #include "model_weights.h"
@@ -19,6 +20,15 @@ void linearForward(Runtime::Impl& runtime, const TensorView& weight, std::span<c
                    int64_t tokens, float* y, std::span<const float> blockScales = {});
 // The same for a bound layer: its weight, bias and row scales.
 void linearForward(Runtime::Impl& runtime, const LinearWeights& layer, const float* x, int64_t tokens, float* y);
+
+// Up to four layers on the same input x [T, in] (q, k and v; gate and up; linear_y and linear_x), each into its own
+// y [T, out]: the activations are packed (or quantized) once and one parallel loop covers all the layers' rows,
+// which keeps every thread busy on the small ones (the 2B's k and v have 256 rows) and saves a join per layer.
+struct LinearOutput {
+    const LinearWeights& layer;
+    float* y;
+};
+void linearForward(Runtime::Impl& runtime, std::initializer_list<LinearOutput> outputs, const float* x, int64_t tokens);
 
 // Block-diagonal gate of the RG-LRU: for each head h, y[:, h·bw:(h+1)·bw] = x[:, h·bw:(h+1)·bw] · W[h] + b[h],
 // W stored [H, bw, bw] and used as x @ W (NOT transposed). ref: torch/layers.py BlockDiagonalLinear

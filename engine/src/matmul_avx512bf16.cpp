@@ -5,6 +5,7 @@
 
 #include <cstdint>
 
+#include "avx512_helpers.h"
 #include "matmul_kernels.h"
 #include "panel_gemm.h"
 
@@ -14,8 +15,6 @@ namespace {
 
 // Packed layout: [panel][k-pair][token] of 32-bit words, each the bf16 pair (x[t, 2k], x[t, 2k+1]).
 constexpr int64_t kUnitsPerPair = kGemmPanelTokens;
-
-inline __mmask16 firstLanes(int64_t count) { return static_cast<__mmask16>((1u << count) - 1u); }
 
 // One token's row, rounded to nearest even bf16 (as torch's .to(bfloat16)), into panel column `column`; for an
 // odd `in` the masked load makes the missing partner of the last pair 0.
@@ -81,7 +80,7 @@ float bf16DotPeakLoop(int64_t iterations) {
 
 const MatmulKernels& avx512Bf16Kernels() {
     static const MatmulKernels table = [] {
-        MatmulKernels t = avx512Kernels();
+        MatmulKernels t = avx512VnniKernels();
         t.isa = Isa::Avx512Bf16;
         t.gemmBf16Activations = PanelGemm{kUnitsPerPair, pack, gemm};
         t.bf16DotPeakLoop = bf16DotPeakLoop;

@@ -18,8 +18,10 @@ bool cpuHas(Isa isa) {
         case Isa::Avx512:
             return cpuHas(Isa::Avx2) && __builtin_cpu_supports("avx512f") && __builtin_cpu_supports("avx512bw") &&
                    __builtin_cpu_supports("avx512vl") && __builtin_cpu_supports("avx512dq");
+        case Isa::Avx512Vnni:
+            return cpuHas(Isa::Avx512) && __builtin_cpu_supports("avx512vnni");
         case Isa::Avx512Bf16:
-            return cpuHas(Isa::Avx512) && __builtin_cpu_supports("avx512bf16");
+            return cpuHas(Isa::Avx512Vnni) && __builtin_cpu_supports("avx512bf16");
     }
 #endif
     return isa == Isa::Portable;
@@ -35,6 +37,8 @@ std::string_view isaName(Isa isa) {
             return "avx2";
         case Isa::Avx512:
             return "avx512";
+        case Isa::Avx512Vnni:
+            return "avx512vnni";
         case Isa::Avx512Bf16:
             return "avx512bf16";
     }
@@ -42,7 +46,7 @@ std::string_view isaName(Isa isa) {
 }
 
 std::optional<Isa> isaFromName(std::string_view name) {
-    for (Isa isa : {Isa::Portable, Isa::Avx2, Isa::Avx512, Isa::Avx512Bf16}) {
+    for (Isa isa : {Isa::Portable, Isa::Avx2, Isa::Avx512, Isa::Avx512Vnni, Isa::Avx512Bf16}) {
         if (isaName(isa) == name) return isa;
     }
     return std::nullopt;
@@ -51,14 +55,14 @@ std::optional<Isa> isaFromName(std::string_view name) {
 bool isaSupported(Isa isa) {
     // __builtin_cpu_supports also checks that the OS saves the wider registers (XCR0).
     static const bool supported[] = {cpuHas(Isa::Portable), cpuHas(Isa::Avx2), cpuHas(Isa::Avx512),
-                                     cpuHas(Isa::Avx512Bf16)};
+                                     cpuHas(Isa::Avx512Vnni), cpuHas(Isa::Avx512Bf16)};
     return supported[static_cast<int>(isa)];
 }
 
 Isa defaultIsa() {
     static const Isa chosen = [] {
         Isa best = Isa::Portable;
-        for (Isa isa : {Isa::Avx2, Isa::Avx512, Isa::Avx512Bf16}) {
+        for (Isa isa : {Isa::Avx2, Isa::Avx512, Isa::Avx512Vnni, Isa::Avx512Bf16}) {
             if (isaSupported(isa)) best = isa;
         }
         const char* requested = std::getenv("RGEMMA_ISA");
@@ -80,6 +84,8 @@ const MatmulKernels& matmulKernels(Isa isa) {
             return avx2Kernels();
         case Isa::Avx512:
             return avx512Kernels();
+        case Isa::Avx512Vnni:
+            return avx512VnniKernels();
         case Isa::Avx512Bf16:
             return avx512Bf16Kernels();
     }

@@ -2,7 +2,7 @@
 // instruction set, chosen at run time.
 // Each table lives in its own translation unit compiled with that instruction set's flags (see
 // engine/CMakeLists.txt); only the dispatcher (matmul_kernels.cpp) asks the CPU what it supports, so one binary
-// runs on any x86-64 and uses AVX2, AVX-512 and AVX-512 BF16 where present.
+// runs on any x86-64 and uses AVX2, AVX-512, AVX-512 VNNI and AVX-512 BF16 where present.
 #pragma once
 
 #include <cstddef>
@@ -17,11 +17,21 @@ enum class Isa {
     Portable,    // baseline x86-64 (SSE2): Eigen on converted tiles
     Avx2,        // AVX2 + FMA
     Avx512,      // AVX-512 F, BW, VL, DQ
-    Avx512Bf16,  // + AVX512_BF16 (vdpbf16ps)
+    Avx512Vnni,  // + AVX512_VNNI (vpdpbusd)
+    Avx512Bf16,  // + AVX512_BF16 (vdpbf16ps); every CPU with it also has VNNI
 };
 
 std::string_view isaName(Isa isa);
 std::optional<Isa> isaFromName(std::string_view name);
+
+// With Int8Activations::Quantized (rgemma/runtime.h) the activations of a product with I8 weights are quantized too
+// (W8A8, decode and prefill alike): per block of kI8BlockSize values, scale = max|x| / 127 and
+// q = round(x · (127 / max|x|)), so x ≈ q · scale.
+// q rows are padded with zeros to a multiple of kI8ActivationAlign values (a whole 64-byte vector).
+inline constexpr int64_t kI8ActivationAlign = 64;
+inline int64_t i8ActivationStride(int64_t in) {
+    return (in + kI8ActivationAlign - 1) / kI8ActivationAlign * kI8ActivationAlign;
+}
 
 // Tokens per panel of packed activations in the prefill GEMMs.
 inline constexpr int64_t kGemmPanelTokens = 32;
@@ -63,6 +73,16 @@ struct MatmulKernels {
     // The same on I8 weights with their block scales [rows, in / 32] (rgemma/dtype.h), dequantized in registers.
     void (*matvecI8)(const int8_t* w, const float* scales, int64_t in, int64_t rowBegin, int64_t rowEnd, const float* x,
                      float* y) = nullptr;
+    // The same on quantized activations: xq [i8ActivationStride(in)] (zero-padded), xScales [in / 32]; int8 dot
+    // products per block (vpdpbusd), exact in int32, then × wScale · xScale in f32. Null: matvecI8 on the
+    // dequantized activations (q · scale).
+    void (*matvecI8Quantized)(const int8_t* w, const float* wScales, int64_t in, int64_t rowBegin, int64_t rowEnd,
+                              const int8_t* xq, const float* xScales, float* y) = nullptr;
+    // `tokens` rows of x [tokens, in] quantized as above: q [tokens, i8ActivationStride(in)], scales [tokens,
+    // in / 32], and values = q · scale [tokens, in] (what the f32 and bf16 kernels multiply). Null: the scalar
+    // version (quantizeActivationsI8 in dtype_convert.h), which gives the same bits.
+    void (*quantizeActivationsI8)(const float* x, int64_t in, int64_t tokens, int8_t* q, float* scales,
+                                  float* values) = nullptr;
     // I8 rows dequantized (dtype_convert.h dequantizeI8) into f32, or rounded on to bf16, for the prefill GEMMs.
     void (*dequantizeI8)(const int8_t* q, const float* scales, int64_t in, int64_t rows, float* dst) = nullptr;
     void (*dequantizeI8Bf16)(const int8_t* q, const float* scales, int64_t in, int64_t rows, uint16_t* dst) = nullptr;
@@ -95,7 +115,7 @@ struct MatmulKernels {
 inline constexpr int64_t kDotPeakFlopsPerIteration = 12 * 64;  // 12 vdpbf16ps × 16 lanes × 2 pairs × 2 FLOP
 
 // The best level this CPU supports, lowered by the environment variable RGEMMA_ISA (portable, avx2, avx512,
-// avx512bf16) when set to a supported level — for comparing paths in one binary.
+// avx512vnni, avx512bf16) when set to a supported level — for comparing paths in one binary.
 Isa defaultIsa();
 // Whether this CPU (and OS) can run `isa`.
 bool isaSupported(Isa isa);
@@ -105,6 +125,7 @@ const MatmulKernels& matmulKernels(Isa isa);
 // The per-level tables, each defined in its own translation unit.
 const MatmulKernels& avx2Kernels();
 const MatmulKernels& avx512Kernels();
+const MatmulKernels& avx512VnniKernels();
 const MatmulKernels& avx512Bf16Kernels();
 
 }  // namespace rgemma

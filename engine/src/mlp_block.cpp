@@ -14,8 +14,7 @@ void mlpBlockForward(Runtime::Impl& runtime, const MlpWeights& weights, const fl
     const auto count = static_cast<std::size_t>(tokens * width);
     float* gate = ensure(ws.a, count);  // [T, F]
     float* up = ensure(ws.b, count);    // [T, F]
-    linearForward(runtime, weights.gate, input, tokens, gate);
-    linearForward(runtime, weights.up, input, tokens, up);
+    linearForward(runtime, {{weights.gate, gate}, {weights.up, up}}, input, tokens);
     tbb::parallel_for(std::size_t{0}, count, std::size_t{4096}, [&](std::size_t begin) {
         const std::size_t end = std::min(count, begin + 4096);
         geluTanhRows(*runtime.kernels, gate + begin, up + begin, static_cast<int64_t>(end - begin));

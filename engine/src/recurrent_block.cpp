@@ -36,11 +36,10 @@ void recurrentBlockForward(Runtime::Impl& runtime, const ModelConfig& config, co
     float* conv = ensure(ws.c, count);   // [T, lru] conv output
     float* gateA = ensure(ws.d, count);  // [T, lru]
 
-    linearForward(runtime, weights.linearY, input, tokens, y);
+    linearForward(runtime, {{weights.linearY, y}, {weights.linearX, u}}, input, tokens);
     const MatmulKernels& kernels = *runtime.kernels;
     forSlices(count, [&](std::size_t begin, int64_t n) { geluTanhRows(kernels, y + begin, nullptr, n); });
 
-    linearForward(runtime, weights.linearX, input, tokens, u);
     conv1dForward(weights.convWeight, weights.convBias, config.convWidth, lru, u, tokens, state.conv.data(), conv);
 
     // Gates from the conv output; `u` is free again and takes the input gate.

@@ -26,6 +26,9 @@ int Runtime::threads() const { return m_impl->threads; }
 PrefillPrecision Runtime::prefillPrecision() const { return m_impl->prefillPrecision; }
 void Runtime::setPrefillPrecision(PrefillPrecision precision) { m_impl->prefillPrecision = precision; }
 
+Int8Activations Runtime::int8Activations() const { return m_impl->int8Activations; }
+void Runtime::setInt8Activations(Int8Activations activations) { m_impl->int8Activations = activations; }
+
 std::size_t Runtime::Impl::threadSlot() const {
     const int index = tbb::this_task_arena::current_thread_index();
     assert(index >= 0 && index < threads);

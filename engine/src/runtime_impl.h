@@ -21,6 +21,11 @@ struct Workspace {
     std::vector<float> d;          // [T, max(lru, hd)]
     std::vector<float> out;        // [T, D] block output
     std::vector<uint32_t> packed;  // prefill activations packed into panels (matmul_kernels.h PanelGemm)
+    // With Int8Activations::Quantized, the activations of an I8 product quantized (matmul_kernels.h): q [T,
+    // i8ActivationStride(in)], their block scales [T, in / 32] and the dequantized values [T, in].
+    std::vector<int8_t> i8Activations;
+    std::vector<float> i8ActivationScales;
+    std::vector<float> i8ActivationValues;
     // Per arena thread: a weight tile converted to f32, and attention scores.
     std::vector<std::vector<float>> threadTiles;
     std::vector<std::vector<uint16_t>> threadTilesBf16;  // I8 weight rows widened to bf16 for the prefill GEMM
@@ -46,6 +51,7 @@ struct Runtime::Impl {
     // The matrix kernels in use: the best this CPU runs, unless a test or benchmark picks another level.
     const MatmulKernels* kernels;
     PrefillPrecision prefillPrecision = PrefillPrecision::Exact;
+    Int8Activations int8Activations = Int8Activations::Float;
 
     // The calling arena thread's slot in the per-thread buffers.
     std::size_t threadSlot() const;

@@ -12,8 +12,19 @@ struct Workspace;
 // How prefill multiplies activations by bf16 weights on CPUs with bf16 dot-product instructions (decode always
 // keeps activations in f32: it is bound by memory bandwidth, not arithmetic).
 enum class PrefillPrecision {
-    Exact,  // activations as two bf16 parts (~16 mantissa bits): logits within 1e-4 of f32 compute
-    Fast,   // activations rounded to bf16, as PyTorch's bf16 path: twice the throughput, logits off by ~1e-2
+    Exact,  // f32 activations × weights widened exactly (f32 FMA): logits within 1e-4 of f32 compute
+    Fast,   // activations rounded to bf16, as PyTorch's bf16 path: twice the throughput (vdpbf16ps); on the golden
+            // cases logits move by up to 0.28 from the f32 reference (greedy tokens unchanged)
+};
+
+// What products with int8 weights (`rgemma quantize`) multiply the weights by.
+enum class Int8Activations {
+    Float,      // the f32 activations, weights dequantized in registers: decode equals prefill within 1e-5
+    Quantized,  // the activations quantized per block of 32 like the weights (W8A8, as llama.cpp's q8_0), decode and
+                // prefill alike, with int8 dot products (vpdpbusd) where the CPU has AVX512_VNNI: a quarter of the
+                // arithmetic, for CPUs where int8 decode is compute-bound (on the 2-core Zen 5 it is not: no faster).
+                // A rounding step flipped by f32 noise moves later logits by 0.1-1 on the golden cases, so decode no
+                // longer equals prefill and greedy tokens can change
 };
 
 class Runtime {
@@ -28,6 +39,9 @@ class Runtime {
 
     PrefillPrecision prefillPrecision() const;
     void setPrefillPrecision(PrefillPrecision precision);
+
+    Int8Activations int8Activations() const;
+    void setInt8Activations(Int8Activations activations);
 
     // Internal: used by the engine's kernels.
     struct Impl;
