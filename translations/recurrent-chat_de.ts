@@ -276,7 +276,6 @@
     </message>
     <message>
         <source>The model&apos;s tokenizer (tokenizer.model) could not be loaded: %1</source>
-        <extracomment>%1: the engine&apos;s explanation, in English</extracomment>
         <translation>Der Tokenizer des Modells (tokenizer.model) konnte nicht geladen werden: %1</translation>
     </message>
     <message>
@@ -482,6 +481,14 @@
     <message>
         <source>System default</source>
         <translation>Systemsprache</translation>
+    </message>
+    <message>
+        <source>Fast prompt processing (bf16)</source>
+        <translation>Schnelle Prompt-Verarbeitung (bf16)</translation>
+    </message>
+    <message>
+        <source>About twice as fast on processors with bf16 instructions, for bf16 models. Replies can differ slightly from exact arithmetic.</source>
+        <translation>Etwa doppelt so schnell auf Prozessoren mit bf16-Befehlen, für bf16-Modelle. Antworten können leicht von exakter Arithmetik abweichen.</translation>
     </message>
 </context>
 <context>

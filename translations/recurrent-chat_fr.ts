@@ -276,7 +276,6 @@
     </message>
     <message>
         <source>The model&apos;s tokenizer (tokenizer.model) could not be loaded: %1</source>
-        <extracomment>%1: the engine&apos;s explanation, in English</extracomment>
         <translation>Le tokeniseur du modèle (tokenizer.model) n’a pas pu être chargé&#xa0;: %1</translation>
     </message>
     <message>
@@ -482,6 +481,14 @@
     <message>
         <source>System default</source>
         <translation>Langue du système</translation>
+    </message>
+    <message>
+        <source>Fast prompt processing (bf16)</source>
+        <translation>Traitement rapide du prompt (bf16)</translation>
+    </message>
+    <message>
+        <source>About twice as fast on processors with bf16 instructions, for bf16 models. Replies can differ slightly from exact arithmetic.</source>
+        <translation>Environ deux fois plus rapide sur les processeurs dotés d’instructions bf16, pour les modèles bf16. Les réponses peuvent différer légèrement d’un calcul exact.</translation>
     </message>
 </context>
 <context>

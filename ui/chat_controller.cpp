@@ -90,6 +90,7 @@ ChatController::ChatController(const QString& dataDirectory, QSettings* settings
     connect(this, &ChatController::requestLoadModel, m_worker, &EngineWorker::loadModel);
     connect(this, &ChatController::requestGenerate, m_worker, &EngineWorker::generate);
     connect(this, &ChatController::requestThreads, m_worker, &EngineWorker::setThreads);
+    connect(this, &ChatController::requestFastPrefill, m_worker, &EngineWorker::setFastPrefill);
     connect(m_worker, &EngineWorker::modelLoaded, this, &ChatController::onModelLoaded);
     connect(m_worker, &EngineWorker::modelLoadFailed, this, &ChatController::onModelLoadFailed);
     connect(m_worker, &EngineWorker::textAppended, this, &ChatController::onTextAppended);
@@ -105,8 +106,18 @@ ChatController::ChatController(const QString& dataDirectory, QSettings* settings
             handOff();
             emit requestThreads(m_appliedThreads);
         }
+        if (m_preferences.fastPrefill() != m_appliedFastPrefill) {
+            m_appliedFastPrefill = m_preferences.fastPrefill();
+            handOff();
+            emit requestFastPrefill(m_appliedFastPrefill);
+        }
     });
     m_appliedThreads = m_preferences.threads();
+    if (!m_preferences.fastPrefill()) {
+        m_appliedFastPrefill = false;
+        handOff();
+        emit requestFastPrefill(false);
+    }
 
     m_saveRetryTimer.setInterval(5000);
     connect(&m_saveRetryTimer, &QTimer::timeout, this, &ChatController::saveUnsavedReplies);

@@ -128,6 +128,7 @@ class ChatController : public QObject {
     void requestLoadModel(const QString& directory, int threads);
     void requestGenerate(const GenerationRequest& request);
     void requestThreads(int threads);
+    void requestFastPrefill(bool fast);
 
   private:
     // A generation in flight: where its reply goes.
@@ -185,6 +186,7 @@ class ChatController : public QObject {
     qint64 m_nextRequestId = 1;
     int m_streamingRow = -1;
     int m_appliedThreads = 0;
+    bool m_appliedFastPrefill = true;  // the worker's own default
     double m_tokensPerSecond = 0;
     qint64 m_conversationTokens = 0;
     qint64 m_stateBytesOnDisk = 0;

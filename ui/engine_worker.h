@@ -46,6 +46,8 @@ class EngineWorker : public QObject {
     void loadModel(const QString& directory, int threads);
     // Recreates the runtime with `threads` threads (<= 0: all); applies from the next request on.
     void setThreads(int threads);
+    // Prompts in bf16 dot products (rgemma::PrefillPrecision::Fast) or exact f32 arithmetic; Fast until told.
+    void setFastPrefill(bool fast);
     // Produces one reply; see GenerationRequest. Ends in exactly one generationFinished or generationFailed.
     void generate(const GenerationRequest& request);
     // Forgets the cached states of a conversation (e.g. after it was deleted).

@@ -57,6 +57,8 @@ void Preferences::setSeed(qint64 v) { store("sampling/seed", std::max<qint64>(v,
 int Preferences::threads() const { return value("engine/threads", 0).toInt(); }
 void Preferences::setThreads(int v) { store("engine/threads", std::clamp(v, 0, maxThreads())); }
 int Preferences::maxThreads() const { return std::max(1, QThread::idealThreadCount()); }
+bool Preferences::fastPrefill() const { return value("engine/fastPrefill", true).toBool(); }
+void Preferences::setFastPrefill(bool v) { store("engine/fastPrefill", v); }
 
 Preferences::Theme Preferences::theme() const {
     return static_cast<Theme>(std::clamp(value("ui/theme", 0).toInt(), 0, 2));

@@ -26,6 +26,7 @@ class Preferences : public QObject {
     Q_PROPERTY(qint64 seed READ seed WRITE setSeed NOTIFY changed)
     Q_PROPERTY(int threads READ threads WRITE setThreads NOTIFY changed)
     Q_PROPERTY(int maxThreads READ maxThreads CONSTANT)
+    Q_PROPERTY(bool fastPrefill READ fastPrefill WRITE setFastPrefill NOTIFY changed)
     Q_PROPERTY(Theme theme READ theme WRITE setTheme NOTIFY changed)
     Q_PROPERTY(int fontSize READ fontSize WRITE setFontSize NOTIFY changed)
     Q_PROPERTY(QString language READ language WRITE setLanguage NOTIFY changed)
@@ -59,6 +60,9 @@ class Preferences : public QObject {
     int threads() const;  // 0: all cores
     void setThreads(int value);
     int maxThreads() const;
+    // Prompts multiplied in bf16 (rgemma::PrefillPrecision::Fast) on bf16 weights where the CPU can: on by default.
+    bool fastPrefill() const;
+    void setFastPrefill(bool value);
     Theme theme() const;
     void setTheme(Theme value);
     int fontSize() const;

@@ -40,5 +40,21 @@ Item {
             verify(Math.abs(TestApp.preferences.temperature - before) < 1e-6)
             dialog.close()
         }
+
+        function test_fastPrefillBoxWritesPreference() {
+            dialog.open()
+            tryCompare(dialog, "opened", true)
+            const box = findByName(dialog.contentItem, "fastPrefillBox")
+            verify(box)
+            verify(TestApp.preferences.fastPrefill)  // on by default
+            verify(box.checked)
+            box.toggle()
+            box.toggled()
+            verify(!TestApp.preferences.fastPrefill)
+            box.toggle()
+            box.toggled()
+            verify(TestApp.preferences.fastPrefill)
+            dialog.close()
+        }
     }
 }
