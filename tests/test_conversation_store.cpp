@@ -8,19 +8,12 @@
 #include <QtTest>
 
 #include "conversation_store.h"
+#include "file_bytes.h"
+
+using rctest::readAll;
+using rctest::writeAll;
 
 namespace {
-
-QByteArray readAll(const QString& path) {
-    QFile file(path);
-    return file.open(QIODevice::ReadOnly) ? file.readAll() : QByteArray();
-}
-
-void writeAll(const QString& path, const QByteArray& bytes) {
-    QFile file(path);
-    QVERIFY(file.open(QIODevice::WriteOnly | QIODevice::Truncate));
-    QCOMPARE(file.write(bytes), bytes.size());
-}
 
 // Runs SQL on `path` through a connection of the test's own, as another program (or an older app) would.
 QVariant rawQuery(const QString& path, const QStringList& statements) {

@@ -16,6 +16,7 @@
 #include <csignal>
 #include <cstring>
 
+#include "file_bytes.h"
 #include "rgemma/generate.h"
 #include "state_test_support.h"
 
@@ -63,12 +64,6 @@ Trace greedyTrace(const Model& model, std::span<const TokenId> prompt, int steps
 
 bool sameBits(const std::vector<float>& a, const std::vector<float>& b) {
     return a.size() == b.size() && (a.empty() || std::memcmp(a.data(), b.data(), a.size() * sizeof(float)) == 0);
-}
-
-QByteArray readAll(const QString& path) {
-    QFile file(path);
-    if (!file.open(QIODevice::ReadOnly)) return {};
-    return file.readAll();
 }
 
 }  // namespace

@@ -16,21 +16,14 @@
 #include <memory>
 
 #include "chat_controller.h"
+#include "file_bytes.h"
+
+using rctest::readAll;
+using rctest::writeAll;
 
 namespace {
 
 const QString kModel = QStringLiteral(RC_TEST_DATA_DIR "/tiny-f32");
-
-QByteArray readAll(const QString& path) {
-    QFile file(path);
-    return file.open(QIODevice::ReadOnly) ? file.readAll() : QByteArray();
-}
-
-void writeAll(const QString& path, const QByteArray& bytes) {
-    QFile file(path);
-    QVERIFY(file.open(QIODevice::WriteOnly | QIODevice::Truncate));
-    QCOMPARE(file.write(bytes), bytes.size());
-}
 
 // One start of the app's non-GUI half.
 struct Run {
