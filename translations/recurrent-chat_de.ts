@@ -84,16 +84,16 @@
         <translation>Deine Unterhaltungen konnten nicht gelesen werden (%1). Die beschädigte Datei wurde als %2 aufbewahrt, und eine neue, leere wurde angelegt.</translation>
     </message>
     <message>
-        <source>The replies that could not be saved are saved now.</source>
-        <translation>Die Antworten, die nicht gespeichert werden konnten, sind jetzt gespeichert.</translation>
-    </message>
-    <message>
         <source>Nothing can be saved right now: %1. The conversation stays as it is here; free some disk space or make the data folder writable, and the reply that is not saved yet will be saved.</source>
         <translation>Im Moment kann nichts gespeichert werden: %1. Die Unterhaltung bleibt hier, wie sie ist; schaffen Sie Platz auf dem Datenträger oder machen Sie den Datenordner beschreibbar, dann wird die noch nicht gespeicherte Antwort gespeichert.</translation>
     </message>
     <message>
         <source>The reply could not be saved: %1. It stays here and will be saved as soon as the disk allows.</source>
         <translation>Die Antwort konnte nicht gespeichert werden: %1. Sie bleibt hier und wird gespeichert, sobald der Datenträger es zulässt.</translation>
+    </message>
+    <message>
+        <source>The reply that could not be saved is saved now.</source>
+        <translation>Die Antwort, die nicht gespeichert werden konnte, ist jetzt gespeichert.</translation>
     </message>
 </context>
 <context>

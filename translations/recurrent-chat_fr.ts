@@ -84,16 +84,16 @@
         <translation>Vos conversations n’ont pas pu être lues (%1). Le fichier endommagé a été conservé sous le nom %2 et un nouveau fichier vide a été créé.</translation>
     </message>
     <message>
-        <source>The replies that could not be saved are saved now.</source>
-        <translation>Les réponses qui n’avaient pas pu être enregistrées le sont maintenant.</translation>
-    </message>
-    <message>
         <source>Nothing can be saved right now: %1. The conversation stays as it is here; free some disk space or make the data folder writable, and the reply that is not saved yet will be saved.</source>
         <translation>Rien ne peut être enregistré pour l’instant&#xa0;: %1. La conversation reste telle quelle ici&#xa0;; libérez de l’espace disque ou rendez le dossier de données accessible en écriture, et la réponse non encore enregistrée le sera.</translation>
     </message>
     <message>
         <source>The reply could not be saved: %1. It stays here and will be saved as soon as the disk allows.</source>
         <translation>La réponse n’a pas pu être enregistrée&#xa0;: %1. Elle reste ici et sera enregistrée dès que le disque le permettra.</translation>
+    </message>
+    <message>
+        <source>The reply that could not be saved is saved now.</source>
+        <translation>La réponse qui n’avait pas pu être enregistrée l’est maintenant.</translation>
     </message>
 </context>
 <context>

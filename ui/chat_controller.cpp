@@ -113,14 +113,12 @@ ChatController::ChatController(const QString& dataDirectory, QSettings* settings
         }
     });
     m_appliedThreads = m_preferences.threads();
-    if (!m_preferences.fastPrefill()) {
-        m_appliedFastPrefill = false;
-        handOff();
-        emit requestFastPrefill(false);
-    }
+    m_appliedFastPrefill = m_preferences.fastPrefill();
+    handOff();
+    emit requestFastPrefill(m_appliedFastPrefill);
 
     m_saveRetryTimer.setInterval(5000);
-    connect(&m_saveRetryTimer, &QTimer::timeout, this, &ChatController::saveUnsavedReplies);
+    connect(&m_saveRetryTimer, &QTimer::timeout, this, &ChatController::saveUnsavedReply);
 }
 
 ChatController::~ChatController() {
@@ -135,9 +133,8 @@ ChatController::~ChatController() {
     // The stopped generation's result is queued to this thread: store it now, so that closing the window while a
     // reply streams keeps the reply so far (and its state file) like Stop does.
     if (m_active) QCoreApplication::sendPostedEvents(this, QEvent::MetaCall);
-    if (m_store && !saveUnsavedReplies()) {
-        qWarning("recurrent-chat: %lld replies could not be saved: %s", qlonglong(m_unsavedReplies.size()),
-                 qPrintable(m_store->lastError()));
+    if (m_store && !saveUnsavedReply()) {
+        qWarning("recurrent-chat: a reply could not be saved: %s", qPrintable(m_store->lastError()));
     }
 }
 

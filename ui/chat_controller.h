@@ -147,12 +147,12 @@ class ChatController : public QObject {
     void onGenerationFinished(const GenerationResult& result);
     void onGenerationFailed(qint64 requestId, const QString& message);
     void showConversation(qint64 id);
-    // Loads `conversationId`'s current path into the message view, with its unsaved reply if it has one.
+    // Loads `conversationId`'s current path into the message view, with the unsaved reply if it is this one's.
     void showMessages(qint64 conversationId);
-    // Writes the unsaved replies again; true when none is left. Before any new write: a turn must not be stored
+    // Writes the unsaved reply again; true when there is none left. Before any new write: a turn must not be stored
     // before the reply it follows.
-    bool saveUnsavedReplies();
-    // saveUnsavedReplies(), telling the user why nothing new can be stored when it fails.
+    bool saveUnsavedReply();
+    // saveUnsavedReply(), telling the user why nothing new can be stored when it fails.
     bool ensureSaved();
     void updateStats();
     void setNotice(const QString& text);
@@ -175,18 +175,18 @@ class ChatController : public QObject {
     QString m_modelError;
     bool m_demoModel = false;
     std::optional<ActiveGeneration> m_active;
-    // Replies the database refused (disk full, read-only folder): shown, kept here, and written again by
-    // m_saveRetryTimer and before the next write, oldest first.
+    // The reply the database refused (disk full, read-only folder): shown, kept here, and written again by
+    // m_saveRetryTimer and before the next write. At most one: no generation starts while it waits.
     struct UnsavedReply {
         qint64 requestId = 0;  // to name the reply's cached state once it has an id
         FinishedReply reply;
     };
-    QList<UnsavedReply> m_unsavedReplies;
+    std::optional<UnsavedReply> m_unsavedReply;
     QTimer m_saveRetryTimer;
     qint64 m_nextRequestId = 1;
     int m_streamingRow = -1;
     int m_appliedThreads = 0;
-    bool m_appliedFastPrefill = true;  // the worker's own default
+    bool m_appliedFastPrefill = true;
     double m_tokensPerSecond = 0;
     qint64 m_conversationTokens = 0;
     qint64 m_stateBytesOnDisk = 0;

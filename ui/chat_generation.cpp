@@ -38,41 +38,37 @@ QVector<qint32> ChatController::historyUpTo(qint64 messageId) const {
 }
 
 void ChatController::showMessages(qint64 conversationId) {
-    QList<StoredMessage> unsaved;
-    for (const UnsavedReply& pending : std::as_const(m_unsavedReplies)) {
-        StoredMessage message;
-        message.conversationId = pending.reply.conversationId;
-        message.parentId = pending.reply.userMessageId;
-        message.role = MessageRole::Model;
-        message.content = pending.reply.text;
-        message.tokens = pending.reply.tokens;
-        message.stopReason = pending.reply.stopReason;
-        unsaved.append(message);
+    std::optional<StoredMessage> unsaved;
+    if (m_unsavedReply) {
+        unsaved.emplace();
+        unsaved->conversationId = m_unsavedReply->reply.conversationId;
+        unsaved->parentId = m_unsavedReply->reply.userMessageId;
+        unsaved->role = MessageRole::Model;
+        unsaved->content = m_unsavedReply->reply.text;
+        unsaved->tokens = m_unsavedReply->reply.tokens;
+        unsaved->stopReason = m_unsavedReply->reply.stopReason;
     }
     m_messages.load(m_store ? &*m_store : nullptr, conversationId, unsaved);
 }
 
-bool ChatController::saveUnsavedReplies() {
-    while (m_store && !m_unsavedReplies.isEmpty()) {
-        const UnsavedReply pending = m_unsavedReplies.first();
-        const qint64 replyId = m_store->addReply(pending.reply);
-        if (replyId == 0) {
-            if (m_store->message(pending.reply.userMessageId)) return false;  // still refused: try again later
-            m_unsavedReplies.removeFirst();  // its conversation is gone for good: nothing left to attach it to
-            continue;
-        }
-        m_unsavedReplies.removeFirst();
-        if (m_worker) m_worker->bindState(pending.requestId, replyId);
-        if (m_currentConversation == pending.reply.conversationId) showMessages(m_currentConversation);
-        m_conversations.conversationChanged(pending.reply.conversationId);
-        if (m_unsavedReplies.isEmpty()) setNotice(tr("The replies that could not be saved are saved now."));
-    }
+bool ChatController::saveUnsavedReply() {
+    if (!m_store || !m_unsavedReply) return true;
+    const UnsavedReply pending = *m_unsavedReply;
+    const qint64 replyId = m_store->addReply(pending.reply);
+    // Refused again: try later. Unless its user message is gone for good: then there is nothing to attach it to.
+    if (replyId == 0 && m_store->message(pending.reply.userMessageId)) return false;
+    m_unsavedReply.reset();
     m_saveRetryTimer.stop();
+    if (replyId == 0) return true;
+    if (m_worker) m_worker->bindState(pending.requestId, replyId);
+    if (m_currentConversation == pending.reply.conversationId) showMessages(m_currentConversation);
+    m_conversations.conversationChanged(pending.reply.conversationId);
+    setNotice(tr("The reply that could not be saved is saved now."));
     return true;
 }
 
 bool ChatController::ensureSaved() {
-    if (saveUnsavedReplies()) return true;
+    if (saveUnsavedReply()) return true;
     setNotice(tr("Nothing can be saved right now: %1. The conversation stays as it is here; free some disk space or "
                  "make the data folder writable, and the reply that is not saved yet will be saved.")
                   .arg(m_store->lastError()));
@@ -236,12 +232,12 @@ void ChatController::onGenerationFinished(const GenerationResult& result) {
             reply.stateFile = QFileInfo(result.stateFile).fileName();
             reply.modelFingerprint = m_modelInfo.fingerprint;
         }
-        Q_ASSERT(m_unsavedReplies.isEmpty());  // a generation starts only once every earlier reply is saved
+        Q_ASSERT(!m_unsavedReply);  // a generation starts only once the earlier reply is saved
         replyId = m_store->addReply(reply);
         if (replyId != 0) {
             if (m_worker) m_worker->bindState(result.requestId, replyId);  // null: the app is closing
         } else {
-            m_unsavedReplies.append({result.requestId, reply});
+            m_unsavedReply = UnsavedReply{result.requestId, reply};
             m_saveRetryTimer.start();
             setNotice(tr("The reply could not be saved: %1. It stays here and will be saved as soon as the disk "
                          "allows.")

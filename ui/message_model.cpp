@@ -16,7 +16,7 @@ MessageModel::Row MessageModel::rowFrom(const StoredMessage& message) const {
             message.createdAt,
             message.stopReason,
             static_cast<int>(message.tokens.size())};
-    if (m_store) {
+    if (m_store && message.id != 0) {
         const QList<qint64> siblings = m_store->siblings(message.id);
         row.siblingIndex = std::max(0, int(siblings.indexOf(message.id)));
         row.siblingCount = std::max(1, int(siblings.size()));
@@ -24,7 +24,7 @@ MessageModel::Row MessageModel::rowFrom(const StoredMessage& message) const {
     return row;
 }
 
-void MessageModel::load(ConversationStore* store, qint64 conversationId, const QList<StoredMessage>& unsaved) {
+void MessageModel::load(ConversationStore* store, qint64 conversationId, const std::optional<StoredMessage>& unsaved) {
     const bool sameConversation = store == m_store && conversationId == m_conversationId && conversationId != 0;
     const qsizetype oldCount = m_rows.size();
     m_store = store;
@@ -36,16 +36,8 @@ void MessageModel::load(ConversationStore* store, qint64 conversationId, const Q
             leaf = message.id;
         }
     }
-    for (const StoredMessage& message : unsaved) {
-        if (leaf == 0 || message.conversationId != conversationId || message.parentId != leaf) continue;
-        Row row;  // no id, so no sibling lookup: it is not in the store
-        row.role = message.role;
-        row.content = message.content;
-        row.createdAt = message.createdAt;
-        row.stopReason = message.stopReason;
-        row.tokenCount = int(message.tokens.size());
-        rows.append(row);
-        break;
+    if (unsaved && leaf != 0 && unsaved->conversationId == conversationId && unsaved->parentId == leaf) {
+        rows.append(rowFrom(*unsaved));  // id 0: no alternatives, and shown as not saved
     }
     if (!sameConversation) {
         beginResetModel();

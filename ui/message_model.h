@@ -8,6 +8,7 @@
 #include <QDateTime>
 #include <QList>
 #include <QString>
+#include <optional>
 
 #include "conversation_store.h"
 
@@ -35,9 +36,9 @@ class MessageModel : public QAbstractListModel {
     // Shows the current path of `conversationId`. Reloading the conversation already shown (after a branch switch,
     // a regenerate, an edit) keeps the rows both paths share and replaces only the rest: no reset, so the view
     // keeps its place. Another conversation is a reset. The store must outlive the model or the next load/clear.
-    // `unsaved`: replies the database refused (id 0); the one that continues the path's last message is shown after
-    // it, as a finished reply that is not saved yet.
-    void load(ConversationStore* store, qint64 conversationId, const QList<StoredMessage>& unsaved = {});
+    // `unsaved`: a reply the database refused (id 0); if it continues the path's last message it is shown after it,
+    // as a finished reply that is not saved yet.
+    void load(ConversationStore* store, qint64 conversationId, const std::optional<StoredMessage>& unsaved = {});
     Q_INVOKABLE void clear();
     qint64 conversationId() const { return m_conversationId; }
 
