@@ -313,6 +313,7 @@ struct FmaF32Kernel {
             const __m512 even0 = _mm512_loadu_ps(x), even1 = _mm512_loadu_ps(x + 16);
             const __m512 odd0 = _mm512_loadu_ps(x + 32), odd1 = _mm512_loadu_ps(x + 48);
             const bool single = p == singlePair;
+#pragma GCC unroll 8
             for (int j = 0; j < kPanelRows; ++j) {
                 __m512 wEven, wOdd;
                 weightPairF32(rows[j], p, single, wEven, wOdd);

@@ -30,6 +30,7 @@ inline uint32_t weightPair(const uint16_t* row, int64_t pair, bool single) {
 inline void storePanelTile(const __m512 acc[kPanelRows][2], int64_t rows, int64_t tokens, bool accumulate, float* y,
                            int64_t ldy) {
     alignas(64) float tile[kPanelRows][kGemmPanelTokens];
+#pragma GCC unroll 8
     for (int j = 0; j < kPanelRows; ++j) {
         _mm512_store_ps(tile[j], acc[j][0]);
         _mm512_store_ps(tile[j] + 16, acc[j][1]);
@@ -60,8 +61,11 @@ void panelGemm(const void* packed, const T* w, int64_t in, int64_t tokens, int64
                 // Rows past the end repeat the first one; their results are dropped.
                 const T* rows[kPanelRows];
                 for (int j = 0; j < kPanelRows; ++j) rows[j] = w + (j < validRows ? r + j : r) * in;
+                // Every loop over `acc` is unrolled (here, in the kernels and in the store): where one is not, GCC 12
+                // keeps the array on the stack and loads and stores each accumulator at every k-pair.
                 __m512 acc[kPanelRows][2];
-                for (auto& row : acc) row[0] = row[1] = _mm512_setzero_ps();
+#pragma GCC unroll 8
+                for (int j = 0; j < kPanelRows; ++j) acc[j][0] = acc[j][1] = _mm512_setzero_ps();
                 Kernel::run(panel, rows, k0, k1, singlePair, acc);
                 storePanelTile(acc, validRows, validTokens, k0 > 0, y + t0 * ldy + r, ldy);
             }
