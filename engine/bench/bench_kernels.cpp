@@ -1,12 +1,15 @@
 // bench_kernels.cpp — Google Benchmark of the matrix kernels at every instruction-set level this CPU runs: decode
 // matvecs (bytes of weights per second) and prefill GEMMs (FLOP/s) on the 2B model's shapes, beside the bf16 dot
-// peak. Built, never run by ctest: timings belong here and in `rgemma bench`, not in unit tests.
+// peak, and the local attention block's own products. Built, never run by ctest: timings belong here and in `rgemma
+// bench`, not in unit tests.
 #include <benchmark/benchmark.h>
 
+#include <algorithm>
 #include <random>
 #include <string>
 #include <vector>
 
+#include "blocks.h"
 #include "dtype_convert.h"
 #include "linear.h"
 #include "machine_probe.h"
@@ -84,6 +87,57 @@ void linear(benchmark::State& state) {
                                                  benchmark::Counter::kIsRate);
 }
 
+// The attention block on the 2B's shape (10 query heads of 256 sharing one key/value head, a 2048-key window) in a
+// model only 32 wide, so that the projections are negligible and the products over the keys are what is timed.
+// Args: level, threads, tokens (1: decode), first position. FLOPS counts q·k and p·v over the keys each query sees.
+void attention(benchmark::State& state) {
+    const auto isa = static_cast<Isa>(state.range(0));
+    if (!isaSupported(isa)) {
+        state.SkipWithError("level not supported by this CPU");
+        return;
+    }
+    constexpr int64_t kWidth = 32, kHeads = 10, kHeadDim = 256, kWindow = 2048;
+    const int64_t tokens = state.range(2), position = state.range(3);
+    ModelConfig config;
+    config.hiddenSize = kWidth;
+    config.numHeads = kHeads;
+    config.headDim = kHeadDim;
+    config.attentionWindow = kWindow;
+    config.partialRotaryFactor = 0.5f;
+    config.ropeTheta = 10000.0f;
+    config.blocks = {BlockType::Attention};
+    Runtime runtime(static_cast<int>(state.range(1)));
+    runtime.impl().kernels = &matmulKernels(isa);
+    const Matrix q = makeMatrix(kHeads * kHeadDim, kWidth, DType::F32), k = makeMatrix(kHeadDim, kWidth, DType::F32);
+    const Matrix v = makeMatrix(kHeadDim, kWidth, DType::F32), o = makeMatrix(kWidth, kHeads * kHeadDim, DType::F32);
+    const AttentionWeights weights{{q.view, {}}, {k.view, {}}, {v.view, {}}, {o.view, {}}};
+    const Matrix ring = makeMatrix(kWindow, kHeadDim, DType::F32);
+    AttentionLayerState cache{ring.f32, ring.f32};
+    std::vector<float> x(static_cast<std::size_t>(tokens * kWidth), 0.5f);
+    std::vector<float> y(x.size());
+    for (auto _ : state) {
+        runtime.impl().arena.execute([&] {
+            attentionBlockForward(runtime.impl(), config, weights, cache, position, x.data(), tokens, y.data());
+        });
+        benchmark::DoNotOptimize(y.data());
+    }
+    int64_t keys = 0;
+    for (int64_t p = position; p < position + tokens; ++p) keys += std::min(p, kWindow) + 1;
+    state.SetLabel(std::string(isaName(isa)));
+    state.counters["FLOPS"] = benchmark::Counter(static_cast<double>(4 * keys * kHeads * kHeadDim) * state.iterations(),
+                                                 benchmark::Counter::kIsRate);
+}
+
+void attentionShapes(benchmark::internal::Benchmark* b) {
+    b->ArgNames({"isa", "threads", "tokens", "position"});
+    for (int threads : {1, 2}) {
+        for (int64_t position : {0, 768, 4096}) b->Args({4, threads, 256, position});
+        b->Args({4, threads, 1, 4096});    // decode over a full window
+        b->Args({0, threads, 256, 4096});  // Eigen at the portable level
+    }
+    b->UseRealTime();
+}
+
 void bf16DotPeak(benchmark::State& state) {
     if (!isaSupported(Isa::Avx512Bf16)) {
         state.SkipWithError("no AVX512_BF16");
@@ -132,6 +186,7 @@ void prefillShapes(benchmark::internal::Benchmark* b) {
 
 BENCHMARK(linear)->Name("decode")->Apply(decodeShapes);
 BENCHMARK(linear)->Name("prefill")->Apply(prefillShapes);
+BENCHMARK(attention)->Apply(attentionShapes);
 BENCHMARK(bf16DotPeak);
 BENCHMARK(readBandwidth)->Arg(1)->Arg(2)->UseRealTime();
 

@@ -17,10 +17,10 @@ struct Workspace {
     std::vector<float> normed;     // [T, D] RMSNorm output
     std::vector<float> a;          // [T, max(lru, F, H*hd)] block intermediates
     std::vector<float> b;          // [T, max(lru, F, H*hd)]
-    std::vector<float> c;          // [T, max(lru, hd, F)]
-    std::vector<float> d;          // [T, max(lru, hd)]
+    std::vector<float> c;          // [T, max(lru, F)], or attention's keys [min(position, W) + T, hd]
+    std::vector<float> d;          // [T, lru], or attention's values [min(position, W) + T, hd]
     std::vector<float> out;        // [T, D] block output
-    std::vector<uint32_t> packed;  // prefill activations packed into panels (matmul_kernels.h PanelGemm)
+    std::vector<uint32_t> packed;  // prefill activations (or attention's queries) packed into panels (PanelGemm)
     // With Int8Activations::Quantized, the activations of an I8 product quantized (matmul_kernels.h): q [T,
     // i8ActivationStride(in)], their block scales [T, in / 32] and the dequantized values [T, in].
     std::vector<int8_t> i8Activations;
