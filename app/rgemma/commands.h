@@ -34,5 +34,6 @@ const Command& makeRandomCommand();
 const Command& benchResumeCommand();
 const Command& benchCommand();
 const Command& quantizeCommand();
+const Command& compareCommand();
 
 }  // namespace rgemma::cli

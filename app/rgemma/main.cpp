@@ -18,7 +18,7 @@ namespace {
 const std::vector<const Command*>& commands() {
     static const std::vector<const Command*> all{
         &chatCommand(),  &generateCommand(),    &logitsCommand(),     &inspectCommand(),  &stateInspectCommand(),
-        &benchCommand(), &benchResumeCommand(), &makeRandomCommand(), &quantizeCommand(),
+        &benchCommand(), &benchResumeCommand(), &makeRandomCommand(), &quantizeCommand(), &compareCommand(),
     };
     return all;
 }
