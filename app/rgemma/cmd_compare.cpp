@@ -164,6 +164,9 @@ struct Tally {
     double agreement() const { return static_cast<double>(matches) / static_cast<double>(positions); }
     double meanAbsError() const { return sumAbsError / static_cast<double>(values); }
     double meanKl() const { return sumKl / static_cast<double>(positions); }
+    double confidentAgreement() const {
+        return static_cast<double>(confidentMatches) / static_cast<double>(confidentPositions);
+    }
 };
 
 double logSumExp(std::span<const float> row) {
@@ -261,9 +264,6 @@ double asWritten(float value) { return std::strtod(spell(value).c_str(), nullptr
 
 void printReport(const Tally& tally, const CompareRequest& request) {
     const bool anyConfident = tally.confidentPositions > 0;
-    const double confidentAgreement =
-        anyConfident ? static_cast<double>(tally.confidentMatches) / static_cast<double>(tally.confidentPositions)
-                     : 0.0;
     if (request.json) {
         nlohmann::ordered_json report{
             {"model", request.model.string()},
@@ -279,7 +279,7 @@ void printReport(const Tally& tally, const CompareRequest& request) {
             {"mean_kl_divergence", tally.meanKl()},
             {"margin", asWritten(request.margin)},
             {"confident_positions", tally.confidentPositions},
-            {"confident_top1_agreement", anyConfident ? nlohmann::json(confidentAgreement) : nlohmann::json()},
+            {"confident_top1_agreement", anyConfident ? nlohmann::json(tally.confidentAgreement()) : nlohmann::json()},
         };
         writeOut(report.dump() + "\n");
         return;
@@ -290,8 +290,9 @@ void printReport(const Tally& tally, const CompareRequest& request) {
     std::printf("top-1 agreement     %.4f (%lld of %lld)\n", tally.agreement(), static_cast<long long>(tally.matches),
                 static_cast<long long>(tally.positions));
     if (anyConfident) {
-        std::printf("  margin > %-9g %.4f (%lld of %lld)\n", static_cast<double>(request.margin), confidentAgreement,
-                    static_cast<long long>(tally.confidentMatches), static_cast<long long>(tally.confidentPositions));
+        std::printf("  margin > %-9g %.4f (%lld of %lld)\n", static_cast<double>(request.margin),
+                    tally.confidentAgreement(), static_cast<long long>(tally.confidentMatches),
+                    static_cast<long long>(tally.confidentPositions));
     } else {
         std::printf("  margin > %-9g no position\n", static_cast<double>(request.margin));
     }

@@ -20,24 +20,27 @@ inline __mmask16 firstLanes(int64_t count) { return static_cast<__mmask16>((1u <
 // Lanes [0, left) of one 16-lane vector; none when left <= 0.
 inline __mmask16 laneMask(int64_t left) { return left >= 16 ? kAll : left <= 0 ? 0 : firstLanes(left); }
 
-// Σ of the 16 lanes (pairwise, as _mm512_reduce_add_ps, whose extract trips the same GCC 12 warning).
-inline float horizontalSum(__m512 v) {
-    const __m256 halves =
-        _mm256_add_ps(_mm512_maskz_extractf32x8_ps(0xFF, v, 0), _mm512_maskz_extractf32x8_ps(0xFF, v, 1));
-    __m128 s = _mm_add_ps(_mm256_castps256_ps128(halves), _mm256_extractf128_ps(halves, 1));
-    s = _mm_add_ps(s, _mm_movehl_ps(s, s));
-    s = _mm_add_ss(s, _mm_movehdup_ps(s));
+// The 16 lanes folded pairwise with `op8` (two 8-lane halves) and then `op4` (4, 2, 1 lanes), as
+// _mm512_reduce_add_ps does; that intrinsic's extract trips the GCC 12 warning above.
+template <typename Op8, typename Op4>
+inline float foldLanes(__m512 v, Op8 op8, Op4 op4) {
+    const __m256 halves = op8(_mm512_maskz_extractf32x8_ps(0xFF, v, 0), _mm512_maskz_extractf32x8_ps(0xFF, v, 1));
+    __m128 s = op4(_mm256_castps256_ps128(halves), _mm256_extractf128_ps(halves, 1));
+    s = op4(s, _mm_movehl_ps(s, s));
+    s = op4(s, _mm_movehdup_ps(s));
     return _mm_cvtss_f32(s);
+}
+
+// Σ of the 16 lanes.
+inline float horizontalSum(__m512 v) {
+    return foldLanes(
+        v, [](__m256 a, __m256 b) { return _mm256_add_ps(a, b); }, [](__m128 a, __m128 b) { return _mm_add_ps(a, b); });
 }
 
 // The largest of the 16 lanes.
 inline float horizontalMax(__m512 v) {
-    const __m256 halves =
-        _mm256_max_ps(_mm512_maskz_extractf32x8_ps(0xFF, v, 0), _mm512_maskz_extractf32x8_ps(0xFF, v, 1));
-    __m128 s = _mm_max_ps(_mm256_castps256_ps128(halves), _mm256_extractf128_ps(halves, 1));
-    s = _mm_max_ps(s, _mm_movehl_ps(s, s));
-    s = _mm_max_ss(s, _mm_movehdup_ps(s));
-    return _mm_cvtss_f32(s);
+    return foldLanes(
+        v, [](__m256 a, __m256 b) { return _mm256_max_ps(a, b); }, [](__m128 a, __m128 b) { return _mm_max_ps(a, b); });
 }
 
 // Asks for the cache lines of `bytes` bytes from `offset` bytes past `base`, ahead of use. A prefetch never faults,
