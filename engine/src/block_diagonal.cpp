@@ -6,7 +6,6 @@
 #include <Eigen/Core>
 #include <cassert>
 
-#include "dtype_convert.h"
 #include "linear.h"
 #include "matmul_kernels.h"
 
@@ -15,8 +14,6 @@ namespace rgemma {
 namespace {
 
 using RowMatrix = Eigen::Matrix<float, Eigen::Dynamic, Eigen::Dynamic, Eigen::RowMajor>;
-
-bool isFloatAligned(const void* data) { return reinterpret_cast<std::uintptr_t>(data) % alignof(float) == 0; }
 
 // Whether the table multiplies x @ W for `weight`'s dtype in place (f32 must also be aligned to read as floats).
 bool hasInOutKernel(const MatmulKernels& kernels, const TensorView& weight) {
@@ -58,16 +55,11 @@ void blockDiagonalKernels(Runtime::Impl& runtime, const TensorView& weight, std:
     });
 }
 
-// W[h] [bw, bw] as f32: the mapping itself for aligned f32, else converted into the thread's tile.
+// W[h] [bw, bw] as f32: rows h·bw .. (h+1)·bw of W seen as [H·bw, bw].
 Eigen::Map<const RowMatrix> headAsFloat(Runtime::Impl& runtime, const TensorView& weight, int64_t h) {
-    const int64_t width = weight.shape[1], count = width * width;
-    const std::byte* src = static_cast<const std::byte*>(weight.data) + h * count * dtypeSize(weight.dtype);
-    if (weight.dtype == DType::F32 && isFloatAligned(src)) {
-        return Eigen::Map<const RowMatrix>(reinterpret_cast<const float*>(src), width, width);
-    }
-    float* dst = ensure(runtime.workspace.threadTiles[runtime.threadSlot()], static_cast<std::size_t>(count));
-    convertToFloat(weight.dtype, src, dst, count);
-    return Eigen::Map<const RowMatrix>(dst, width, width);
+    const int64_t width = weight.shape[1];
+    return Eigen::Map<const RowMatrix>(weightRowsAsFloat(runtime, weight, {}, width, h * width, (h + 1) * width), width,
+                                       width);
 }
 
 }  // namespace

@@ -22,8 +22,6 @@ using RowMatrix = Eigen::Matrix<float, Eigen::Dynamic, Eigen::Dynamic, Eigen::Ro
 using ConstRowMap = Eigen::Map<const RowMatrix>;
 using RowMap = Eigen::Map<RowMatrix>;
 
-bool isFloatAligned(const void* data) { return reinterpret_cast<std::uintptr_t>(data) % alignof(float) == 0; }
-
 // Rows of W per task: small tiles for decode (the tile stays in L2 while it is read once), larger ones for
 // prefill (each converted tile is reused by every token of the chunk).
 int64_t tileRows(int64_t tokens, int64_t in) {
@@ -31,25 +29,10 @@ int64_t tileRows(int64_t tokens, int64_t in) {
     return std::clamp<int64_t>(targetFloats / std::max<int64_t>(in, 1), 4, 256);
 }
 
-// W rows [r0, r1) as an f32 matrix: the mapping itself for f32, else converted (I8: dequantized with its block
-// scales) into the thread's tile buffer.
+// W rows [r0, r1) as an f32 matrix (weightRowsAsFloat).
 ConstRowMap weightRows(Runtime::Impl& runtime, const TensorView& weight, std::span<const float> blockScales, int64_t in,
                        int64_t r0, int64_t r1) {
-    const int64_t rows = r1 - r0;
-    const auto* base = static_cast<const std::byte*>(weight.data);
-    const std::size_t elemSize = dtypeSize(weight.dtype);
-    const std::byte* src = base + static_cast<std::size_t>(r0 * in) * elemSize;
-    if (weight.dtype == DType::F32 && reinterpret_cast<std::uintptr_t>(src) % alignof(float) == 0) {
-        return ConstRowMap(reinterpret_cast<const float*>(src), rows, in);
-    }
-    std::vector<float>& tile = runtime.workspace.threadTiles[runtime.threadSlot()];
-    float* dst = ensure(tile, static_cast<std::size_t>(rows * in));
-    if (weight.dtype == DType::I8) {
-        dequantizeI8(reinterpret_cast<const int8_t*>(src), blockScales.data() + r0 * i8Blocks(in), in, rows, dst);
-    } else {
-        convertToFloat(weight.dtype, src, dst, rows * in);
-    }
-    return ConstRowMap(dst, rows, in);
+    return ConstRowMap(weightRowsAsFloat(runtime, weight, blockScales, in, r0, r1), r1 - r0, in);
 }
 
 // Adds bias[r] (if any) to y[t, r] over rows [r0, r1).
@@ -319,6 +302,20 @@ void denseForward(Runtime::Impl& runtime, std::span<const Dense> layers, const f
 }
 
 }  // namespace
+
+const float* weightRowsAsFloat(Runtime::Impl& runtime, const TensorView& weight, std::span<const float> blockScales,
+                               int64_t in, int64_t r0, int64_t r1) {
+    const auto* src =
+        static_cast<const std::byte*>(weight.data) + static_cast<std::size_t>(r0 * in) * dtypeSize(weight.dtype);
+    if (weight.dtype == DType::F32 && isFloatAligned(src)) return reinterpret_cast<const float*>(src);
+    float* dst = ensure(runtime.workspace.threadTiles[runtime.threadSlot()], static_cast<std::size_t>((r1 - r0) * in));
+    if (weight.dtype == DType::I8) {
+        dequantizeI8(reinterpret_cast<const int8_t*>(src), blockScales.data() + r0 * i8Blocks(in), in, r1 - r0, dst);
+    } else {
+        convertToFloat(weight.dtype, src, dst, (r1 - r0) * in);
+    }
+    return dst;
+}
 
 void linearForward(Runtime::Impl& runtime, const TensorView& weight, std::span<const float> bias, const float* x,
                    int64_t tokens, float* y, std::span<const float> blockScales) {

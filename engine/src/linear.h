@@ -30,6 +30,11 @@ struct LinearOutput {
 };
 void linearForward(Runtime::Impl& runtime, std::initializer_list<LinearOutput> outputs, const float* x, int64_t tokens);
 
+// Rows [r0, r1) of W [*, in] as f32: the mapping itself for aligned f32, else converted (I8: dequantized with its
+// block scales) into the calling thread's tile, valid until its next call on this thread.
+const float* weightRowsAsFloat(Runtime::Impl& runtime, const TensorView& weight, std::span<const float> blockScales,
+                               int64_t in, int64_t r0, int64_t r1);
+
 // Block-diagonal gate of the RG-LRU: for each head h, y[:, h·bw:(h+1)·bw] = x[:, h·bw:(h+1)·bw] · W[h] + b[h],
 // W stored [H, bw, bw] and used as x @ W (NOT transposed). ref: torch/layers.py BlockDiagonalLinear
 void blockDiagonalForward(Runtime::Impl& runtime, const TensorView& weight, std::span<const float> bias, const float* x,

@@ -10,7 +10,7 @@
 namespace rgemma {
 
 struct TensorView {
-    std::string name;            // the checkpoint's tensor name, for error messages
+    std::string name;  // the checkpoint's tensor name, for error messages
     DType dtype = DType::F32;
     std::vector<int64_t> shape;  // row-major, as in the file
     const void* data = nullptr;  // points into the mapping; valid while the owning WeightStore lives
@@ -21,5 +21,8 @@ struct TensorView {
     // Row r of a 2-D (or flattened leading dims) tensor, raw bytes of the stored dtype.
     const void* rowPtr(int64_t r, int64_t rowLength) const;
 };
+
+// Whether stored floats at `data` can be read as floats in place (a safetensors offset need not be aligned).
+inline bool isFloatAligned(const void* data) { return reinterpret_cast<std::uintptr_t>(data) % alignof(float) == 0; }
 
 }  // namespace rgemma
