@@ -71,8 +71,8 @@ double worstRelativeError(const float* y, const std::vector<double>& expected, c
 
 // A weight matrix stored at an odd element offset inside its buffer, so rows start unaligned.
 struct Weights {
-    std::vector<float> values;  // as the kernels see them (bf16-rounded for bf16, dequantized for I8)
-    std::vector<uint16_t> bf16;
+    std::vector<float> values;   // as the kernels see them (bf16-rounded for bf16, dequantized for I8)
+    std::vector<uint16_t> bf16;  // bf16 or f16 bits
     std::vector<float> f32;
     std::vector<int8_t> i8;
     std::vector<float> scales;  // I8 block scales [out, in / 32]
@@ -112,6 +112,14 @@ Weights makeWeights(int64_t out, int64_t in, DType dtype, unsigned seed) {
         }
         w.view.data = w.i8.data() + 1;
         w.view.byteSize = w.values.size();
+    } else if (dtype == DType::F16) {
+        w.bf16.assign(1, 0);  // the f16 bits
+        for (float& v : w.values) {
+            w.bf16.push_back(floatToF16(v));
+            v = f16ToFloat(w.bf16.back());
+        }
+        w.view.data = w.bf16.data() + 1;
+        w.view.byteSize = w.values.size() * 2;
     } else {
         w.f32.assign(1, 0.0f);
         w.f32.insert(w.f32.end(), w.values.begin(), w.values.end());
@@ -154,7 +162,7 @@ void checkLinear(Runtime& runtime, Isa isa, PrefillPrecision precision, Int8Acti
         [&] { linearForward(runtime.impl(), w.view, bias, x.data(), tokens, y.data(), w.scales); });
     auto seen = activations == Int8Activations::Quantized ? quantizedValues(x, tokens, in) : x;
     auto weights = w.values;
-    if (bf16Activations && dtype != DType::F32 && tokens > 1) {
+    if (bf16Activations && (dtype == DType::BF16 || dtype == DType::I8) && tokens > 1) {
         for (float& v : seen) v = roundToBf16(v);
         for (float& v : weights) v = roundToBf16(v);
     }
@@ -299,7 +307,9 @@ class TestKernels : public QObject {
         struct Shape {
             int64_t tokens, out, in;
         };
-        const Shape shapes[] = {{1, 13, 33}, {2, 9, 17}, {31, 70, 40}, {33, 67, 129}, {70, 130, 1100}, {5, 3, 1}};
+        // AVX2 tiles: 24 rows × 4 tokens in tasks of 48 rows, k-blocks of 256.
+        const Shape shapes[] = {{1, 13, 33},     {2, 9, 17}, {31, 70, 40}, {33, 67, 129},
+                                {70, 130, 1100}, {5, 3, 1},  {4, 49, 256}, {7, 25, 257}};
         for (Isa isa : supportedLevels()) {
             for (PrefillPrecision precision : {PrefillPrecision::Exact, PrefillPrecision::Fast}) {
                 Runtime runtime(2);
@@ -308,7 +318,7 @@ class TestKernels : public QObject {
                 const bool bf16Activations =
                     precision == PrefillPrecision::Fast && runtime.impl().kernels->gemmBf16Activations;
                 for (const Shape& s : shapes) {
-                    for (DType dtype : {DType::F32, DType::BF16, DType::I8}) {
+                    for (DType dtype : {DType::F32, DType::BF16, DType::I8, DType::F16}) {
                         for (Int8Activations activations : {Int8Activations::Float, Int8Activations::Quantized}) {
                             if (activations == Int8Activations::Quantized && dtype != DType::I8) continue;
                             runtime.setInt8Activations(activations);

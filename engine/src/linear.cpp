@@ -148,7 +148,7 @@ void matvecForward(Runtime::Impl& runtime, std::span<const Dense> layers, const 
 // first dequantized into the thread's tile, once per task: to f32 for f32 activations, to bf16 for bf16 ones.
 void panelGemmForward(Runtime::Impl& runtime, const PanelGemm& kernel, std::span<const Dense> layers, const float* x,
                       int64_t tokens) {
-    constexpr int64_t kTaskRows = 64;
+    const int64_t kTaskRows = kernel.taskRows;
     const int64_t in = layers[0].weight->shape[1];
     const int64_t panels = (tokens + kGemmPanelTokens - 1) / kGemmPanelTokens;
     uint32_t* packed = ensure(runtime.workspace.packed, kernel.packedUnits(tokens, in));
@@ -165,6 +165,12 @@ void panelGemmForward(Runtime::Impl& runtime, const PanelGemm& kernel, std::span
         } else if (weight.dtype == DType::F32) {
             kernel.gemmF32Weights(packed, static_cast<const float*>(weight.data), in, tokens, r0, r1, 0, panels,
                                   layer.y, out);
+        } else if (weight.dtype == DType::F16) {
+            kernel.gemmF16Weights(packed, static_cast<const uint16_t*>(weight.data), in, tokens, r0, r1, 0, panels,
+                                  layer.y, out);
+        } else if (kernel.gemmI8Weights != nullptr) {  // I8 read in place
+            kernel.gemmI8Weights(packed, static_cast<const int8_t*>(weight.data), layer.scales.data(), in, tokens, r0,
+                                 r1, 0, panels, layer.y, out);
         } else if (kernel.gemmF32Weights != nullptr) {  // I8, f32 activations
             float* tile = ensure(runtime.workspace.threadTiles[slot], count);
             runtime.kernels->dequantizeI8(static_cast<const int8_t*>(weight.data) + r0 * in,
@@ -205,14 +211,15 @@ const PanelGemm* prefillKernel(const Runtime::Impl& runtime, const TensorView& w
             if (fast) return &kernels.gemmBf16Activations;
             return kernels.gemmF32Activations ? &kernels.gemmF32Activations : nullptr;
         case DType::I8:
+            if (fast && kernels.dequantizeI8Bf16 != nullptr) return &kernels.gemmBf16Activations;
+            if (kernels.gemmF32Activations.gemmI8Weights != nullptr) return &kernels.gemmF32Activations;
             if (kernels.dequantizeI8 == nullptr) return nullptr;
-            if (fast) return &kernels.gemmBf16Activations;
             return kernels.gemmF32Activations.gemmF32Weights ? &kernels.gemmF32Activations : nullptr;
         case DType::F32:
             if (!isFloatAligned(weight.data)) return nullptr;
             return kernels.gemmF32Activations.gemmF32Weights ? &kernels.gemmF32Activations : nullptr;
         case DType::F16:
-            return nullptr;
+            return kernels.gemmF32Activations.gemmF16Weights ? &kernels.gemmF32Activations : nullptr;
     }
     return nullptr;
 }

@@ -1,4 +1,5 @@
-// matmul_avx2.cpp — decode matrix-vector kernels for AVX2 + FMA (f32, bf16 and int8 weights read in place).
+// matmul_avx2.cpp — decode matrix-vector kernels for AVX2 + FMA (f32, bf16 and int8 weights read in place), and the
+// AVX2 table, with the kernels of the other AVX2 files (kernels_avx2.h).
 // Compiled with -mavx2 -mfma (engine/CMakeLists.txt). It includes only intrinsics and plain declarations and
 // defines everything with internal linkage: an inline function from a shared header compiled here could be the
 // copy the linker keeps, and then run on a CPU without AVX2.
@@ -6,6 +7,7 @@
 
 #include <cstdint>
 
+#include "kernels_avx2.h"
 #include "matmul_kernels.h"
 #include "rgemma/dtype.h"
 
@@ -104,7 +106,21 @@ void matvecI8(const int8_t* w, const float* scales, int64_t in, int64_t rowBegin
 
 const MatmulKernels& avx2Kernels() {
     static const MatmulKernels table{
-        .isa = Isa::Avx2, .matvecF32 = matvecF32, .matvecBf16 = matvecBf16, .matvecI8 = matvecI8};
+        .isa = Isa::Avx2,
+        .matvecF32 = matvecF32,
+        .matvecBf16 = matvecBf16,
+        .matvecI8 = matvecI8,
+        .gemmF32Activations =
+            PanelGemm{
+                .unitsPerPair = 2 * kGemmPanelTokens,
+                .pack = avx2::packF32Activations,
+                .gemm = avx2::gemmBf16Weights,
+                .gemmF32Weights = avx2::gemmF32Weights,
+                .gemmF16Weights = avx2::gemmF16Weights,
+                .gemmI8Weights = avx2::gemmI8Weights,
+                .taskRows = 48,
+            },
+    };
     return table;
 }
 

@@ -37,8 +37,9 @@ inline int64_t i8ActivationStride(int64_t in) {
 inline constexpr int64_t kGemmPanelTokens = 32;
 
 // A prefill GEMM on bf16 weights read in place, for one activation format. Activations are first packed into
-// panels of kGemmPanelTokens tokens (zero-padded), laid out [panel][k-pair][...][token] so that one 64-byte load
-// holds 16 tokens' values of one k-pair.
+// panels of kGemmPanelTokens tokens (zero-padded), in a layout of the kernel's own (AVX-512: [panel][k-pair][...]
+// [token], so that one 64-byte load holds 16 tokens' values of one k-pair; AVX2: [panel][quad][k][4 tokens]) and of
+// packedUnits' size.
 struct PanelGemm {
     // 32-bit units per (k-pair, panel) in the packed activations: 64 for f32 pairs, 32 for bf16 pairs.
     int64_t unitsPerPair = 0;
@@ -53,6 +54,17 @@ struct PanelGemm {
     // The same on f32 weights (f32 checkpoints, dequantized I8 tiles); null where only bf16 weights are supported.
     void (*gemmF32Weights)(const void* packed, const float* w, int64_t in, int64_t tokens, int64_t rowBegin,
                            int64_t rowEnd, int64_t panelBegin, int64_t panelEnd, float* y, int64_t ldy) = nullptr;
+    // The same on f16 weights, and on I8 weights with their block scales [rows, in / 32] (dequantized as
+    // dtype_convert.h does), read in place; null where the table has none (f16: Eigen; I8: dequantizeI8 into a tile
+    // for gemmF32Weights).
+    void (*gemmF16Weights)(const void* packed, const uint16_t* w, int64_t in, int64_t tokens, int64_t rowBegin,
+                           int64_t rowEnd, int64_t panelBegin, int64_t panelEnd, float* y, int64_t ldy) = nullptr;
+    void (*gemmI8Weights)(const void* packed, const int8_t* w, const float* scales, int64_t in, int64_t tokens,
+                          int64_t rowBegin, int64_t rowEnd, int64_t panelBegin, int64_t panelEnd, float* y,
+                          int64_t ldy) = nullptr;
+    // Weight rows per parallel task: a multiple of the micro-tile's rows (AVX-512 8, AVX2 24), small enough that a
+    // 2B layer splits into many tasks.
+    int64_t taskRows = 64;
 
     explicit operator bool() const { return gemm != nullptr; }
     // 32-bit units of the packed activations for `tokens` × `in`.
