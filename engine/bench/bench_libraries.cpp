@@ -25,6 +25,7 @@
 #include <Eigen/Core>
 #include <algorithm>
 #include <chrono>
+#include <cmath>
 #include <cstdio>
 #include <cstring>
 #include <functional>
@@ -60,8 +61,17 @@ struct Shape {
 
 struct Row {
     std::string library, dtype, impl;
-    double gops = 0;  // 0: skipped, `impl` says why
+    double gops = 0;       // 0: skipped, `impl` says why
+    std::vector<float> y;  // f32 products' output, checked against ours on f32 weights
 };
+
+Row skipped(std::string library, std::string dtype, std::string reason) {
+    Row row;
+    row.library = std::move(library);
+    row.dtype = std::move(dtype);
+    row.impl = std::move(reason);
+    return row;
+}
 
 // Seconds per call of `product`: one warm-up call, then the best of 3 repeats of at least 0.2 s each.
 double bestSeconds(const std::function<void()>& product) {
@@ -83,7 +93,7 @@ double bestSeconds(const std::function<void()>& product) {
 }
 
 // Lets the previous library's spinning workers (OpenBLAS, libgomp, oneTBB) go to sleep before the next is timed.
-void pause() { std::this_thread::sleep_for(std::chrono::milliseconds(300)); }
+void letWorkersSleep() { std::this_thread::sleep_for(std::chrono::milliseconds(300)); }
 
 // The inputs of one shape: random f32 (weights in ±2^-6, like trained ones), and bf16 / int8 copies.
 struct Inputs {
@@ -114,7 +124,7 @@ Row ours(const Shape& s, const Inputs& in, DType dtype, Runtime& runtime) {
         runtime.impl().arena.execute([&] { linearForward(runtime.impl(), w, {}, in.x.data(), s.tokens, y.data()); });
     });
     return {"ours", dtype == DType::BF16 ? "bf16" : "f32", std::string(isaName(runtime.impl().kernels->isa)),
-            gops(s, seconds)};
+            gops(s, seconds), dtype == DType::F32 ? std::move(y) : std::vector<float>{}};
 }
 
 Row eigen(const Shape& s, const Inputs& in, int threads) {
@@ -135,7 +145,7 @@ Row eigen(const Shape& s, const Inputs& in, int threads) {
         });
     });
     return {"eigen", "f32", "Eigen " + std::to_string(EIGEN_WORLD_VERSION) + "." + std::to_string(EIGEN_MAJOR_VERSION),
-            gops(s, seconds)};
+            gops(s, seconds), std::move(yData)};
 }
 
 Row openblas(const Shape& s, const Inputs& in, [[maybe_unused]] int threads) {
@@ -147,10 +157,10 @@ Row openblas(const Shape& s, const Inputs& in, [[maybe_unused]] int threads) {
                     static_cast<int>(s.in), 1.0f, in.x.data(), static_cast<int>(s.in), in.w.data(),
                     static_cast<int>(s.in), 0.0f, y.data(), static_cast<int>(s.out));
     });
-    return {"openblas", "f32", openblas_get_corename(), gops(s, seconds)};
+    return {"openblas", "f32", openblas_get_corename(), gops(s, seconds), std::move(y)};
 #else
     (void)s, (void)in;
-    return {"openblas", "f32", "not built: OpenBLAS not found (Debian: libopenblas-pthread-dev)", 0};
+    return skipped("openblas", "f32", "not built: OpenBLAS not found (Debian: libopenblas-pthread-dev)");
 #endif
 }
 
@@ -170,19 +180,26 @@ Row dnnlMatmul(const Shape& s, const void* x, const void* weights, dnnl::memory:
     try {
         pd = dnnl::matmul::primitive_desc(dnnl::matmul::desc(srcDesc, anyWeightsDesc, dstDesc), engine);
     } catch (const dnnl::error& e) {
-        return {"onednn", dtype, std::string("no implementation on this CPU (") + e.what() + ")", 0};
+        return skipped("onednn", dtype, std::string("no implementation on this CPU (") + e.what() + ")");
     }
     const std::string impl = pd.impl_info_str();
-    if (impl.rfind("ref", 0) == 0) return {"onednn", dtype, "only the reference code (" + impl + ") on this CPU", 0};
+    if (impl.rfind("ref", 0) == 0)
+        return skipped("onednn", dtype, "only the reference code (" + impl + ") on this CPU");
     memory src(srcDesc, engine, const_cast<void*>(x)), dst(dstDesc, engine);
     memory userWeights(userWeightsDesc, engine, const_cast<void*>(weights)), packed(pd.weights_desc(), engine);
     dnnl::reorder(userWeights, packed).execute(stream, userWeights, packed);
+    stream.wait();
     const dnnl::matmul matmul(pd);
     const double seconds = bestSeconds([&] {
         matmul.execute(stream, {{DNNL_ARG_SRC, src}, {DNNL_ARG_WEIGHTS, packed}, {DNNL_ARG_DST, dst}});
         stream.wait();
     });
-    return {"onednn", dtype, impl, gops(s, seconds)};
+    std::vector<float> y;
+    if (dstType == memory::data_type::f32 && srcType == memory::data_type::f32) {
+        const auto* values = static_cast<const float*>(dst.get_data_handle());
+        y.assign(values, values + s.tokens * s.out);
+    }
+    return {"onednn", dtype, impl, gops(s, seconds), std::move(y)};
 }
 #endif
 
@@ -193,14 +210,14 @@ std::vector<Row> onednn(const Shape& s, const Inputs& in) {
     for (float v : in.x) xBf16.push_back(floatToBf16(v));
     std::vector<Row> rows;
     rows.push_back(dnnlMatmul(s, in.x.data(), in.w.data(), Type::f32, Type::f32, Type::f32, "f32"));
-    pause();
+    letWorkersSleep();
     rows.push_back(dnnlMatmul(s, in.xU8.data(), in.wS8.data(), Type::u8, Type::s8, Type::s32, "u8s8s32"));
-    pause();
+    letWorkersSleep();
     rows.push_back(dnnlMatmul(s, xBf16.data(), in.wBf16.data(), Type::bf16, Type::bf16, Type::f32, "bf16"));
     return rows;
 #else
     (void)s, (void)in;
-    return {{"onednn", "*", "not built: oneDNN not found (Debian: libdnnl-dev)", 0}};
+    return {skipped("onednn", "*", "not built: oneDNN not found (Debian: libdnnl-dev)")};
 #endif
 }
 
@@ -219,6 +236,16 @@ nlohmann::json libraryVersions() {
                          (v->cpu_runtime == DNNL_RUNTIME_OMP ? ", OpenMP" : ", not OpenMP: threads not set");
 #endif
     return versions;
+}
+
+// max |y - reference| / max |reference|: a library called with the wrong layout would time another product.
+double relativeError(const std::vector<float>& y, const std::vector<float>& reference) {
+    double error = 0, scale = 0;
+    for (std::size_t i = 0; i < y.size(); ++i) {
+        error = std::max(error, static_cast<double>(std::abs(y[i] - reference[i])));
+        scale = std::max(scale, static_cast<double>(std::abs(reference[i])));
+    }
+    return error / scale;
 }
 
 int run(int threads, bool json) {
@@ -240,15 +267,15 @@ int run(int threads, bool json) {
         const Inputs in(s);
         std::vector<Row> rows;
         rows.push_back(ours(s, in, DType::BF16, runtime));
-        pause();
+        letWorkersSleep();
         rows.push_back(ours(s, in, DType::F32, runtime));
-        pause();
+        letWorkersSleep();
         rows.push_back(eigen(s, in, threads));
-        pause();
+        letWorkersSleep();
         rows.push_back(openblas(s, in, threads));
-        pause();
+        letWorkersSleep();
         for (Row& row : onednn(s, in)) rows.push_back(std::move(row));
-        pause();
+        letWorkersSleep();
         const double oursBf16 = rows[0].gops, oursF32 = rows[1].gops;
         if (!json) {
             std::printf("T=%lld in=%lld out=%lld (%s), %d threads\n", static_cast<long long>(s.tokens),
@@ -259,6 +286,10 @@ int run(int threads, bool json) {
         for (const Row& row : rows) {
             nlohmann::json entry = {{"tokens", s.tokens},     {"in", s.in},         {"out", s.out},
                                     {"library", row.library}, {"dtype", row.dtype}, {"impl", row.impl}};
+            if (!row.y.empty() && relativeError(row.y, rows[1].y) > 1e-4) {
+                std::fprintf(stderr, "%s f32 disagrees with ours on f32 weights: wrong call\n", row.library.c_str());
+                return 1;
+            }
             if (row.gops > 0) {
                 entry["gops"] = row.gops;
                 entry["vs_ours_bf16"] = row.gops / oursBf16;
