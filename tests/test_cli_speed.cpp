@@ -1,21 +1,76 @@
 // test_cli_speed — the speed commands run as a user runs them: `rgemma bench --json` reports every key the issue
-// asks for, consistent with each other (the fractions are the ratios of the figures beside them); `rgemma quantize
+// asks for, consistent with each other (the fractions are the ratios of the figures beside them, against the peak
+// of the reported path's arithmetic), at the best kernel level and forced down with RGEMMA_ISA; `rgemma quantize
 // --to int8` writes a folder every command loads, whose greedy tokens start like the original's. Timing itself is
-// never asserted: only that the figures exist, are positive and agree.
+// never asserted, nor any figure that depends on the CPU model: only that the figures exist, are positive, are null
+// exactly where the level has no such arithmetic, and agree.
+// The engine's internal headers include oneTBB, which must come before Qt defines its `emit` macro.
+#include "matmul_kernels.h"
+#include "prefill_arithmetic.h"
+
+// Qt after oneTBB.
 #include <QDir>
 #include <QFile>
 #include <QJsonDocument>
 #include <QJsonObject>
 #include <QTemporaryDir>
 #include <QtTest>
+#include <optional>
 
 #include "cli_run.h"
 
 using namespace rctest;
+using rgemma::Isa;
 
 namespace {
 
 QString modelDir(const QString& name) { return QStringLiteral(RC_TEST_DATA_DIR "/") + name; }
+
+// Sets (or, with an empty value, keeps) RGEMMA_ISA for the processes started while it lives.
+class ScopedIsa {
+  public:
+    explicit ScopedIsa(const QByteArray& value)
+        : m_old(qgetenv("RGEMMA_ISA")), m_hadOld(qEnvironmentVariableIsSet("RGEMMA_ISA")) {
+        if (!value.isEmpty()) qputenv("RGEMMA_ISA", value);
+    }
+    ~ScopedIsa() {
+        if (m_hadOld) {
+            qputenv("RGEMMA_ISA", m_old);
+        } else {
+            qunsetenv("RGEMMA_ISA");
+        }
+    }
+    ScopedIsa(const ScopedIsa&) = delete;
+    ScopedIsa& operator=(const ScopedIsa&) = delete;
+
+  private:
+    QByteArray m_old;
+    bool m_hadOld;
+};
+
+// The level rgemma runs with RGEMMA_ISA = `requested` (empty: as this test was started): the named level where the
+// CPU runs it, else the best one (and then a warning).
+Isa expectedIsa(const QByteArray& requested) {
+    if (requested.isEmpty()) return rgemma::defaultIsa();
+    const auto named = rgemma::isaFromName(requested.toStdString());
+    if (named && rgemma::isaSupported(*named)) return *named;
+    Isa best = Isa::Portable;
+    for (Isa isa : {Isa::Avx2, Isa::Avx512, Isa::Avx512Vnni, Isa::Avx512Bf16}) {
+        if (rgemma::isaSupported(isa)) best = isa;
+    }
+    return best;
+}
+
+// A positive number, or null where `present` is false; anything else (absent, 0, a string) fails.
+void checkPeak(const QJsonObject& report, const char* key, bool present) {
+    QVERIFY2(report.contains(QLatin1String(key)), key);
+    const QJsonValue value = report[QLatin1String(key)];
+    if (present) {
+        QVERIFY2(value.isDouble() && value.toDouble() > 0, key);
+    } else {
+        QVERIFY2(value.isNull(), key);
+    }
+}
 
 }  // namespace
 
@@ -27,7 +82,15 @@ class TestCliSpeed : public QObject {
   private slots:
     void initTestCase() { QVERIFY(m_dir.isValid()); }
 
+    void benchJsonHasConsistentFigures_data() {
+        QTest::addColumn<QByteArray>("requested");
+        QTest::newRow("level in force") << QByteArray();
+        QTest::newRow("RGEMMA_ISA=avx2") << QByteArray("avx2");
+        QTest::newRow("RGEMMA_ISA=portable") << QByteArray("portable");
+    }
     void benchJsonHasConsistentFigures() {
+        QFETCH(QByteArray, requested);
+        const ScopedIsa scoped(requested);
         const CliRun run = runCli({"bench", "--model", modelDir("tiny-bf16"), "--threads", "1", "--prompt-tokens", "16",
                                    "--gen-tokens", "4", "--json"},
                                   {}, 120000);
@@ -35,23 +98,73 @@ class TestCliSpeed : public QObject {
         QJsonParseError error;
         const QJsonObject report = QJsonDocument::fromJson(run.out, &error).object();
         QVERIFY2(error.error == QJsonParseError::NoError, qPrintable(error.errorString()));
-        for (const char* key : {"prefill_tok_s", "decode_tok_s", "bytes_per_token", "read_gb_s", "decode_bw_fraction",
-                                "peak_rss_mb", "load_s", "prefill_peak_fraction", "bf16_dot_gflops"}) {
-            QVERIFY2(report.contains(QLatin1String(key)), key);
+        for (const char* key : {"prefill_tok_s", "prefill_exact_tok_s", "decode_tok_s", "bytes_per_token", "read_gb_s",
+                                "decode_bw_fraction", "peak_rss_mb", "load_s", "prefill_flops_per_token",
+                                "prefill_peak_fraction", "prefill_exact_peak_fraction", "eigen_gemm_gflops"}) {
+            QVERIFY2(report.contains(QLatin1String(key)) && report[QLatin1String(key)].isDouble(), key);
             QVERIFY2(report[QLatin1String(key)].toDouble() > 0 || QByteArray(key) == "load_s", key);
         }
         QCOMPARE(report["threads"].toInt(), 1);
         QCOMPARE(report["prompt_tokens"].toInt(), 16);
         QCOMPARE(report["gen_tokens"].toInt(), 4);
+
+        // The level that ran, what was asked for, and a warning exactly when the two differ.
+        const QByteArray asked = requested.isEmpty() ? qgetenv("RGEMMA_ISA") : requested;
+        const Isa isa = expectedIsa(requested);
+        QCOMPARE(report["isa"].toString(), QString::fromLatin1(rgemma::isaName(isa).data()));
+        if (asked.isEmpty()) {
+            QVERIFY(report["isa_requested"].isNull());
+        } else {
+            QCOMPARE(report["isa_requested"].toString(), QString::fromLatin1(asked));
+        }
+        const bool honoured = asked.isEmpty() || rgemma::isaFromName(asked.toStdString()) == std::optional<Isa>(isa);
+        QVERIFY2(run.err.contains("warning: RGEMMA_ISA=") != honoured, run.err.constData());
+
+        // The peaks of that level: f32 always, int8 dot products above portable, bf16 only with AVX512_BF16.
+        checkPeak(report, "fp32_fma_gflops", true);
+        checkPeak(report, "int8_dot_gops", isa != Isa::Portable);
+        checkPeak(report, "bf16_dot_gflops", isa == Isa::Avx512Bf16);
+        if (QTest::currentTestFailed()) return;
+        const QJsonObject instructions = report["peak_instructions"].toObject();
+        QVERIFY(!instructions["fp32"].toString().isEmpty());
+        QCOMPARE(instructions["int8"].isNull(), report["int8_dot_gops"].isNull());
+        QCOMPARE(instructions["bf16"].isNull(), report["bf16_dot_gflops"].isNull());
+
+        // The app's prompt path is the engine's choice at that level for these bf16 weights, and its fraction is
+        // taken against the peak of its arithmetic; the exact path's against the f32 peak. JSON carries the figures
+        // to 3-4 significant digits or better: 0.1 % covers the rounding, a wrong peak is off by far more.
+        const auto path =
+            rgemma::prefillArithmetic(rgemma::matmulKernels(isa), rgemma::PrefillPrecision::Fast, rgemma::DType::BF16);
+        QCOMPARE(report["prefill_path"].toString(), QString::fromLatin1(rgemma::prefillArithmeticName(path).data()));
+        const char* peakKey = path == rgemma::PrefillArithmetic::Bf16   ? "bf16_dot_gflops"
+                              : path == rgemma::PrefillArithmetic::Int8 ? "int8_dot_gops"
+                                                                        : "fp32_fma_gflops";
+        const double flops = report["prefill_flops_per_token"].toDouble();
+        const auto checkFraction = [&](const char* tokS, const char* peak, const char* fraction) {
+            const double expected =
+                report[QLatin1String(tokS)].toDouble() * flops / (report[QLatin1String(peak)].toDouble() * 1e9);
+            const double got = report[QLatin1String(fraction)].toDouble();
+            QVERIFY2(
+                qAbs(got - expected) <= 1e-4 + 1e-3 * expected,
+                qPrintable(QString("%1: %2, recomputed %3 from %4").arg(fraction).arg(got).arg(expected).arg(peak)));
+        };
+        checkFraction("prefill_tok_s", peakKey, "prefill_peak_fraction");
+        checkFraction("prefill_exact_tok_s", "fp32_fma_gflops", "prefill_exact_peak_fraction");
+        if (path == rgemma::PrefillArithmetic::Exact) {
+            QCOMPARE(report["prefill_tok_s"].toDouble(), report["prefill_exact_tok_s"].toDouble());
+        }
+
         const double bound = report["read_gb_s"].toDouble() * 1e9 / report["bytes_per_token"].toDouble();
         QVERIFY(qAbs(report["decode_tok_s"].toDouble() / bound - report["decode_bw_fraction"].toDouble()) <
                 2e-3 + 1e-2 * bound);
-        if (report.contains("prefill_flops_per_token")) {
-            const double peakFraction = report["prefill_tok_s"].toDouble() *
-                                        report["prefill_flops_per_token"].toDouble() /
-                                        (report["bf16_dot_gflops"].toDouble() * 1e9);
-            QVERIFY(qAbs(peakFraction - report["prefill_peak_fraction"].toDouble()) < 2e-3);
-        }
+    }
+
+    // An RGEMMA_ISA that names no level is said on stderr, for any command, which still runs.
+    void unknownIsaIsReported() {
+        const ScopedIsa scoped("avx3");
+        const CliRun run = runCli({"inspect", "--model", modelDir("tiny-f32")});
+        QVERIFY2(!run.crashed && run.exitCode == 0, run.err.constData());
+        QVERIFY2(run.err.startsWith("warning: RGEMMA_ISA=avx3 is not a kernel level"), run.err.constData());
     }
 
     void benchTextReport() {

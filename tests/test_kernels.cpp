@@ -1,13 +1,16 @@
-// test_kernels.cpp — every kernel level this CPU runs (portable, AVX2, AVX-512, AVX-512 BF16), forced through the
-// dispatcher, against scalar double-precision versions: decode matvecs and prefill GEMMs (f32, bf16, int8 weights),
-// block-diagonal gates and the element-wise ops on odd sizes, unaligned weight rows and inputs, row and token tails,
-// with and without bias.
+// test_kernels.cpp — every kernel level (portable, AVX2, AVX-512, AVX-512 VNNI, AVX-512 BF16), forced through the
+// dispatcher, one data row each (skipped, with the reason, where this CPU cannot run it), against scalar
+// double-precision versions: decode matvecs and prefill GEMMs (f32, bf16, int8 weights), block-diagonal gates and
+// the element-wise ops on odd sizes, unaligned weight rows and inputs, row and token tails, with and without bias;
+// and the machine-peak loops against their closed forms.
+//
 // The engine's internal headers include oneTBB, which must come before Qt defines its `emit` macro.
 #include "dtype_convert.h"
 #include "linear.h"
 #include "matmul_kernels.h"
 #include "model_weights.h"
 #include "ops.h"
+#include "peak_loops.h"
 #include "rgemma/runtime.h"
 #include "runtime_impl.h"
 
@@ -20,6 +23,8 @@
 
 using namespace rgemma;
 
+Q_DECLARE_METATYPE(rgemma::Isa)
+
 namespace {
 
 std::vector<float> randomVector(std::size_t n, unsigned seed) {
@@ -30,12 +35,45 @@ std::vector<float> randomVector(std::size_t n, unsigned seed) {
     return v;
 }
 
+constexpr Isa kAllLevels[] = {Isa::Portable, Isa::Avx2, Isa::Avx512, Isa::Avx512Vnni, Isa::Avx512Bf16};
+
 std::vector<Isa> supportedLevels() {
     std::vector<Isa> levels;
-    for (Isa isa : {Isa::Portable, Isa::Avx2, Isa::Avx512, Isa::Avx512Vnni, Isa::Avx512Bf16}) {
+    for (Isa isa : kAllLevels) {
         if (isaSupported(isa)) levels.push_back(isa);
     }
     return levels;
+}
+
+// One data row per level, every level: a test skips (QSKIP, counted) the ones this CPU cannot run, rather than
+// passing them silently.
+void addLevelRows() {
+    QTest::addColumn<Isa>("isa");
+    for (Isa isa : kAllLevels) QTest::newRow(isaName(isa).data()) << isa;
+}
+
+const char* missingReason(Isa isa) {
+    switch (isa) {
+        case Isa::Portable:
+            return "";
+        case Isa::Avx2:
+            return "this CPU has no AVX2 + FMA";
+        case Isa::Avx512:
+            return "this CPU has no AVX-512 (F, BW, VL, DQ)";
+        case Isa::Avx512Vnni:
+            return "this CPU has no AVX-512 VNNI";
+        case Isa::Avx512Bf16:
+            return "this CPU has no AVX-512 BF16";
+    }
+    return "unknown level";
+}
+
+// The scalar model of an int8 peak chain (peak_loops.h): acc += the sum of acc's own four bytes, n times from
+// `start`, in wrapping 32-bit arithmetic.
+int32_t int8PeakChain(int32_t start, int64_t n) {
+    uint32_t acc = static_cast<uint32_t>(start);
+    for (int64_t i = 0; i < n; ++i) acc += (acc & 0xFF) + (acc >> 8 & 0xFF) + (acc >> 16 & 0xFF) + (acc >> 24);
+    return static_cast<int32_t>(acc);
 }
 
 float roundToBf16(float v) { return bf16ToFloat(floatToBf16(v)); }
@@ -193,114 +231,118 @@ class TestKernels : public QObject {
         qInfo("levels on this CPU: %d, default %s", int(supportedLevels().size()), isaName(defaultIsa()).data());
     }
 
+    void matvecKernelsMatchScalar_data() { addLevelRows(); }
     // The raw matvec entry points on a row range that starts mid-matrix, from an unaligned x.
     void matvecKernelsMatchScalar() {
-        for (Isa isa : supportedLevels()) {
-            const MatmulKernels& kernels = matmulKernels(isa);
-            if (kernels.matvecF32 == nullptr) continue;  // the portable level has none: Eigen
-            for (int64_t in : {1, 7, 15, 16, 17, 31, 33, 100, 257}) {
-                for (DType dtype : {DType::F32, DType::BF16, DType::I8}) {
-                    const int64_t out = 13;
-                    const Weights w = makeWeights(out, in, dtype, unsigned(in));
-                    std::vector<float> xBuffer = randomVector(static_cast<std::size_t>(in + 1), 7);
-                    const std::vector<float> x(xBuffer.begin() + 1, xBuffer.end());
-                    std::vector<float> y(out, NAN);
-                    const int64_t begin = 2, end = 11;  // 9 rows: two groups of four and a single row
-                    if (dtype == DType::BF16) {
-                        kernels.matvecBf16(static_cast<const uint16_t*>(w.view.data), in, begin, end,
-                                           xBuffer.data() + 1, y.data() + begin);
-                    } else if (dtype == DType::I8) {
-                        kernels.matvecI8(static_cast<const int8_t*>(w.view.data), w.scales.data(), in, begin, end,
-                                         xBuffer.data() + 1, y.data() + begin);
-                    } else {
-                        kernels.matvecF32(static_cast<const float*>(w.view.data), in, begin, end, xBuffer.data() + 1,
-                                          y.data() + begin);
-                    }
-                    const auto expected = scalarProduct(w.values, {}, x, 1, out, in);
-                    for (int64_t r = 0; r < out; ++r) {
-                        const bool inRange = r >= begin && r < end;
-                        QVERIFY2(inRange != std::isnan(y[r]), "wrote outside its row range");
-                        if (!inRange) continue;
-                        double scale = 1e-30;
-                        for (int64_t i = 0; i < in; ++i) scale += std::fabs(double(x[i]) * w.values[r * in + i]);
-                        QVERIFY2(std::fabs(y[r] - expected[r]) / scale < 1e-6,
-                                 qPrintable(QString("%1 in=%2 row %3").arg(isaName(isa).data()).arg(in).arg(r)));
-                    }
+        QFETCH(Isa, isa);
+        if (!isaSupported(isa)) QSKIP(missingReason(isa));
+        const MatmulKernels& kernels = matmulKernels(isa);
+        if (kernels.matvecF32 == nullptr) QSKIP("no matvec kernels at this level: Eigen runs decode");
+        for (int64_t in : {1, 7, 15, 16, 17, 31, 33, 100, 257}) {
+            for (DType dtype : {DType::F32, DType::BF16, DType::I8}) {
+                const int64_t out = 13;
+                const Weights w = makeWeights(out, in, dtype, unsigned(in));
+                std::vector<float> xBuffer = randomVector(static_cast<std::size_t>(in + 1), 7);
+                const std::vector<float> x(xBuffer.begin() + 1, xBuffer.end());
+                std::vector<float> y(out, NAN);
+                const int64_t begin = 2, end = 11;  // 9 rows: two groups of four and a single row
+                if (dtype == DType::BF16) {
+                    kernels.matvecBf16(static_cast<const uint16_t*>(w.view.data), in, begin, end, xBuffer.data() + 1,
+                                       y.data() + begin);
+                } else if (dtype == DType::I8) {
+                    kernels.matvecI8(static_cast<const int8_t*>(w.view.data), w.scales.data(), in, begin, end,
+                                     xBuffer.data() + 1, y.data() + begin);
+                } else {
+                    kernels.matvecF32(static_cast<const float*>(w.view.data), in, begin, end, xBuffer.data() + 1,
+                                      y.data() + begin);
+                }
+                const auto expected = scalarProduct(w.values, {}, x, 1, out, in);
+                for (int64_t r = 0; r < out; ++r) {
+                    const bool inRange = r >= begin && r < end;
+                    QVERIFY2(inRange != std::isnan(y[r]), "wrote outside its row range");
+                    if (!inRange) continue;
+                    double scale = 1e-30;
+                    for (int64_t i = 0; i < in; ++i) scale += std::fabs(double(x[i]) * w.values[r * in + i]);
+                    QVERIFY2(std::fabs(y[r] - expected[r]) / scale < 1e-6,
+                             qPrintable(QString("%1 in=%2 row %3").arg(isaName(isa).data()).arg(in).arg(r)));
                 }
             }
         }
     }
 
+    void quantizedActivationsMatchScalar_data() { addLevelRows(); }
     // The SIMD activation quantizers give the scalar reference's bits: q, its zero padding, scales and values, on
     // rows with tails, an all-zero block and an unaligned x.
     void quantizedActivationsMatchScalar() {
-        for (Isa isa : supportedLevels()) {
-            const MatmulKernels& kernels = matmulKernels(isa);
-            if (kernels.quantizeActivationsI8 == nullptr) continue;
-            for (int64_t in : {1, 7, 31, 32, 33, 100, 257}) {
-                const int64_t tokens = 3;
-                std::vector<float> xBuffer = randomVector(static_cast<std::size_t>(tokens * in + 1), unsigned(in));
-                for (int64_t i = 0; i < std::min<int64_t>(in, 32); ++i) xBuffer[1 + i] = 0.0f;  // token 0, block 0
-                const std::vector<float> x(xBuffer.begin() + 1, xBuffer.end());
-                const Quantized expected = quantizeScalar(x, tokens, in);
-                Quantized got{expected.stride, std::vector<int8_t>(expected.q.size(), 1),
-                              std::vector<float>(expected.scales.size(), NAN),
-                              std::vector<float>(expected.values.size(), NAN)};
-                kernels.quantizeActivationsI8(xBuffer.data() + 1, in, tokens, got.q.data(), got.scales.data(),
-                                              got.values.data());
-                const QString where = QString("%1 in=%2").arg(isaName(isa).data()).arg(in);
-                QVERIFY2(got.q == expected.q, qPrintable(where + " q"));
-                QVERIFY2(std::memcmp(got.scales.data(), expected.scales.data(), got.scales.size() * 4) == 0,
-                         qPrintable(where + " scales"));
-                QVERIFY2(std::memcmp(got.values.data(), expected.values.data(), got.values.size() * 4) == 0,
-                         qPrintable(where + " values"));
-            }
+        QFETCH(Isa, isa);
+        if (!isaSupported(isa)) QSKIP(missingReason(isa));
+        const MatmulKernels& kernels = matmulKernels(isa);
+        if (kernels.quantizeActivationsI8 == nullptr) QSKIP("no SIMD activation quantizer at this level");
+        for (int64_t in : {1, 7, 31, 32, 33, 100, 257}) {
+            const int64_t tokens = 3;
+            std::vector<float> xBuffer = randomVector(static_cast<std::size_t>(tokens * in + 1), unsigned(in));
+            for (int64_t i = 0; i < std::min<int64_t>(in, 32); ++i) xBuffer[1 + i] = 0.0f;  // token 0, block 0
+            const std::vector<float> x(xBuffer.begin() + 1, xBuffer.end());
+            const Quantized expected = quantizeScalar(x, tokens, in);
+            Quantized got{expected.stride, std::vector<int8_t>(expected.q.size(), 1),
+                          std::vector<float>(expected.scales.size(), NAN),
+                          std::vector<float>(expected.values.size(), NAN)};
+            kernels.quantizeActivationsI8(xBuffer.data() + 1, in, tokens, got.q.data(), got.scales.data(),
+                                          got.values.data());
+            const QString where = QString("%1 in=%2").arg(isaName(isa).data()).arg(in);
+            QVERIFY2(got.q == expected.q, qPrintable(where + " q"));
+            QVERIFY2(std::memcmp(got.scales.data(), expected.scales.data(), got.scales.size() * 4) == 0,
+                     qPrintable(where + " scales"));
+            QVERIFY2(std::memcmp(got.values.data(), expected.values.data(), got.values.size() * 4) == 0,
+                     qPrintable(where + " values"));
         }
     }
 
+    void matvecI8QuantizedMatchesScalar_data() { addLevelRows(); }
     // The int8 × int8 matvec (W8A8) on a row range that starts mid-matrix, unaligned weights and activations: (a)
     // against the scalar sum of the same integers and scales, where only the f32 accumulation differs; (b) against
     // the f32 product on the unquantized x, within the bound the activation rounding allows: |x - q·s| <= s / 2 per
     // value, so the error of a row is at most Σ_i |W[r, i]| · s(i) / 2.
     void matvecI8QuantizedMatchesScalar() {
-        for (Isa isa : supportedLevels()) {
-            const MatmulKernels& kernels = matmulKernels(isa);
-            if (kernels.matvecI8Quantized == nullptr) continue;
-            for (int64_t in : {1, 7, 31, 33, 64, 100, 257, 511, 513, 1100}) {
-                const int64_t out = 13, blocks = i8Blocks(in);
-                const Weights w = makeWeights(out, in, DType::I8, unsigned(in) + 100);
-                const auto x = randomVector(static_cast<std::size_t>(in), unsigned(in) + 200);
-                const Quantized a = quantizeScalar(x, 1, in);
-                std::vector<int8_t> qBuffer(a.q.size() + 1);
-                std::copy(a.q.begin(), a.q.end(), qBuffer.begin() + 1);
-                std::vector<float> y(out, NAN);
-                const int64_t begin = 2, end = 11;  // 9 rows: two groups of four and a single row
-                kernels.matvecI8Quantized(static_cast<const int8_t*>(w.view.data), w.scales.data(), in, begin, end,
-                                          qBuffer.data() + 1, a.scales.data(), y.data() + begin);
-                const auto* q = static_cast<const int8_t*>(w.view.data);
-                for (int64_t r = 0; r < out; ++r) {
-                    const bool inRange = r >= begin && r < end;
-                    QVERIFY2(inRange != std::isnan(y[r]), "wrote outside its row range");
-                    if (!inRange) continue;
-                    double sum = 0, scale = 1e-30, f32 = 0, bound = 0;
-                    for (int64_t b = 0; b < blocks; ++b) {
-                        int64_t dot = 0;
-                        for (int64_t i = b * 32; i < std::min(in, b * 32 + 32); ++i) {
-                            dot += int64_t{q[r * in + i]} * a.q[i];
-                            scale += std::fabs(double(q[r * in + i]) * a.q[i]) * w.scales[r * blocks + b] * a.scales[b];
-                            f32 += double(x[i]) * w.values[r * in + i];
-                            bound += std::fabs(double(w.values[r * in + i])) * a.scales[b] / 2;
-                        }
-                        sum += double(dot) * w.scales[r * blocks + b] * a.scales[b];
+        QFETCH(Isa, isa);
+        if (!isaSupported(isa)) QSKIP(missingReason(isa));
+        const MatmulKernels& kernels = matmulKernels(isa);
+        if (kernels.matvecI8Quantized == nullptr) QSKIP("no int8 × int8 matvec at this level");
+        for (int64_t in : {1, 7, 31, 33, 64, 100, 257, 511, 513, 1100}) {
+            const int64_t out = 13, blocks = i8Blocks(in);
+            const Weights w = makeWeights(out, in, DType::I8, unsigned(in) + 100);
+            const auto x = randomVector(static_cast<std::size_t>(in), unsigned(in) + 200);
+            const Quantized a = quantizeScalar(x, 1, in);
+            std::vector<int8_t> qBuffer(a.q.size() + 1);
+            std::copy(a.q.begin(), a.q.end(), qBuffer.begin() + 1);
+            std::vector<float> y(out, NAN);
+            const int64_t begin = 2, end = 11;  // 9 rows: two groups of four and a single row
+            kernels.matvecI8Quantized(static_cast<const int8_t*>(w.view.data), w.scales.data(), in, begin, end,
+                                      qBuffer.data() + 1, a.scales.data(), y.data() + begin);
+            const auto* q = static_cast<const int8_t*>(w.view.data);
+            for (int64_t r = 0; r < out; ++r) {
+                const bool inRange = r >= begin && r < end;
+                QVERIFY2(inRange != std::isnan(y[r]), "wrote outside its row range");
+                if (!inRange) continue;
+                double sum = 0, scale = 1e-30, f32 = 0, bound = 0;
+                for (int64_t b = 0; b < blocks; ++b) {
+                    int64_t dot = 0;
+                    for (int64_t i = b * 32; i < std::min(in, b * 32 + 32); ++i) {
+                        dot += int64_t{q[r * in + i]} * a.q[i];
+                        scale += std::fabs(double(q[r * in + i]) * a.q[i]) * w.scales[r * blocks + b] * a.scales[b];
+                        f32 += double(x[i]) * w.values[r * in + i];
+                        bound += std::fabs(double(w.values[r * in + i])) * a.scales[b] / 2;
                     }
-                    const QString where = QString("%1 in=%2 row %3").arg(isaName(isa).data()).arg(in).arg(r);
-                    QVERIFY2(std::fabs(y[r] - sum) / scale < 1e-6, qPrintable(where));
-                    QVERIFY2(std::fabs(y[r] - f32) <= bound * (1 + 1e-4) + 1e-6 * scale, qPrintable(where + " vs f32"));
+                    sum += double(dot) * w.scales[r * blocks + b] * a.scales[b];
                 }
+                const QString where = QString("%1 in=%2 row %3").arg(isaName(isa).data()).arg(in).arg(r);
+                QVERIFY2(std::fabs(y[r] - sum) / scale < 1e-6, qPrintable(where));
+                QVERIFY2(std::fabs(y[r] - f32) <= bound * (1 + 1e-4) + 1e-6 * scale, qPrintable(where + " vs f32"));
             }
         }
     }
 
+    void linearForwardAtEveryLevel_data() { addLevelRows(); }
     // linearForward at every level and both prefill precisions: decode and prefill, token counts around the
     // 32-token panel, rows around the 8-row micro-tile and the 64-row task, odd and even `in`.
     void linearForwardAtEveryLevel() {
@@ -310,118 +352,120 @@ class TestKernels : public QObject {
         // AVX2 tiles: 24 rows × 4 tokens in tasks of 48 rows, k-blocks of 256.
         const Shape shapes[] = {{1, 13, 33},     {2, 9, 17}, {31, 70, 40}, {33, 67, 129},
                                 {70, 130, 1100}, {5, 3, 1},  {4, 49, 256}, {7, 25, 257}};
-        for (Isa isa : supportedLevels()) {
-            for (PrefillPrecision precision : {PrefillPrecision::Exact, PrefillPrecision::Fast}) {
-                Runtime runtime(2);
-                runtime.impl().kernels = &matmulKernels(isa);
-                runtime.setPrefillPrecision(precision);
-                const bool bf16Activations =
-                    precision == PrefillPrecision::Fast && runtime.impl().kernels->gemmBf16Activations;
-                for (const Shape& s : shapes) {
-                    for (DType dtype : {DType::F32, DType::BF16, DType::I8, DType::F16}) {
-                        for (Int8Activations activations : {Int8Activations::Float, Int8Activations::Quantized}) {
-                            if (activations == Int8Activations::Quantized && dtype != DType::I8) continue;
-                            runtime.setInt8Activations(activations);
-                            checkLinear(runtime, isa, precision, activations, bf16Activations, s.tokens, s.out, s.in,
-                                        dtype);
-                            if (QTest::currentTestFailed()) return;
-                        }
+        QFETCH(Isa, isa);
+        if (!isaSupported(isa)) QSKIP(missingReason(isa));
+        for (PrefillPrecision precision : {PrefillPrecision::Exact, PrefillPrecision::Fast}) {
+            Runtime runtime(2);
+            runtime.impl().kernels = &matmulKernels(isa);
+            runtime.setPrefillPrecision(precision);
+            const bool bf16Activations =
+                precision == PrefillPrecision::Fast && runtime.impl().kernels->gemmBf16Activations;
+            for (const Shape& s : shapes) {
+                for (DType dtype : {DType::F32, DType::BF16, DType::I8, DType::F16}) {
+                    for (Int8Activations activations : {Int8Activations::Float, Int8Activations::Quantized}) {
+                        if (activations == Int8Activations::Quantized && dtype != DType::I8) continue;
+                        runtime.setInt8Activations(activations);
+                        checkLinear(runtime, isa, precision, activations, bf16Activations, s.tokens, s.out, s.in,
+                                    dtype);
+                        if (QTest::currentTestFailed()) return;
                     }
                 }
             }
         }
     }
 
+    void sharedInputEqualsSeparateCalls_data() { addLevelRows(); }
     // Layers sharing one input (q, k, v): one call equals each layer on its own, bit for bit, at every level,
     // precision and dtype, for decode and prefill; and layers of different dtypes (which take different paths)
     // still each get their own product.
     void sharedInputEqualsSeparateCalls() {
         const int64_t in = 129;
-        for (Isa isa : supportedLevels()) {
-            for (PrefillPrecision precision : {PrefillPrecision::Exact, PrefillPrecision::Fast}) {
-                Runtime runtime(2);
-                runtime.impl().kernels = &matmulKernels(isa);
-                runtime.setPrefillPrecision(precision);
-                for (int64_t tokens : {1, 33}) {
-                    const auto x = randomVector(static_cast<std::size_t>(tokens * in), 8);
-                    for (DType mixed : {DType::F32, DType::BF16, DType::I8}) {
-                        // Rows around the 64-row task; the last layer's dtype varies.
-                        const int64_t outs[] = {70, 9, 130};
-                        std::vector<LinearWeights> layers;
-                        std::vector<Weights> owners;
+        QFETCH(Isa, isa);
+        if (!isaSupported(isa)) QSKIP(missingReason(isa));
+        for (PrefillPrecision precision : {PrefillPrecision::Exact, PrefillPrecision::Fast}) {
+            Runtime runtime(2);
+            runtime.impl().kernels = &matmulKernels(isa);
+            runtime.setPrefillPrecision(precision);
+            for (int64_t tokens : {1, 33}) {
+                const auto x = randomVector(static_cast<std::size_t>(tokens * in), 8);
+                for (DType mixed : {DType::F32, DType::BF16, DType::I8}) {
+                    // Rows around the 64-row task; the last layer's dtype varies.
+                    const int64_t outs[] = {70, 9, 130};
+                    std::vector<LinearWeights> layers;
+                    std::vector<Weights> owners;
+                    for (int j = 0; j < 3; ++j) {
+                        owners.push_back(makeWeights(outs[j], in, j == 2 ? mixed : DType::BF16, unsigned(40 + j)));
+                    }
+                    for (int j = 0; j < 3; ++j) {
+                        const auto bias = randomVector(static_cast<std::size_t>(outs[j]), unsigned(50 + j));
+                        layers.push_back(LinearWeights{owners[j].view, bias, owners[j].scales});
+                    }
+                    std::vector<std::vector<float>> shared(3), separate(3);
+                    for (int j = 0; j < 3; ++j) {
+                        shared[j].assign(static_cast<std::size_t>(tokens * outs[j]), NAN);
+                        separate[j] = shared[j];
+                    }
+                    runtime.impl().arena.execute([&] {
+                        linearForward(runtime.impl(),
+                                      {{layers[0], shared[0].data()},
+                                       {layers[1], shared[1].data()},
+                                       {layers[2], shared[2].data()}},
+                                      x.data(), tokens);
                         for (int j = 0; j < 3; ++j) {
-                            owners.push_back(makeWeights(outs[j], in, j == 2 ? mixed : DType::BF16, unsigned(40 + j)));
+                            linearForward(runtime.impl(), layers[j], x.data(), tokens, separate[j].data());
                         }
-                        for (int j = 0; j < 3; ++j) {
-                            const auto bias = randomVector(static_cast<std::size_t>(outs[j]), unsigned(50 + j));
-                            layers.push_back(LinearWeights{owners[j].view, bias, owners[j].scales});
-                        }
-                        std::vector<std::vector<float>> shared(3), separate(3);
-                        for (int j = 0; j < 3; ++j) {
-                            shared[j].assign(static_cast<std::size_t>(tokens * outs[j]), NAN);
-                            separate[j] = shared[j];
-                        }
-                        runtime.impl().arena.execute([&] {
-                            linearForward(runtime.impl(),
-                                          {{layers[0], shared[0].data()},
-                                           {layers[1], shared[1].data()},
-                                           {layers[2], shared[2].data()}},
-                                          x.data(), tokens);
-                            for (int j = 0; j < 3; ++j) {
-                                linearForward(runtime.impl(), layers[j], x.data(), tokens, separate[j].data());
-                            }
-                        });
-                        for (int j = 0; j < 3; ++j) {
-                            QVERIFY2(std::memcmp(shared[j].data(), separate[j].data(), shared[j].size() * 4) == 0,
-                                     qPrintable(QString("%1 tokens=%2 layer %3 (last %4)")
-                                                    .arg(isaName(isa).data())
-                                                    .arg(tokens)
-                                                    .arg(j)
-                                                    .arg(dtypeName(mixed).data())));
-                        }
+                    });
+                    for (int j = 0; j < 3; ++j) {
+                        QVERIFY2(std::memcmp(shared[j].data(), separate[j].data(), shared[j].size() * 4) == 0,
+                                 qPrintable(QString("%1 tokens=%2 layer %3 (last %4)")
+                                                .arg(isaName(isa).data())
+                                                .arg(tokens)
+                                                .arg(j)
+                                                .arg(dtypeName(mixed).data())));
                     }
                 }
             }
         }
     }
 
+    void blockDiagonalAtEveryLevel_data() { addLevelRows(); }
     // blockDiagonalForward (x @ W[h] per head, W stored [in, out]) at every level against the scalar product: head
     // widths around the 32-column strip, token counts around the 8-token group, both dtypes.
     void blockDiagonalAtEveryLevel() {
-        for (Isa isa : supportedLevels()) {
-            Runtime runtime(2);
-            runtime.impl().kernels = &matmulKernels(isa);
-            for (int64_t width : {1, 16, 33, 70}) {
-                for (int64_t tokens : {1, 7, 9, 70}) {
-                    for (DType dtype : {DType::F32, DType::BF16}) {
-                        const int64_t heads = 3, total = heads * width;
-                        // [H, bw, bw] viewed as H·bw rows of bw: makeWeights' rows are W[h][i].
-                        Weights w = makeWeights(heads * width, width, dtype, unsigned(width * tokens));
-                        w.view.shape = {heads, width, width};
-                        const auto bias = randomVector(std::size_t(total), 4);
-                        const auto x = randomVector(std::size_t(tokens * total), 6);
-                        std::vector<float> y(std::size_t(tokens * total), NAN);
-                        runtime.impl().arena.execute(
-                            [&] { blockDiagonalForward(runtime.impl(), w.view, bias, x.data(), tokens, y.data()); });
-                        for (int64_t t = 0; t < tokens; ++t) {
-                            for (int64_t h = 0; h < heads; ++h) {
-                                for (int64_t j = 0; j < width; ++j) {
-                                    double sum = bias[h * width + j], scale = 1e-30;
-                                    for (int64_t i = 0; i < width; ++i) {
-                                        const double term = double(x[t * total + h * width + i]) *
-                                                            w.values[(h * width + i) * width + j];
-                                        sum += term;
-                                        scale += std::fabs(term);
-                                    }
-                                    const double error = std::fabs(y[t * total + h * width + j] - sum) / scale;
-                                    QVERIFY2(error < 1e-5, qPrintable(QString("%1 width=%2 tokens=%3 t=%4 h=%5 j=%6")
-                                                                          .arg(isaName(isa).data())
-                                                                          .arg(width)
-                                                                          .arg(tokens)
-                                                                          .arg(t)
-                                                                          .arg(h)
-                                                                          .arg(j)));
+        QFETCH(Isa, isa);
+        if (!isaSupported(isa)) QSKIP(missingReason(isa));
+        Runtime runtime(2);
+        runtime.impl().kernels = &matmulKernels(isa);
+        for (int64_t width : {1, 16, 33, 70}) {
+            for (int64_t tokens : {1, 7, 9, 70}) {
+                for (DType dtype : {DType::F32, DType::BF16}) {
+                    const int64_t heads = 3, total = heads * width;
+                    // [H, bw, bw] viewed as H·bw rows of bw: makeWeights' rows are W[h][i].
+                    Weights w = makeWeights(heads * width, width, dtype, unsigned(width * tokens));
+                    w.view.shape = {heads, width, width};
+                    const auto bias = randomVector(std::size_t(total), 4);
+                    const auto x = randomVector(std::size_t(tokens * total), 6);
+                    std::vector<float> y(std::size_t(tokens * total), NAN);
+                    runtime.impl().arena.execute(
+                        [&] { blockDiagonalForward(runtime.impl(), w.view, bias, x.data(), tokens, y.data()); });
+                    for (int64_t t = 0; t < tokens; ++t) {
+                        for (int64_t h = 0; h < heads; ++h) {
+                            for (int64_t j = 0; j < width; ++j) {
+                                double sum = bias[h * width + j], scale = 1e-30;
+                                for (int64_t i = 0; i < width; ++i) {
+                                    const double term =
+                                        double(x[t * total + h * width + i]) * w.values[(h * width + i) * width + j];
+                                    sum += term;
+                                    scale += std::fabs(term);
                                 }
+                                const double error = std::fabs(y[t * total + h * width + j] - sum) / scale;
+                                QVERIFY2(error < 1e-5, qPrintable(QString("%1 width=%2 tokens=%3 t=%4 h=%5 j=%6")
+                                                                      .arg(isaName(isa).data())
+                                                                      .arg(width)
+                                                                      .arg(tokens)
+                                                                      .arg(t)
+                                                                      .arg(h)
+                                                                      .arg(j)));
                             }
                         }
                     }
@@ -450,30 +494,33 @@ class TestKernels : public QObject {
         }
     }
 
+    void panelGemmWritesOnlyItsTile_data() { addLevelRows(); }
     // The packed-panel GEMMs called directly on a middle range of rows and panels: nothing outside is written.
     void panelGemmWritesOnlyItsTile() {
-        for (Isa isa : supportedLevels()) {
-            const MatmulKernels& kernels = matmulKernels(isa);
-            for (const PanelGemm* gemm : {&kernels.gemmF32Activations, &kernels.gemmBf16Activations}) {
-                if (!*gemm) continue;
-                const int64_t tokens = 100, out = 40, in = 23;  // panels 0..3, the last partial
-                const Weights w = makeWeights(out, in, DType::BF16, 11);
-                const auto x = randomVector(static_cast<std::size_t>(tokens * in), 12);
-                std::vector<uint32_t> packed(gemm->packedUnits(tokens, in));
-                gemm->pack(x.data(), tokens, in, 0, 4, packed.data());
-                std::vector<float> y(static_cast<std::size_t>(tokens * out), NAN);
-                gemm->gemm(packed.data(), static_cast<const uint16_t*>(w.view.data), in, tokens, 5, 29, 1, 4, y.data(),
-                           out);
-                for (int64_t t = 0; t < tokens; ++t) {
-                    for (int64_t o = 0; o < out; ++o) {
-                        const bool inside = t >= 32 && o >= 5 && o < 29;
-                        QVERIFY2(inside != std::isnan(y[t * out + o]), qPrintable(QString("t=%1 o=%2").arg(t).arg(o)));
-                    }
+        QFETCH(Isa, isa);
+        if (!isaSupported(isa)) QSKIP(missingReason(isa));
+        const MatmulKernels& kernels = matmulKernels(isa);
+        if (!kernels.gemmF32Activations && !kernels.gemmBf16Activations) QSKIP("no panel GEMM at this level: Eigen");
+        for (const PanelGemm* gemm : {&kernels.gemmF32Activations, &kernels.gemmBf16Activations}) {
+            if (!*gemm) continue;
+            const int64_t tokens = 100, out = 40, in = 23;  // panels 0..3, the last partial
+            const Weights w = makeWeights(out, in, DType::BF16, 11);
+            const auto x = randomVector(static_cast<std::size_t>(tokens * in), 12);
+            std::vector<uint32_t> packed(gemm->packedUnits(tokens, in));
+            gemm->pack(x.data(), tokens, in, 0, 4, packed.data());
+            std::vector<float> y(static_cast<std::size_t>(tokens * out), NAN);
+            gemm->gemm(packed.data(), static_cast<const uint16_t*>(w.view.data), in, tokens, 5, 29, 1, 4, y.data(),
+                       out);
+            for (int64_t t = 0; t < tokens; ++t) {
+                for (int64_t o = 0; o < out; ++o) {
+                    const bool inside = t >= 32 && o >= 5 && o < 29;
+                    QVERIFY2(inside != std::isnan(y[t * out + o]), qPrintable(QString("t=%1 o=%2").arg(t).arg(o)));
                 }
             }
         }
     }
 
+    void elementwiseOpsMatchScalar_data() { addLevelRows(); }
     // The vectorized element-wise ops against ops.h's scalar ones, on lengths with tails and across the range
     // where exp over- and underflows.
     void elementwiseOpsMatchScalar() {
@@ -481,43 +528,76 @@ class TestKernels : public QObject {
         for (float v = -120.0f; v <= 120.0f; v += 0.37f) values.push_back(v);
         for (float v : {0.0f, -0.0f, 1e-6f, -1e-6f, 1e-30f}) values.push_back(v);
         const auto mul = randomVector(values.size(), 9);
-        for (Isa isa : supportedLevels()) {
-            const MatmulKernels& kernels = matmulKernels(isa);
-            for (std::size_t n : {std::size_t{1}, std::size_t{15}, std::size_t{17}, values.size()}) {
-                auto gelu = values, gated = values, sig = values;
-                geluTanhRows(kernels, gelu.data(), nullptr, int64_t(n));
-                geluTanhRows(kernels, gated.data(), mul.data(), int64_t(n));
-                sigmoidRows(kernels, sig.data(), int64_t(n));
-                for (std::size_t i = 0; i < values.size(); ++i) {
-                    const float x = values[i];
-                    const float g = i < n ? geluTanh(x) : x, s = i < n ? sigmoid(x) : x;
-                    const float gm = i < n ? geluTanh(x) * mul[i] : x;
-                    const QString where = QString("%1 x=%2").arg(isaName(isa).data()).arg(x);
-                    QVERIFY2(std::fabs(gelu[i] - g) <= 2e-6f * (1 + std::fabs(g)), qPrintable(where + " gelu"));
-                    QVERIFY2(std::fabs(gated[i] - gm) <= 2e-6f * (1 + std::fabs(gm)), qPrintable(where + " gelu·mul"));
-                    QVERIFY2(std::fabs(sig[i] - s) <= 2e-6f * (1 + std::fabs(s)), qPrintable(where + " sigmoid"));
-                }
+        QFETCH(Isa, isa);
+        if (!isaSupported(isa)) QSKIP(missingReason(isa));
+        const MatmulKernels& kernels = matmulKernels(isa);
+        for (std::size_t n : {std::size_t{1}, std::size_t{15}, std::size_t{17}, values.size()}) {
+            auto gelu = values, gated = values, sig = values;
+            geluTanhRows(kernels, gelu.data(), nullptr, int64_t(n));
+            geluTanhRows(kernels, gated.data(), mul.data(), int64_t(n));
+            sigmoidRows(kernels, sig.data(), int64_t(n));
+            for (std::size_t i = 0; i < values.size(); ++i) {
+                const float x = values[i];
+                const float g = i < n ? geluTanh(x) : x, s = i < n ? sigmoid(x) : x;
+                const float gm = i < n ? geluTanh(x) * mul[i] : x;
+                const QString where = QString("%1 x=%2").arg(isaName(isa).data()).arg(x);
+                QVERIFY2(std::fabs(gelu[i] - g) <= 2e-6f * (1 + std::fabs(g)), qPrintable(where + " gelu"));
+                QVERIFY2(std::fabs(gated[i] - gm) <= 2e-6f * (1 + std::fabs(gm)), qPrintable(where + " gelu·mul"));
+                QVERIFY2(std::fabs(sig[i] - s) <= 2e-6f * (1 + std::fabs(s)), qPrintable(where + " sigmoid"));
             }
-            if (kernels.dot == nullptr) continue;
-            for (int64_t n : {1, 15, 16, 33, 256, 257}) {
-                const auto a = randomVector(std::size_t(n), 1), b = randomVector(std::size_t(n), 2);
-                double expected = 0, scale = 0;
-                for (int64_t i = 0; i < n; ++i) {
-                    expected += double(a[i]) * b[i];
-                    scale += std::fabs(double(a[i]) * b[i]);
-                }
-                QVERIFY(std::fabs(kernels.dot(a.data(), b.data(), n) - expected) <= 1e-6 * scale);
-                auto y = b;
-                kernels.axpy(0.75f, a.data(), y.data(), n);
-                for (int64_t i = 0; i < n; ++i) QVERIFY(std::fabs(y[i] - (b[i] + 0.75f * a[i])) <= 1e-6f);
+        }
+        if (kernels.dot == nullptr) return;  // no vector dot and axpy at this level: ops.h's scalar ones run
+        for (int64_t n : {1, 15, 16, 33, 256, 257}) {
+            const auto a = randomVector(std::size_t(n), 1), b = randomVector(std::size_t(n), 2);
+            double expected = 0, scale = 0;
+            for (int64_t i = 0; i < n; ++i) {
+                expected += double(a[i]) * b[i];
+                scale += std::fabs(double(a[i]) * b[i]);
             }
+            QVERIFY(std::fabs(kernels.dot(a.data(), b.data(), n) - expected) <= 1e-6 * scale);
+            auto y = b;
+            kernels.axpy(0.75f, a.data(), y.data(), n);
+            for (int64_t i = 0; i < n; ++i) QVERIFY(std::fabs(y[i] - (b[i] + 0.75f * a[i])) <= 1e-6f);
         }
     }
 
-    void bf16DotPeakLoopRuns() {
-        if (!isaSupported(Isa::Avx512Bf16)) QSKIP("no AVX512_BF16 on this CPU");
-        // 10 iterations × 12 accumulators; lane 0 sums 12 × 10 × 2 × (1 · 2^-10).
-        QCOMPARE(matmulKernels(Isa::Avx512Bf16).bf16DotPeakLoop(10), 12 * 10 * 2 / 1024.0f);
+    // The machine-peak loops of each level (peak_loops.h) compute what their closed forms say, so the work they
+    // time is the work they claim; their operation counts follow from their chains and vector widths.
+    void peakLoopsMatchClosedForm_data() { addLevelRows(); }
+    void peakLoopsMatchClosedForm() {
+        QFETCH(Isa, isa);
+        if (!isaSupported(isa)) QSKIP(missingReason(isa));
+        const PeakLoops& loops = peakLoops(isa);
+        QVERIFY(loops.fp32);  // every level has f32 arithmetic
+        QCOMPARE(bool(loops.int8), isa != Isa::Portable);
+        QCOMPARE(bool(loops.bf16), isa == Isa::Avx512Bf16);
+        struct Shape {
+            int fp32Chains, int8Chains, lanes;  // lanes: f32 values per register
+        };
+        const Shape shape = isa == Isa::Portable ? Shape{portable::kFp32Chains, 0, 4}
+                            : isa == Isa::Avx2   ? Shape{avx2::kFp32Chains, avx2::kInt8Chains, 8}
+                            : isa == Isa::Avx512 ? Shape{avx512::kFp32Chains, avx512::kInt8Chains, 16}
+                                                 : Shape{avx512::kFp32Chains, avx512vnni::kInt8Chains, 16};
+        QCOMPARE(loops.fp32.opsPerIteration, int64_t{shape.fp32Chains} * shape.lanes * 2);
+        for (int64_t n : {0, 1, 10}) {
+            // Chain j: 1 + (j + 1) · 2^-n per lane (peak_loops.h), summed over the chains.
+            double expected = 0;
+            for (int j = 0; j < shape.fp32Chains; ++j) expected += 1 + (j + 1) * std::ldexp(1.0, -int(n));
+            QCOMPARE(loops.fp32.run(n), expected);
+        }
+        if (loops.int8) {
+            QCOMPARE(loops.int8.opsPerIteration, int64_t{shape.int8Chains} * shape.lanes * 4 * 2);
+            for (int64_t n : {0, 1, 10, 1000}) {
+                uint32_t expected = 0;
+                for (int j = 0; j < shape.int8Chains; ++j) expected += static_cast<uint32_t>(int8PeakChain(j + 1, n));
+                QCOMPARE(loops.int8.run(n), double(static_cast<int32_t>(expected)));
+            }
+        }
+        if (loops.bf16) {
+            // 10 iterations × 12 accumulators; lane 0 sums 12 × 10 × 2 × (1 · 2^-10).
+            QCOMPARE(loops.bf16.run(10), 12 * 10 * 2 / 1024.0);
+            QCOMPARE(loops.bf16.opsPerIteration, kDotPeakFlopsPerIteration);
+        }
     }
 };
 

@@ -1,17 +1,19 @@
 // cmd_bench.cpp — `rgemma bench`: prefill and decode throughput of a checkpoint, reported beside the
-// machine's limits measured in the same run (read bandwidth, bf16 dot peak, Eigen's f32 GEMM), so the ratios hold
-// on a noisy shared machine.
+// machine's limits measured in the same run (read bandwidth, the f32, int8 and bf16 arithmetic peaks of the
+// instruction set in force, Eigen's f32 GEMM), so the ratios hold on a noisy shared machine.
 #include <sys/resource.h>
 
 #include <algorithm>
 #include <chrono>
 #include <cstdio>
+#include <optional>
 #include <random>
 #include <string>
 #include <vector>
 
 #include "cli_common.h"
 #include "machine_probe.h"
+#include "prefill_arithmetic.h"
 #include "rgemma/model.h"
 #include "rgemma/runtime.h"
 
@@ -28,22 +30,49 @@ double secondsSince(Clock::time_point start) { return std::chrono::duration<doub
 struct Report {
     int threads = 0;
     std::string isa;
+    const char* isaRequested = nullptr;  // RGEMMA_ISA, when set
     int64_t promptTokens = 0, genTokens = 0;
     double loadSeconds = 0, decodeTokS = 0;
-    // The app's prompt path (bf16 dot products where the CPU has them, else exact) and the exact one (f32
-    // activations, what rgemma logits and generate use); equal where there is no bf16 path.
+    // The app's prompt path (its Preferences' default, Fast precision, on this checkpoint and kernel table: bf16
+    // dot products where the table has them, else exact) and the exact one (f32 activations, what rgemma logits
+    // and generate use); equal where the app's path is the exact one.
     double prefillTokS = 0, prefillExactTokS = 0;
-    bool prefillBf16 = false;
+    PrefillArithmetic prefillPath = PrefillArithmetic::Exact;
     double decodeW8a8TokS = 0;  // int8 checkpoints: decode with int8 activations (Int8Activations::Quantized)
-    double bytesPerToken = 0, readGbS = 0, bf16DotGflops = 0, eigenGemmGflops = 0, prefillFlopsPerToken = 0;
+    double bytesPerToken = 0, readGbS = 0, eigenGemmGflops = 0, prefillFlopsPerToken = 0;
+    MachinePeaks peaks;
     double peakRssMb = 0;
 
     double decodeBwFraction() const { return bwFraction(decodeTokS); }
     double bwFraction(double tokS) const { return tokS * bytesPerToken / (readGbS * 1e9); }
-    double peakFraction(double tokS) const {
-        return bf16DotGflops > 0 ? tokS * prefillFlopsPerToken / (bf16DotGflops * 1e9) : 0.0;
+    // The peak of a path's arithmetic: f32 multiply-adds for exact, bf16 or int8 dot products for the fast paths.
+    std::optional<double> peakOf(PrefillArithmetic path) const {
+        switch (path) {
+            case PrefillArithmetic::Exact:
+                return peaks.fp32Gflops;
+            case PrefillArithmetic::Bf16:
+                return peaks.bf16Gflops;
+            case PrefillArithmetic::Int8:
+                return peaks.int8Gops;
+        }
+        return std::nullopt;
+    }
+    std::optional<double> peakFraction(double tokS, PrefillArithmetic path) const {
+        const auto peak = peakOf(path);
+        if (!peak || *peak <= 0) return std::nullopt;
+        return tokS * prefillFlopsPerToken / (*peak * 1e9);
     }
 };
+
+// A JSON number with printf's `format`, or null.
+std::string jsonNumber(std::optional<double> value, const char* format = "%.2f") {
+    if (!value) return "null";
+    char text[64];
+    std::snprintf(text, sizeof text, format, *value);
+    return text;
+}
+
+std::string jsonString(const char* value) { return value ? "\"" + std::string(value) + "\"" : "null"; }
 
 // FLOPs per prompt token of a prefill of `prompt` tokens: 2 per non-embedding weight, plus the attention scores
 // and the weighted sum over each query's window (averaged over the prompt), plus the output layer once.
@@ -94,18 +123,35 @@ Result<double> timeDecode(const Model& model, Runtime& runtime, std::span<const 
     return static_cast<double>(count) / secondsSince(start);
 }
 
+// "%8.1f UNIT (instructions)" for a peak, or why there is none.
+void printPeak(const char* label, std::optional<double> value, const char* unit, const PeakLoop& loop,
+               const std::string& isa) {
+    if (value) {
+        std::printf("%-19s%8.1f %s  (%s)\n", label, *value, unit, loop.instructions);
+    } else {
+        std::printf("%-19s    none at %s\n", label, isa.c_str());
+    }
+}
+
 void printHuman(const Report& r) {
-    std::printf("threads %d, kernels %s, prompt %lld tokens, %lld generated\n", r.threads, r.isa.c_str(),
+    std::printf("threads %d, kernels %s%s%s%s, prompt %lld tokens, %lld generated\n", r.threads, r.isa.c_str(),
+                r.isaRequested ? " (RGEMMA_ISA=" : "", r.isaRequested ? r.isaRequested : "", r.isaRequested ? ")" : "",
                 static_cast<long long>(r.promptTokens), static_cast<long long>(r.genTokens));
     std::printf("load               %8.2f s\n", r.loadSeconds);
     std::printf("read bandwidth     %8.1f GB/s\n", r.readGbS);
-    std::printf("bf16 dot peak      %8.1f GFLOP/s\n", r.bf16DotGflops);
+    printPeak("f32 peak", r.peaks.fp32Gflops, "GFLOP/s", r.peaks.loops->fp32, r.isa);
+    printPeak("int8 dot peak", r.peaks.int8Gops, "GOP/s  ", r.peaks.loops->int8, r.isa);
+    printPeak("bf16 dot peak", r.peaks.bf16Gflops, "GFLOP/s", r.peaks.loops->bf16, r.isa);
     std::printf("Eigen f32 GEMM     %8.1f GFLOP/s\n", r.eigenGemmGflops);
-    std::printf("%-19s%8.2f tok/s  %6.1f GFLOP/s  %.2f of bf16 peak\n",
-                r.prefillBf16 ? "prefill (app, bf16)" : "prefill (app, f32)", r.prefillTokS,
-                r.prefillTokS * r.prefillFlopsPerToken / 1e9, r.peakFraction(r.prefillTokS));
-    std::printf("prefill (exact)    %8.2f tok/s  %6.1f GFLOP/s  %.2f of bf16 peak\n", r.prefillExactTokS,
-                r.prefillExactTokS * r.prefillFlopsPerToken / 1e9, r.peakFraction(r.prefillExactTokS));
+    const auto prefillLine = [&](const std::string& label, double tokS, PrefillArithmetic path) {
+        const auto fraction = r.peakFraction(tokS, path);
+        std::printf("%-19s%8.2f tok/s  %6.1f GFLOP/s  %s of the %s peak\n", label.c_str(), tokS,
+                    tokS * r.prefillFlopsPerToken / 1e9, jsonNumber(fraction, "%.2f").c_str(),
+                    path == PrefillArithmetic::Exact ? "f32" : prefillArithmeticName(path).data());
+    };
+    prefillLine("prefill (app, " + std::string(prefillArithmeticName(r.prefillPath)) + ")", r.prefillTokS,
+                r.prefillPath);
+    prefillLine("prefill (exact)", r.prefillExactTokS, PrefillArithmetic::Exact);
     std::printf("decode             %8.2f tok/s  %.2f GB/token  %.2f of the bandwidth bound\n", r.decodeTokS,
                 r.bytesPerToken / 1e9, r.decodeBwFraction());
     if (r.decodeW8a8TokS > 0) {
@@ -116,30 +162,36 @@ void printHuman(const Report& r) {
 }
 
 void printJson(const Report& r) {
+    const PeakLoops& loops = *r.peaks.loops;
+    const auto instructions = [](const PeakLoop& loop) { return jsonString(loop ? loop.instructions : nullptr); };
     std::printf(
-        "{\"threads\": %d, \"isa\": \"%s\", \"prompt_tokens\": %lld, \"gen_tokens\": %lld, \"load_s\": %.3f, "
-        "\"read_gb_s\": %.2f, \"bf16_dot_gflops\": %.1f, \"eigen_gemm_gflops\": %.1f, \"prefill_path\": \"%s\", "
-        "\"prefill_tok_s\": %.3f, \"prefill_exact_tok_s\": %.3f, \"prefill_flops_per_token\": %.4g, "
-        "\"prefill_peak_fraction\": %.3f, \"prefill_exact_peak_fraction\": %.3f, \"decode_tok_s\": %.3f, "
-        "\"bytes_per_token\": %.0f, "
+        "{\"threads\": %d, \"isa\": \"%s\", \"isa_requested\": %s, \"prompt_tokens\": %lld, \"gen_tokens\": %lld, "
+        "\"load_s\": %.3f, \"read_gb_s\": %.2f, \"fp32_fma_gflops\": %s, \"int8_dot_gops\": %s, "
+        "\"bf16_dot_gflops\": %s, \"peak_instructions\": {\"fp32\": %s, \"int8\": %s, \"bf16\": %s}, "
+        "\"eigen_gemm_gflops\": %.1f, \"prefill_path\": \"%s\", \"prefill_tok_s\": %.3f, "
+        "\"prefill_exact_tok_s\": %.3f, \"prefill_flops_per_token\": %.6g, \"prefill_peak_fraction\": %s, "
+        "\"prefill_exact_peak_fraction\": %s, \"decode_tok_s\": %.3f, \"bytes_per_token\": %.0f, "
         "\"decode_bw_fraction\": %.3f, \"decode_w8a8_tok_s\": %.3f, \"decode_w8a8_bw_fraction\": %.3f, "
         "\"peak_rss_mb\": %.0f}\n",
-        r.threads, r.isa.c_str(), static_cast<long long>(r.promptTokens), static_cast<long long>(r.genTokens),
-        r.loadSeconds, r.readGbS, r.bf16DotGflops, r.eigenGemmGflops, r.prefillBf16 ? "bf16" : "exact", r.prefillTokS,
-        r.prefillExactTokS, r.prefillFlopsPerToken, r.peakFraction(r.prefillTokS), r.peakFraction(r.prefillExactTokS),
-        r.decodeTokS, r.bytesPerToken, r.decodeBwFraction(), r.decodeW8a8TokS, r.bwFraction(r.decodeW8a8TokS),
-        r.peakRssMb);
+        r.threads, r.isa.c_str(), jsonString(r.isaRequested).c_str(), static_cast<long long>(r.promptTokens),
+        static_cast<long long>(r.genTokens), r.loadSeconds, r.readGbS, jsonNumber(r.peaks.fp32Gflops).c_str(),
+        jsonNumber(r.peaks.int8Gops).c_str(), jsonNumber(r.peaks.bf16Gflops).c_str(), instructions(loops.fp32).c_str(),
+        instructions(loops.int8).c_str(), instructions(loops.bf16).c_str(), r.eigenGemmGflops,
+        prefillArithmeticName(r.prefillPath).data(), r.prefillTokS, r.prefillExactTokS, r.prefillFlopsPerToken,
+        jsonNumber(r.peakFraction(r.prefillTokS, r.prefillPath), "%.4f").c_str(),
+        jsonNumber(r.peakFraction(r.prefillExactTokS, PrefillArithmetic::Exact), "%.4f").c_str(), r.decodeTokS,
+        r.bytesPerToken, r.decodeBwFraction(), r.decodeW8a8TokS, r.bwFraction(r.decodeW8a8TokS), r.peakRssMb);
 }
 
-// Prefill at both precisions (the app's bf16 one only where the CPU has bf16 dot products), after a warm-up that
+// Prefill at both precisions (the app's Fast one only where it is not the exact path), after a warm-up that
 // faults the mapped weights in and grows the scratch buffers.
 Result<void> timePrefills(const Model& model, Runtime& runtime, std::span<const TokenId> prompt, Report& r) {
     if (auto warm = timeDecode(model, runtime, prompt.first(2), 1); !warm) return tl::unexpected(warm.error());
     auto exact = timePrefill(model, runtime, prompt);
     if (!exact) return tl::unexpected(exact.error());
     r.prefillExactTokS = r.prefillTokS = *exact;
-    r.prefillBf16 = static_cast<bool>(runtime.impl().kernels->gemmBf16Activations);
-    if (r.prefillBf16) {
+    r.prefillPath = prefillArithmetic(*runtime.impl().kernels, PrefillPrecision::Fast, model.info().dtype);
+    if (r.prefillPath != PrefillArithmetic::Exact) {
         runtime.setPrefillPrecision(PrefillPrecision::Fast);
         auto fast = timePrefill(model, runtime, prompt);
         runtime.setPrefillPrecision(PrefillPrecision::Exact);
@@ -161,6 +213,7 @@ Result<Report> measure(const std::filesystem::path& dir, int threads, int64_t pr
     Runtime runtime(threads);
     r.threads = runtime.threads();
     r.isa = std::string(isaName(runtime.impl().kernels->isa));
+    r.isaRequested = requestedIsa();
 
     r.prefillFlopsPerToken = prefillFlopsPerToken(model, promptTokens);
     r.bytesPerToken = static_cast<double>(model.info().weightBytes);
@@ -169,7 +222,7 @@ Result<Report> measure(const std::filesystem::path& dir, int threads, int64_t pr
     // peaks right before prefill, the bandwidth right after decode, once the peak RSS of the model is recorded
     // (the probe's 1 GiB buffer is not the model's memory).
     r.eigenGemmGflops = measureEigenGemm(runtime.impl(), 512, 2560, 2560);
-    r.bf16DotGflops = measureBf16DotPeak(runtime.impl());
+    r.peaks = measurePeaks(runtime.impl());
     const auto prompt = randomTokens(promptTokens, model.config().vocabSize);
     if (auto timed = timePrefills(model, runtime, prompt, r); !timed) return tl::unexpected(timed.error());
     auto decode = timeDecode(model, runtime, std::span<const TokenId>(prompt).first(8), genTokens);
@@ -217,13 +270,19 @@ const Command& benchCommand() {
         kName,
         "measure prefill and decode speed against the machine's limits",
         "rgemma bench --model DIR [--threads N] [--prompt-tokens P] [--gen-tokens G] [--json]",
-        "Loads the checkpoint, measures in the same run the read bandwidth (1 GiB streamed), the bf16 dot-product\n"
-        "peak and Eigen's f32 GEMM rate with the same threads, then times a prefill of P random tokens (default\n"
+        "Loads the checkpoint, measures in the same run the read bandwidth (1 GiB streamed), Eigen's f32 GEMM rate\n"
+        "and the arithmetic peaks of the kernel level in force (isa: the best this CPU runs, or the lower one\n"
+        "RGEMMA_ISA names), every thread running independent register-only chains: fp32_fma_gflops (vfmadd231ps\n"
+        "on ymm at avx2, zmm at the avx512 levels; SSE2 mulps + addps at portable), int8_dot_gops (vpdpbusd with\n"
+        "AVX-512 VNNI, else vpmaddubsw + vpmaddwd + vpaddd; one int8 multiply-add counts 2; null at portable) and\n"
+        "bf16_dot_gflops (vdpbf16ps; null below avx512bf16). It then times a prefill of P random tokens (default\n"
         "512) and G greedy decode steps (default 32), on int8 checkpoints also with int8 activations (w8a8).\n"
-        "Prefill is timed twice: prefill_tok_s is the app's path (activations rounded to bf16 for vdpbf16ps where\n"
-        "the CPU has it, its Preferences' default), prefill_exact_tok_s the exact one that rgemma logits and\n"
-        "generate use (f32 activations). Decode is reported as a fraction of the bandwidth bound (tok/s × weight\n"
-        "bytes ÷ bandwidth), prefill as a fraction of the bf16 peak. --json prints one JSON object.",
+        "Prefill is timed twice: prefill_tok_s is the app's path, its Preferences' default (prefill_path: bf16 where\n"
+        "the kernels have bf16 dot products and the weights are bf16 or int8, else exact), prefill_exact_tok_s the\n"
+        "exact one that rgemma logits and generate use (f32 activations). Prefill is reported as a fraction of the\n"
+        "peak of its path's arithmetic (bf16 or int8 dot products, f32 FMA for exact), decode as a fraction of the\n"
+        "bandwidth bound (tok/s × weight bytes ÷ bandwidth). --json prints one JSON object; a figure that does not\n"
+        "exist at this level is null.",
         {modelOption(),
          threadsOption(),
          {"prompt-tokens", "P", "prompt length for the prefill timing (default 512)"},

@@ -11,6 +11,7 @@
 
 #include "cli_common.h"
 #include "commands.h"
+#include "matmul_kernels.h"
 
 namespace rgemma::cli {
 namespace {
@@ -85,6 +86,10 @@ int runCommand(const Command& command, std::span<const std::string> words) {
 }
 
 int runMain(const std::vector<std::string>& words) {
+    // A kernel level forced by RGEMMA_ISA that cannot be honoured is said, not silently replaced.
+    if (const std::string problem = isaRequestProblem(); !problem.empty()) {
+        std::fprintf(stderr, "warning: %s\n", problem.c_str());
+    }
     if (words.empty()) return usageError("", "no command given");
     const std::string& first = words.front();
     if (isHelpWord(first) || first == "help") {

@@ -13,6 +13,7 @@
 
 #include "dtype_convert.h"
 #include "matmul_kernels.h"
+#include "prefill_arithmetic.h"
 
 namespace rgemma {
 
@@ -205,13 +206,13 @@ void panelGemmForward(Runtime::Impl& runtime, const PanelGemm& kernel, std::span
 // bf16 and I8 weights only: an f32 checkpoint asks for f32 numbers.
 const PanelGemm* prefillKernel(const Runtime::Impl& runtime, const TensorView& weight) {
     const MatmulKernels& kernels = *runtime.kernels;
-    const bool fast = runtime.prefillPrecision == PrefillPrecision::Fast && kernels.gemmBf16Activations;
+    const bool fast = prefillArithmetic(kernels, runtime.prefillPrecision, weight.dtype) == PrefillArithmetic::Bf16;
     switch (weight.dtype) {
         case DType::BF16:
             if (fast) return &kernels.gemmBf16Activations;
             return kernels.gemmF32Activations ? &kernels.gemmF32Activations : nullptr;
         case DType::I8:
-            if (fast && kernels.dequantizeI8Bf16 != nullptr) return &kernels.gemmBf16Activations;
+            if (fast) return &kernels.gemmBf16Activations;
             if (kernels.gemmF32Activations.gemmI8Weights != nullptr) return &kernels.gemmF32Activations;
             if (kernels.dequantizeI8 == nullptr) return nullptr;
             return kernels.gemmF32Activations.gemmF32Weights ? &kernels.gemmF32Activations : nullptr;

@@ -1,4 +1,4 @@
-// machine_probe.cpp — read bandwidth, bf16 dot peak and Eigen GEMM rate, measured on the runtime's arena.
+// machine_probe.cpp — read bandwidth, arithmetic peaks and Eigen GEMM rate, measured on the runtime's arena.
 #include "machine_probe.h"
 
 #include <oneapi/tbb/blocked_range.h>
@@ -65,19 +65,36 @@ double measureReadBandwidth(Runtime::Impl& runtime, std::size_t bytes, int passe
     return best;
 }
 
-double measureBf16DotPeak(Runtime::Impl& runtime) {
-    const MatmulKernels& kernels = matmulKernels(isaSupported(Isa::Avx512Bf16) ? Isa::Avx512Bf16 : Isa::Portable);
-    if (kernels.bf16DotPeakLoop == nullptr) return 0.0;
-    constexpr int64_t kIterations = 20'000'000;  // ~0.1 s per thread at one vdpbf16ps per cycle
-    kernels.bf16DotPeakLoop(kIterations / 20);   // wake the core's wide units up
+double measurePeak(Runtime::Impl& runtime, const PeakLoop& loop, int passes) {
+    constexpr double kPassSeconds = 0.05;
+    volatile double sink = 0;
+    const auto runEverywhere = [&](int64_t iterations) {
+        return onEveryThread(runtime, [&](int) { sink = sink + loop.run(iterations); });
+    };
+    // Warm-up: double the length until a pass is long enough to time, then size the passes from it.
+    int64_t iterations = 1 << 14;
+    double seconds = runEverywhere(iterations);
+    while (seconds < kPassSeconds / 4) {
+        iterations *= 2;
+        seconds = runEverywhere(iterations);
+    }
+    iterations = static_cast<int64_t>(static_cast<double>(iterations) * kPassSeconds / seconds) + 1;
     double best = 0;
-    for (int pass = 0; pass < 3; ++pass) {
-        volatile float sink = 0;
-        const double seconds = onEveryThread(runtime, [&](int) { sink = sink + kernels.bf16DotPeakLoop(kIterations); });
-        best = std::max(best,
-                        static_cast<double>(kIterations * kDotPeakFlopsPerIteration) * runtime.threads / seconds / 1e9);
+    for (int pass = 0; pass < passes; ++pass) {
+        seconds = runEverywhere(iterations);
+        best = std::max(best, static_cast<double>(iterations) * static_cast<double>(loop.opsPerIteration) *
+                                  runtime.threads / seconds / 1e9);
     }
     return best;
+}
+
+MachinePeaks measurePeaks(Runtime::Impl& runtime) {
+    MachinePeaks peaks;
+    peaks.loops = &peakLoops(runtime.kernels->isa);
+    peaks.fp32Gflops = measurePeak(runtime, peaks.loops->fp32);
+    if (peaks.loops->int8) peaks.int8Gops = measurePeak(runtime, peaks.loops->int8);
+    if (peaks.loops->bf16) peaks.bf16Gflops = measurePeak(runtime, peaks.loops->bf16);
+    return peaks;
 }
 
 double measureEigenGemm(Runtime::Impl& runtime, int m, int k, int n) {

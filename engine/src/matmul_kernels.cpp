@@ -59,21 +59,42 @@ bool isaSupported(Isa isa) {
     return supported[static_cast<int>(isa)];
 }
 
-Isa defaultIsa() {
-    static const Isa chosen = [] {
-        Isa best = Isa::Portable;
+namespace {
+
+struct IsaChoice {
+    Isa isa = Isa::Portable;
+    const char* requested = nullptr;
+    std::string problem;
+};
+
+const IsaChoice& isaChoice() {
+    static const IsaChoice choice = [] {
+        IsaChoice c;
         for (Isa isa : {Isa::Avx2, Isa::Avx512, Isa::Avx512Vnni, Isa::Avx512Bf16}) {
-            if (isaSupported(isa)) best = isa;
+            if (isaSupported(isa)) c.isa = isa;
         }
         const char* requested = std::getenv("RGEMMA_ISA");
-        if (requested != nullptr) {
-            const auto forced = isaFromName(requested);
-            if (forced && static_cast<int>(*forced) <= static_cast<int>(best)) best = *forced;
+        if (requested == nullptr || *requested == '\0') return c;
+        c.requested = requested;
+        const std::string fallback = "; using " + std::string(isaName(c.isa));
+        if (const auto forced = isaFromName(requested); !forced) {
+            c.problem = "RGEMMA_ISA=" + std::string(requested) +
+                        " is not a kernel level (portable, avx2, avx512, avx512vnni, avx512bf16)" + fallback;
+        } else if (!isaSupported(*forced)) {
+            c.problem = "RGEMMA_ISA=" + std::string(requested) + ": this CPU cannot run it" + fallback;
+        } else {
+            c.isa = *forced;
         }
-        return best;
+        return c;
     }();
-    return chosen;
+    return choice;
 }
+
+}  // namespace
+
+Isa defaultIsa() { return isaChoice().isa; }
+const char* requestedIsa() { return isaChoice().requested; }
+std::string isaRequestProblem() { return isaChoice().problem; }
 
 const MatmulKernels& matmulKernels(Isa isa) {
     static const MatmulKernels portable{};

@@ -8,6 +8,7 @@
 #include <cstddef>
 #include <cstdint>
 #include <optional>
+#include <string>
 #include <string_view>
 
 namespace rgemma {
@@ -129,6 +130,11 @@ inline constexpr int64_t kDotPeakFlopsPerIteration = 12 * 64;  // 12 vdpbf16ps Ã
 // The best level this CPU supports, lowered by the environment variable RGEMMA_ISA (portable, avx2, avx512,
 // avx512vnni, avx512bf16) when set to a supported level â€” for comparing paths in one binary.
 Isa defaultIsa();
+// RGEMMA_ISA as set (null when unset or empty), and why defaultIsa() did not follow it: not a level's name, or a
+// level this CPU cannot run (empty when it did). The engine prints nothing: its callers say it (rgemma warns on
+// stderr for every command, and `rgemma bench` reports both beside the level in force).
+const char* requestedIsa();
+std::string isaRequestProblem();
 // Whether this CPU (and OS) can run `isa`.
 bool isaSupported(Isa isa);
 // The table of `isa`, which must be supported.
