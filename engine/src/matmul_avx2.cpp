@@ -6,6 +6,7 @@
 
 #include <cstdint>
 
+#include "kernels_avx2.h"
 #include "matmul_kernels.h"
 #include "rgemma/dtype.h"
 
@@ -104,7 +105,11 @@ void matvecI8(const int8_t* w, const float* scales, int64_t in, int64_t rowBegin
 
 const MatmulKernels& avx2Kernels() {
     static const MatmulKernels table{
-        .isa = Isa::Avx2, .matvecF32 = matvecF32, .matvecBf16 = matvecBf16, .matvecI8 = matvecI8};
+        .isa = Isa::Avx2,
+        .matvecF32 = matvecF32,
+        .matvecBf16 = matvecBf16,
+        .matvecI8 = matvecI8,
+        .gemmInt8Activations = avxVnniSupported() ? avxvnni::int8PanelGemm() : avx2::int8PanelGemm()};
     return table;
 }
 

@@ -14,7 +14,10 @@ struct Workspace;
 enum class PrefillPrecision {
     Exact,  // f32 activations × weights widened exactly (f32 FMA): logits within 1e-4 of f32 compute
     Fast,   // activations rounded to bf16, as PyTorch's bf16 path: twice the throughput (vdpbf16ps); on the golden
-            // cases logits move by up to 0.28 from the f32 reference (greedy tokens unchanged)
+            // cases logits move by up to 0.28 from the f32 reference (greedy tokens unchanged). On AVX2 CPUs without
+            // them: int8 activations × int8 weights (per block of 32 as W8A8; bf16 and I8 weights)
+    EmulatedBf16,  // the bf16 path's products on any CPU, for bf16 weights (activations rounded to bf16, then the
+                   // exact path; sums in another order): for measuring its quality where it cannot run (rgemma compare)
 };
 
 // What products with int8 weights (`rgemma quantize`) multiply the weights by.
