@@ -174,7 +174,8 @@ void checkLinear(Runtime& runtime, Isa isa, PrefillPrecision precision, Int8Acti
 
 // The int8 prefill GEMM (Int8PanelGemm) on random weights of `dtype` (bf16 quantized by the scalar formula, I8 as
 // stored) against the scalar sum of the same integers and scales, exact in int32 per block: called directly on a
-// middle range of rows (nothing outside written), and through linearForward with the Fast precision when `viaLinear`.
+// middle range of rows (nothing outside written), and through linearForward with PrefillPrecision::Int8 when
+// `viaLinear`.
 void checkInt8Prefill(const Int8PanelGemm& kernel, const char* name, int64_t tokens, int64_t out, int64_t in,
                       DType dtype, const MatmulKernels* viaLinear) {
     const QString where =
@@ -237,7 +238,7 @@ void checkInt8Prefill(const Int8PanelGemm& kernel, const char* name, int64_t tok
     if (viaLinear == nullptr) return;
     Runtime runtime(2);
     runtime.impl().kernels = viaLinear;
-    runtime.setPrefillPrecision(PrefillPrecision::Fast);
+    runtime.setPrefillPrecision(PrefillPrecision::Int8);
     const auto bias = randomVector(static_cast<std::size_t>(out), 3);
     std::vector<float> z(static_cast<std::size_t>(tokens * out), NAN);
     runtime.impl().arena.execute(
@@ -404,12 +405,8 @@ class TestKernels : public QObject {
                 runtime.setPrefillPrecision(precision);
                 const bool bf16Activations =
                     precision == PrefillPrecision::Fast && runtime.impl().kernels->gemmBf16Activations;
-                // Int8 prefill (Fast without bf16 products) has its own reference: int8PrefillMatchesScalar.
-                const bool int8Activations = precision == PrefillPrecision::Fast && !bf16Activations &&
-                                             runtime.impl().kernels->gemmInt8Activations;
                 for (const Shape& s : shapes) {
                     for (DType dtype : {DType::F32, DType::BF16, DType::I8}) {
-                        if (int8Activations && s.tokens > 1 && dtype != DType::F32) continue;
                         for (Int8Activations activations : {Int8Activations::Float, Int8Activations::Quantized}) {
                             if (activations == Int8Activations::Quantized && dtype != DType::I8) continue;
                             runtime.setInt8Activations(activations);
@@ -429,7 +426,8 @@ class TestKernels : public QObject {
     void sharedInputEqualsSeparateCalls() {
         const int64_t in = 129;
         for (Isa isa : supportedLevels()) {
-            for (PrefillPrecision precision : {PrefillPrecision::Exact, PrefillPrecision::Fast}) {
+            for (PrefillPrecision precision :
+                 {PrefillPrecision::Exact, PrefillPrecision::Fast, PrefillPrecision::Int8}) {
                 Runtime runtime(2);
                 runtime.impl().kernels = &matmulKernels(isa);
                 runtime.setPrefillPrecision(precision);
@@ -605,7 +603,7 @@ class TestKernels : public QObject {
         }
     }
 
-    // The int8 prefill GEMM with vpmaddubsw (AVX2), directly and as the AVX2 table's Fast prefill.
+    // The int8 prefill GEMM with vpmaddubsw (AVX2), directly and as the AVX2 table's Int8 prefill.
     void int8PrefillMatchesScalar() {
         if (!isaSupported(Isa::Avx2)) QSKIP("no AVX2 on this CPU");
         checkInt8PrefillShapes(avx2::int8PanelGemm(), "avx2", avxVnniSupported() ? nullptr : &matmulKernels(Isa::Avx2));

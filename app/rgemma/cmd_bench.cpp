@@ -34,6 +34,8 @@ struct Report {
     // activations, what rgemma logits and generate use); equal where there is no bf16 path.
     double prefillTokS = 0, prefillExactTokS = 0;
     bool prefillBf16 = false;
+    // PrefillPrecision::Int8 (opt-in), where the table has the int8 GEMM; else 0.
+    double prefillInt8TokS = 0;
     double decodeW8a8TokS = 0;  // int8 checkpoints: decode with int8 activations (Int8Activations::Quantized)
     double bytesPerToken = 0, readGbS = 0, bf16DotGflops = 0, eigenGemmGflops = 0, prefillFlopsPerToken = 0;
     double peakRssMb = 0;
@@ -108,6 +110,10 @@ void printHuman(const Report& r) {
                 r.prefillExactTokS * r.prefillFlopsPerToken / 1e9, r.peakFraction(r.prefillExactTokS));
     std::printf("decode             %8.2f tok/s  %.2f GB/token  %.2f of the bandwidth bound\n", r.decodeTokS,
                 r.bytesPerToken / 1e9, r.decodeBwFraction());
+    if (r.prefillInt8TokS > 0) {
+        std::printf("prefill (int8)     %8.2f tok/s  %6.1f GOP/s\n", r.prefillInt8TokS,
+                    r.prefillInt8TokS * r.prefillFlopsPerToken / 1e9);
+    }
     if (r.decodeW8a8TokS > 0) {
         std::printf("decode (w8a8)      %8.2f tok/s  %.2f of the bandwidth bound\n", r.decodeW8a8TokS,
                     r.bwFraction(r.decodeW8a8TokS));
@@ -123,12 +129,13 @@ void printJson(const Report& r) {
         "\"prefill_peak_fraction\": %.3f, \"prefill_exact_peak_fraction\": %.3f, \"decode_tok_s\": %.3f, "
         "\"bytes_per_token\": %.0f, "
         "\"decode_bw_fraction\": %.3f, \"decode_w8a8_tok_s\": %.3f, \"decode_w8a8_bw_fraction\": %.3f, "
+        "\"prefill_int8_tok_s\": %.3f, "
         "\"peak_rss_mb\": %.0f}\n",
         r.threads, r.isa.c_str(), static_cast<long long>(r.promptTokens), static_cast<long long>(r.genTokens),
         r.loadSeconds, r.readGbS, r.bf16DotGflops, r.eigenGemmGflops, r.prefillBf16 ? "bf16" : "exact", r.prefillTokS,
         r.prefillExactTokS, r.prefillFlopsPerToken, r.peakFraction(r.prefillTokS), r.peakFraction(r.prefillExactTokS),
         r.decodeTokS, r.bytesPerToken, r.decodeBwFraction(), r.decodeW8a8TokS, r.bwFraction(r.decodeW8a8TokS),
-        r.peakRssMb);
+        r.prefillInt8TokS, r.peakRssMb);
 }
 
 // Prefill at both precisions (the app's bf16 one only where the CPU has bf16 dot products), after a warm-up that
@@ -145,6 +152,12 @@ Result<void> timePrefills(const Model& model, Runtime& runtime, std::span<const 
         runtime.setPrefillPrecision(PrefillPrecision::Exact);
         if (!fast) return tl::unexpected(fast.error());
         r.prefillTokS = *fast;
+    } else if (runtime.impl().kernels->gemmInt8Activations) {
+        runtime.setPrefillPrecision(PrefillPrecision::Int8);
+        auto int8 = timePrefill(model, runtime, prompt);
+        runtime.setPrefillPrecision(PrefillPrecision::Exact);
+        if (!int8) return tl::unexpected(int8.error());
+        r.prefillInt8TokS = *int8;
     }
     return {};
 }

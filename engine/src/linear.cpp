@@ -242,11 +242,11 @@ void eigenForward(Runtime::Impl& runtime, const Dense& layer, const float* x, in
     });
 }
 
-// Whether prefill of `weight` takes the int8 GEMM: the Fast precision on a table with int8 products but no bf16
+// Whether prefill of `weight` takes the int8 GEMM: the Int8 precision on a table with int8 products but no bf16
 // ones (AVX2, AVX-VNNI), for bf16 and I8 weights (an f32 checkpoint asks for f32 numbers, as with bf16).
 bool int8Prefill(const Runtime::Impl& runtime, const TensorView& weight) {
     const MatmulKernels& kernels = *runtime.kernels;
-    return runtime.prefillPrecision == PrefillPrecision::Fast && !kernels.gemmBf16Activations &&
+    return runtime.prefillPrecision == PrefillPrecision::Int8 && !kernels.gemmBf16Activations &&
            kernels.gemmInt8Activations && (weight.dtype == DType::BF16 || weight.dtype == DType::I8);
 }
 

@@ -62,8 +62,8 @@ struct PanelGemm {
     }
 };
 
-// A prefill GEMM on int8 activations × int8 weights (tokens > 1, Fast precision where the table has no bf16
-// products): the activations quantized per token in blocks of kI8BlockSize as for W8A8 (dtype_convert.h
+// A prefill GEMM on int8 activations × int8 weights (tokens > 1, PrefillPrecision::Int8 where the table has no
+// bf16 products): the activations quantized per token in blocks of kI8BlockSize as for W8A8 (dtype_convert.h
 // quantizeActivationsI8), I8 weights read in place, bf16 weights quantized to int8 by the same formula once per
 // task. Per (token, row, block) the 32 products are summed exactly in int32, then y += dot · xScale · wScale in f32,
 // block after block.
@@ -129,8 +129,8 @@ struct MatmulKernels {
     PanelGemm gemmF32Activations{};
     // Prefill on bf16 weights with activations rounded to bf16 (vdpbf16ps: twice the rate, PyTorch's bf16 numerics).
     PanelGemm gemmBf16Activations{};
-    // Prefill with int8 activations and weights (vpmaddubsw on AVX2, vpdpbusd on AVX-VNNI): the Fast precision where
-    // gemmBf16Activations is null.
+    // Prefill with int8 activations and weights (vpmaddubsw on AVX2, vpdpbusd on AVX-VNNI): PrefillPrecision::Int8
+    // where gemmBf16Activations is null.
     Int8PanelGemm gemmInt8Activations{};
 
     // Element-wise math and short vector products of the blocks; null at the portable level (ops.h's scalar
