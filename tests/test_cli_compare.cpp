@@ -174,6 +174,22 @@ class TestCliCompare : public QObject {
             runCli({"compare", "--model", modelDir("tiny-f32"), "--reference", m_dir.filePath("no-such-model")}));
     }
 
+    // A bf16 checkpoint against itself with the model's prefill changed: exact gives zero error; bf16-emulated (any
+    // CPU) moves the logits a little; the JSON says which ran.
+    void prefillAgainstItself() {
+        const QString dir = modelDir("tiny-bf16");
+        const QStringList common{"--model", dir, "--reference", dir, "--prompts", "2", "--prompt-tokens", "16"};
+        const QJsonObject exact = compareJson(common + QStringList{"--prefill", "exact"});
+        verifyConsistent(exact, 32);
+        QCOMPARE(exact["prefill"].toString(), QStringLiteral("exact"));
+        QCOMPARE(exact["max_abs_error"].toDouble(), 0.0);
+        const QJsonObject bf16 = compareJson(common + QStringList{"--prefill", "bf16-emulated"});
+        verifyConsistent(bf16, 32);
+        QCOMPARE(bf16["prefill"].toString(), QStringLiteral("bf16-emulated"));
+        QVERIFY(bf16["max_abs_error"].toDouble() > 0.0 && bf16["max_abs_error"].toDouble() < 1.0);
+        QVERIFY(bf16["mean_kl_divergence"].toDouble() > 0.0);
+    }
+
     void usageErrors_data() {
         QTest::addColumn<QStringList>("args");
         const QString dir = modelDir("tiny-f32");
@@ -188,6 +204,8 @@ class TestCliCompare : public QObject {
         QTest::newRow("negative threads")
             << QStringList{"compare", "--model", dir, "--reference", dir, "--threads", "-2"};
         QTest::newRow("unknown option") << QStringList{"compare", "--model", dir, "--reference", dir, "--fast"};
+        QTest::newRow("unknown prefill") << QStringList{"compare", "--model",   dir,  "--reference",
+                                                        dir,       "--prefill", "bf8"};
     }
     void usageErrors() {
         QFETCH(QStringList, args);

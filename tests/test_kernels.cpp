@@ -6,6 +6,7 @@
 //
 // The engine's internal headers include oneTBB, which must come before Qt defines its `emit` macro.
 #include "dtype_convert.h"
+#include "kernels_avx2.h"
 #include "linear.h"
 #include "matmul_kernels.h"
 #include "model_weights.h"
@@ -217,6 +218,103 @@ void checkLinear(Runtime& runtime, Isa isa, PrefillPrecision precision, Int8Acti
                                           .arg(error)));
 }
 
+// The int8 prefill GEMM (Int8PanelGemm) on random weights of `dtype` (bf16 quantized by the scalar formula, I8 as
+// stored) against the scalar sum of the same integers and scales, exact in int32 per block: called directly on a
+// middle range of rows (nothing outside written), and through linearForward with PrefillPrecision::Int8 when
+// `viaLinear`.
+void checkInt8Prefill(const Int8PanelGemm& kernel, const char* name, int64_t tokens, int64_t out, int64_t in,
+                      DType dtype, const MatmulKernels* viaLinear) {
+    const QString where =
+        QString("%1 tokens=%2 out=%3 in=%4 %5").arg(name).arg(tokens).arg(out).arg(in).arg(dtypeName(dtype).data());
+    const int64_t blocks = i8Blocks(in);
+    const Weights w = makeWeights(out, in, dtype, unsigned(out * in + 7));
+    std::vector<int8_t> wq(static_cast<std::size_t>(out * in));
+    std::vector<float> wScales(static_cast<std::size_t>(out * blocks));
+    if (dtype == DType::I8) {
+        std::copy(w.i8.begin() + 1, w.i8.end(), wq.begin());
+        wScales = w.scales;
+    } else {
+        // The scalar reference of the weight quantizer is the activations' one (same formula); the kernel's bits
+        // must equal it.
+        std::vector<float> unused(wq.size());
+        quantizeActivationsI8(w.values.data(), in, out, in, wq.data(), wScales.data(), unused.data());
+        std::vector<int8_t> gotQ(wq.size(), 1);
+        std::vector<float> gotScales(wScales.size(), NAN);
+        kernel.quantizeBf16(static_cast<const uint16_t*>(w.view.data), in, out, gotQ.data(), gotScales.data());
+        QVERIFY2(gotQ == wq, qPrintable(where + " quantized weights"));
+        QVERIFY2(std::memcmp(gotScales.data(), wScales.data(), wScales.size() * 4) == 0,
+                 qPrintable(where + " weight scales"));
+    }
+    const auto x = randomVector(static_cast<std::size_t>(tokens * in), unsigned(tokens + in));
+    const Quantized a = quantizeScalar(x, tokens, in);
+    // Σ_b float(xScale · wScale) · Σ_i xq · wq in double, and the scale of its terms.
+    const auto expected = [&](int64_t t, int64_t r, double& magnitude) {
+        double sum = 0;
+        magnitude = 1e-30;
+        for (int64_t b = 0; b < blocks; ++b) {
+            int64_t dot = 0, absDot = 0;
+            for (int64_t i = b * 32; i < std::min(in, b * 32 + 32); ++i) {
+                dot += int64_t{a.q[t * a.stride + i]} * wq[r * in + i];
+                absDot += std::abs(int64_t{a.q[t * a.stride + i]} * wq[r * in + i]);
+            }
+            const float scale = a.scales[t * blocks + b] * wScales[r * blocks + b];
+            sum += double(dot) * scale;
+            magnitude += double(absDot) * scale;
+        }
+        return sum;
+    };
+    const int64_t panels = (tokens + kInt8PanelTokens - 1) / kInt8PanelTokens;
+    std::vector<uint32_t> packed(Int8PanelGemm::packedUnits(tokens, in), 0xFFFFFFFFu);
+    kernel.pack(a.q.data(), a.stride, a.scales.data(), tokens, in, 0, panels, packed.data());
+    const int64_t begin = out > 2 ? 1 : 0, end = out > 2 ? out - 1 : out;  // a middle range: row tails of 4
+    std::vector<float> y(static_cast<std::size_t>(tokens * out), NAN);
+    kernel.gemm(packed.data(), wq.data(), wScales.data(), in, tokens, begin, end, 0, panels, y.data(), out);
+    for (int64_t t = 0; t < tokens; ++t) {
+        for (int64_t r = 0; r < out; ++r) {
+            const bool inside = r >= begin && r < end;
+            const float got = y[t * out + r];
+            QVERIFY2(inside != std::isnan(got), qPrintable(where + QString(" wrote outside t=%1 r=%2").arg(t).arg(r)));
+            if (!inside) continue;
+            double magnitude = 0;
+            const double want = expected(t, r, magnitude);
+            QVERIFY2(std::fabs(got - want) <= 1e-6 * magnitude,
+                     qPrintable(where + QString(" t=%1 r=%2: %3 vs %4").arg(t).arg(r).arg(got).arg(want)));
+        }
+    }
+    if (viaLinear == nullptr) return;
+    Runtime runtime(2);
+    runtime.impl().kernels = viaLinear;
+    runtime.setPrefillPrecision(PrefillPrecision::Int8);
+    const auto bias = randomVector(static_cast<std::size_t>(out), 3);
+    std::vector<float> z(static_cast<std::size_t>(tokens * out), NAN);
+    runtime.impl().arena.execute(
+        [&] { linearForward(runtime.impl(), w.view, bias, x.data(), tokens, z.data(), w.scales); });
+    for (int64_t t = 0; t < tokens; ++t) {
+        for (int64_t r = 0; r < out; ++r) {
+            double magnitude = 0;
+            const double want = expected(t, r, magnitude) + bias[r];
+            QVERIFY2(std::fabs(z[t * out + r] - want) <= 1e-6 * (magnitude + std::fabs(bias[r])),
+                     qPrintable(where + QString(" linearForward t=%1 r=%2").arg(t).arg(r)));
+        }
+    }
+}
+
+// Token counts around the 8-token panel, rows around the 4-row micro-tile and the 64-row task, `in` with k-quad and
+// block tails.
+void checkInt8PrefillShapes(const Int8PanelGemm& kernel, const char* name, const MatmulKernels* viaLinear) {
+    struct Shape {
+        int64_t tokens, out, in;
+    };
+    const Shape shapes[] = {{2, 5, 7},     {9, 13, 33},   {8, 4, 32},     {17, 9, 64},
+                            {33, 67, 129}, {7, 70, 1100}, {70, 130, 258}, {3, 1, 1}};
+    for (const Shape& s : shapes) {
+        for (DType dtype : {DType::BF16, DType::I8}) {
+            checkInt8Prefill(kernel, name, s.tokens, s.out, s.in, dtype, viaLinear);
+            if (QTest::currentTestFailed()) return;
+        }
+    }
+}
+
 }  // namespace
 
 class TestKernels : public QObject {
@@ -382,7 +480,7 @@ class TestKernels : public QObject {
         const int64_t in = 129;
         QFETCH(Isa, isa);
         if (!isaSupported(isa)) QSKIP(missingReason(isa));
-        for (PrefillPrecision precision : {PrefillPrecision::Exact, PrefillPrecision::Fast}) {
+        for (PrefillPrecision precision : {PrefillPrecision::Exact, PrefillPrecision::Fast, PrefillPrecision::Int8}) {
             Runtime runtime(2);
             runtime.impl().kernels = &matmulKernels(isa);
             runtime.setPrefillPrecision(precision);
@@ -598,6 +696,18 @@ class TestKernels : public QObject {
             QCOMPARE(loops.bf16.run(10), 12 * 10 * 2 / 1024.0);
             QCOMPARE(loops.bf16.opsPerIteration, kDotPeakFlopsPerIteration);
         }
+    }
+
+    // The int8 prefill GEMM with vpmaddubsw (AVX2), directly and as the AVX2 table's Int8 prefill.
+    void int8PrefillMatchesScalar() {
+        if (!isaSupported(Isa::Avx2)) QSKIP("no AVX2 on this CPU");
+        checkInt8PrefillShapes(avx2::int8PanelGemm(), "avx2", avxVnniSupported() ? nullptr : &matmulKernels(Isa::Avx2));
+    }
+
+    // The same kernel with vpdpbusd (AVX-VNNI), which the AVX2 table takes where the CPU has it.
+    void int8PrefillAvxVnniMatchesScalar() {
+        if (!avxVnniSupported()) QSKIP("no AVX-VNNI on this CPU (CPUID 7.1 EAX bit 4)");
+        checkInt8PrefillShapes(avxvnni::int8PanelGemm(), "avxvnni", &matmulKernels(Isa::Avx2));
     }
 };
 

@@ -38,6 +38,8 @@ struct Report {
     // and generate use); equal where the app's path is the exact one.
     double prefillTokS = 0, prefillExactTokS = 0;
     PrefillArithmetic prefillPath = PrefillArithmetic::Exact;
+    // PrefillPrecision::Int8 (opt-in), where the table has the int8 GEMM and the app's path is exact; else 0.
+    double prefillInt8TokS = 0;
     double decodeW8a8TokS = 0;  // int8 checkpoints: decode with int8 activations (Int8Activations::Quantized)
     double bytesPerToken = 0, readGbS = 0, eigenGemmGflops = 0, prefillFlopsPerToken = 0;
     MachinePeaks peaks;
@@ -154,6 +156,9 @@ void printHuman(const Report& r) {
     prefillLine("prefill (exact)", r.prefillExactTokS, PrefillArithmetic::Exact);
     std::printf("decode             %8.2f tok/s  %.2f GB/token  %.2f of the bandwidth bound\n", r.decodeTokS,
                 r.bytesPerToken / 1e9, r.decodeBwFraction());
+    if (r.prefillInt8TokS > 0) {
+        prefillLine("prefill (int8)", r.prefillInt8TokS, PrefillArithmetic::Int8);
+    }
     if (r.decodeW8a8TokS > 0) {
         std::printf("decode (w8a8)      %8.2f tok/s  %.2f of the bandwidth bound\n", r.decodeW8a8TokS,
                     r.bwFraction(r.decodeW8a8TokS));
@@ -172,6 +177,7 @@ void printJson(const Report& r) {
         "\"prefill_exact_tok_s\": %.3f, \"prefill_flops_per_token\": %.6g, \"prefill_peak_fraction\": %s, "
         "\"prefill_exact_peak_fraction\": %s, \"decode_tok_s\": %.3f, \"bytes_per_token\": %.0f, "
         "\"decode_bw_fraction\": %.3f, \"decode_w8a8_tok_s\": %.3f, \"decode_w8a8_bw_fraction\": %.3f, "
+        "\"prefill_int8_tok_s\": %.3f, \"prefill_int8_peak_fraction\": %s, "
         "\"peak_rss_mb\": %.0f}\n",
         r.threads, r.isa.c_str(), jsonString(r.isaRequested).c_str(), static_cast<long long>(r.promptTokens),
         static_cast<long long>(r.genTokens), r.loadSeconds, r.readGbS, jsonNumber(r.peaks.fp32Gflops).c_str(),
@@ -180,7 +186,8 @@ void printJson(const Report& r) {
         prefillArithmeticName(r.prefillPath).data(), r.prefillTokS, r.prefillExactTokS, r.prefillFlopsPerToken,
         jsonNumber(r.peakFraction(r.prefillTokS, r.prefillPath), "%.4f").c_str(),
         jsonNumber(r.peakFraction(r.prefillExactTokS, PrefillArithmetic::Exact), "%.4f").c_str(), r.decodeTokS,
-        r.bytesPerToken, r.decodeBwFraction(), r.decodeW8a8TokS, r.bwFraction(r.decodeW8a8TokS), r.peakRssMb);
+        r.bytesPerToken, r.decodeBwFraction(), r.decodeW8a8TokS, r.bwFraction(r.decodeW8a8TokS), r.prefillInt8TokS,
+        jsonNumber(r.peakFraction(r.prefillInt8TokS, PrefillArithmetic::Int8), "%.4f").c_str(), r.peakRssMb);
 }
 
 // Prefill at both precisions (the app's Fast one only where it is not the exact path), after a warm-up that
@@ -197,6 +204,12 @@ Result<void> timePrefills(const Model& model, Runtime& runtime, std::span<const 
         runtime.setPrefillPrecision(PrefillPrecision::Exact);
         if (!fast) return tl::unexpected(fast.error());
         r.prefillTokS = *fast;
+    } else if (runtime.impl().kernels->gemmInt8Activations) {
+        runtime.setPrefillPrecision(PrefillPrecision::Int8);
+        auto int8 = timePrefill(model, runtime, prompt);
+        runtime.setPrefillPrecision(PrefillPrecision::Exact);
+        if (!int8) return tl::unexpected(int8.error());
+        r.prefillInt8TokS = *int8;
     }
     return {};
 }

@@ -31,6 +31,7 @@ struct CompareRequest {
     int64_t prompts = 8, promptTokens = 64;
     uint64_t seed = 1234;
     float margin = 0.1f;  // a reference top-1 - top-2 gap below this is a near-tie either side of which is fine
+    PrefillPrecision prefill = PrefillPrecision::Exact;  // the model's; the reference always runs exact
     bool json = false;
 };
 
@@ -63,6 +64,18 @@ Parsed<CompareRequest> parseRequest(const CliArgs& args) {
     request.margin = margin->value_or(request.margin);
     if (!std::isfinite(request.margin) || request.margin < 0.0f) {
         return tl::unexpected<std::string>("--margin must be a finite number >= 0");
+    }
+    if (auto prefill = args.value("prefill")) {
+        if (*prefill == "fast") {
+            request.prefill = PrefillPrecision::Fast;
+        } else if (*prefill == "int8") {
+            request.prefill = PrefillPrecision::Int8;
+        } else if (*prefill == "bf16-emulated") {
+            request.prefill = PrefillPrecision::EmulatedBf16;
+        } else if (*prefill != "exact") {
+            return tl::unexpected<std::string>("--prefill must be exact, fast, int8 or bf16-emulated, not '" + *prefill +
+                                               "'");
+        }
     }
     request.json = args.has("json");
     return request;
@@ -236,9 +249,24 @@ Result<std::vector<float>> allPositionLogits(const Model& model, Runtime& runtim
     return logits;
 }
 
+std::string_view prefillName(PrefillPrecision precision) {
+    switch (precision) {
+        case PrefillPrecision::Exact:
+            return "exact";
+        case PrefillPrecision::Fast:
+            return "fast";
+        case PrefillPrecision::Int8:
+            return "int8";
+        case PrefillPrecision::EmulatedBf16:
+            return "bf16-emulated";
+    }
+    return "exact";
+}
+
 // Prompt by prompt, so only one prompt's logits (tokens × vocab floats per model) are held at a time.
 Result<Tally> compareModels(const Model& model, const Model& reference, const CompareRequest& request) {
-    Runtime runtime(request.threads);
+    Runtime runtime(request.threads), referenceRuntime(request.threads);
+    runtime.setPrefillPrecision(request.prefill);
     std::mt19937_64 random(request.seed);
     const auto vocab = static_cast<std::size_t>(reference.config().vocabSize);
     Tally tally;
@@ -246,7 +274,7 @@ Result<Tally> compareModels(const Model& model, const Model& reference, const Co
         const std::vector<TokenId> prompt = randomPrompt(random, request.promptTokens, reference.config());
         auto ours = allPositionLogits(model, runtime, prompt);
         if (!ours) return tl::unexpected(ours.error());
-        auto theirs = allPositionLogits(reference, runtime, prompt);
+        auto theirs = allPositionLogits(reference, referenceRuntime, prompt);
         if (!theirs) return tl::unexpected(theirs.error());
         for (std::size_t t = 0; t < prompt.size(); ++t) {
             const std::string where = "prompt " + std::to_string(p) + " position " + std::to_string(t);
@@ -271,6 +299,7 @@ void printReport(const Tally& tally, const CompareRequest& request) {
             {"prompts", request.prompts},
             {"prompt_tokens", request.promptTokens},
             {"seed", request.seed},
+            {"prefill", std::string(prefillName(request.prefill))},
             {"positions", tally.positions},
             {"top1_matches", tally.matches},
             {"top1_agreement", tally.agreement()},
@@ -330,11 +359,15 @@ const Command& compareCommand() {
         kName,
         "measure a checkpoint's logits against a reference's (top-1 agreement, error)",
         "rgemma compare --model DIR --reference DIR [--prompts N] [--prompt-tokens P] [--seed S] [--margin M]\n"
-        "                      [--threads N] [--json]",
+        "                      [--prefill P] [--threads N] [--json]",
         "Loads both checkpoints (same config and tokenizer required; the dtypes may differ, e.g. an int8 copy\n"
         "against its bf16 original), draws N random prompts (default 8) of P ids (default 64): <bos>, then ids\n"
         "drawn uniformly from 4..vocab_size-1 with seed S (default 1234). Each prompt is fed to both models from a\n"
-        "fresh state, with the exact prefill precision that rgemma logits uses, and every position is compared:\n"
+        "fresh state, with the exact prefill precision that rgemma logits uses (--prefill fast: the model with the\n"
+        "app's fast prompt path, bf16 activations where the CPU has them; int8: int8 activations and weights on\n"
+        "AVX2; bf16-emulated: the bf16 path's numbers on any CPU, slowly; the reference stays exact, so --reference\n"
+        "may be the same folder), and every\n"
+        "position is compared:\n"
         "top-1 agreement (the fraction of positions whose argmax is the reference's), the largest and the mean\n"
         "|difference| of the soft-capped logits, the mean KL divergence of the model's softmax from the reference's\n"
         "(nats), and the top-1 agreement over the positions where the reference's top-1 leads its top-2 by more\n"
@@ -347,6 +380,7 @@ const Command& compareCommand() {
          {"prompt-tokens", "P", "ids per prompt, <bos> included (default 64)"},
          {"seed", "S", "seed of the random prompts (default 1234)"},
          {"margin", "M", "reference top-1 lead for the confident agreement (default 0.1)"},
+         {"prefill", "P", "the model's prefill: exact (default), fast, int8 or bf16-emulated; the reference's: exact"},
          threadsOption(),
          {"json", "", "print one JSON object"}},
         run,

@@ -52,8 +52,8 @@ Matrix makeMatrix(int64_t out, int64_t in, DType dtype) {
     return m;
 }
 
-// Args: level, threads, dtype (0 f32, 1 bf16, 2 int8), out, in, tokens, precision (0 exact, 1 fast; int8 decode:
-// 1 = int8 activations).
+// Args: level, threads, dtype (0 f32, 1 bf16, 2 int8), out, in, tokens, precision (0 exact, 1 fast, 2 int8
+// activations and weights; int8 decode: 1 = int8 activations).
 void linear(benchmark::State& state) {
     const auto isa = static_cast<Isa>(state.range(0));
     if (!isaSupported(isa)) {
@@ -65,7 +65,9 @@ void linear(benchmark::State& state) {
     const int64_t out = state.range(3), in = state.range(4), tokens = state.range(5);
     Runtime runtime(threads);
     runtime.impl().kernels = &matmulKernels(isa);
-    runtime.setPrefillPrecision(state.range(6) == 1 ? PrefillPrecision::Fast : PrefillPrecision::Exact);
+    runtime.setPrefillPrecision(state.range(6) == 2   ? PrefillPrecision::Int8
+                                : state.range(6) == 1 ? PrefillPrecision::Fast
+                                                      : PrefillPrecision::Exact);
     // Decode of int8 weights: "fast" selects int8 activations (W8A8).
     if (tokens == 1 && state.range(6) == 1) runtime.setInt8Activations(Int8Activations::Quantized);
     const Matrix w = makeMatrix(out, in, dtype);
@@ -76,9 +78,9 @@ void linear(benchmark::State& state) {
             [&] { linearForward(runtime.impl(), w.view, {}, x.data(), tokens, y.data(), w.scales); });
         benchmark::DoNotOptimize(y.data());
     }
-    const char* fast = tokens > 1 ? " fast" : " w8a8";
+    const char* fast = tokens > 1 ? (state.range(6) == 2 ? " int8" : " fast") : " w8a8";
     state.SetLabel(std::string(isaName(isa)) + " " + std::string(dtypeName(dtype)) +
-                   (state.range(6) == 1 ? fast
+                   (state.range(6) >= 1 ? fast
                     : tokens > 1        ? " exact"
                                         : ""));
     state.SetBytesProcessed(state.iterations() *
@@ -149,6 +151,36 @@ void bf16DotPeak(benchmark::State& state) {
         static_cast<double>(kIterations * kDotPeakFlopsPerIteration) * state.iterations(), benchmark::Counter::kIsRate);
 }
 
+// The AVX2 table's int8 prefill micro-kernel alone (Int8PanelGemm::gemm, one thread, int8 weights in place, the
+// activations packed once outside the loop): the arithmetic rate without quantization, packing or scheduling.
+// Args: out, in, tokens. OPS counts a multiply-add as 2.
+void int8PrefillKernel(benchmark::State& state) {
+    const Int8PanelGemm& kernel = matmulKernels(Isa::Avx2).gemmInt8Activations;
+    if (!isaSupported(Isa::Avx2) || !kernel) {
+        state.SkipWithError("no AVX2");
+        return;
+    }
+    const int64_t out = state.range(0), in = state.range(1), tokens = state.range(2);
+    const Matrix w = makeMatrix(out, in, DType::I8);
+    std::vector<int8_t> q(static_cast<std::size_t>(tokens * i8ActivationStride(in)), 37);
+    std::vector<float> scales(static_cast<std::size_t>(tokens * i8Blocks(in)), 1.0f / 127);
+    const int64_t panels = (tokens + kInt8PanelTokens - 1) / kInt8PanelTokens;
+    std::vector<uint32_t> packed(Int8PanelGemm::packedUnits(tokens, in));
+    kernel.pack(q.data(), i8ActivationStride(in), scales.data(), tokens, in, 0, panels, packed.data());
+    std::vector<float> y(static_cast<std::size_t>(tokens * out));
+    for (auto _ : state) {
+        // 64-row tasks, as linear.cpp runs them.
+        for (int64_t r = 0; r < out; r += 64) {
+            kernel.gemm(packed.data(), w.i8.data(), w.scales.data(), in, tokens, r, std::min(out, r + 64), 0, panels,
+                        y.data(), out);
+        }
+        benchmark::DoNotOptimize(y.data());
+    }
+    state.SetLabel(avxVnniSupported() ? "avx-vnni" : "avx2");
+    state.counters["OPS"] = benchmark::Counter(static_cast<double>(2 * out * in * tokens) * state.iterations(),
+                                               benchmark::Counter::kIsRate);
+}
+
 // Decode reads every weight once: matrices of 256+ MB, far past the caches, as the model's 5 GB are.
 // The streaming-read bound the decode numbers compare with (machine_probe.h), per thread count.
 void readBandwidth(benchmark::State& state) {
@@ -180,6 +212,10 @@ void prefillShapes(benchmark::internal::Benchmark* b) {
         b->Args({4, threads, 2, 7680, 2560, 256, 0});  // int8 weights, dequantized tiles
         b->Args({2, threads, 1, 7680, 2560, 256, 0});  // AVX-512 without BF16: the exact kernel
         b->Args({0, threads, 1, 7680, 2560, 256, 0});  // Eigen on converted tiles
+        // AVX2: exact, and int8 activations and weights (gemm_int8_avx2.cpp), on bf16 and int8 weights.
+        for (int dtype : {1, 2}) {
+            for (int precision : {0, 2}) b->Args({1, threads, dtype, 7680, 2560, 256, precision});
+        }
     }
     b->UseRealTime();
 }
@@ -188,6 +224,7 @@ BENCHMARK(linear)->Name("decode")->Apply(decodeShapes);
 BENCHMARK(linear)->Name("prefill")->Apply(prefillShapes);
 BENCHMARK(attention)->Apply(attentionShapes);
 BENCHMARK(bf16DotPeak);
+BENCHMARK(int8PrefillKernel)->Args({768, 2560, 256})->Args({256, 7680, 256})->UseRealTime();
 BENCHMARK(readBandwidth)->Arg(1)->Arg(2)->UseRealTime();
 
 }  // namespace

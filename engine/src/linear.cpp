@@ -144,12 +144,31 @@ void matvecForward(Runtime::Impl& runtime, std::span<const Dense> layers, const 
         [&](const tbb::blocked_range<int64_t>& range) { forLayerRows(layers, range.begin(), range.end(), rows); });
 }
 
-// Prefill with a panel GEMM: pack the activations once, then tasks of 64 output rows of any of the layers over
-// every token (each task reads its weights from memory once; the packed activations stay in cache). I8 rows are
-// first dequantized into the thread's tile, once per task: to f32 for f32 activations, to bf16 for bf16 ones.
+// Calls `rows(layer, r0, r1)` in parallel for tasks of `taskRows` rows of the layers, each layer starting a new task
+// (each task reads its weights from memory once; the packed activations stay in cache).
+template <typename Rows>
+void forEachRowTask(std::span<const Dense> layers, int64_t taskRows, Rows rows) {
+    std::array<int64_t, kMaxSharedLayers> firstTask{};  // layer j's first task
+    int64_t tasks = 0;
+    for (std::size_t j = 0; j < layers.size(); ++j) {
+        firstTask[j] = tasks;
+        tasks += (layers[j].out() + taskRows - 1) / taskRows;
+    }
+    tbb::parallel_for(tbb::blocked_range<int64_t>(0, tasks, 1), [&](const tbb::blocked_range<int64_t>& range) {
+        for (int64_t task = range.begin(); task != range.end(); ++task) {
+            std::size_t j = layers.size() - 1;
+            while (firstTask[j] > task) --j;
+            const int64_t r0 = (task - firstTask[j]) * taskRows;
+            rows(layers[j], r0, std::min(layers[j].out(), r0 + taskRows));
+        }
+    });
+}
+
+// Prefill with a panel GEMM: pack the activations once, then tasks of the kernel's rows of any of the layers over
+// every token. I8 rows are read in place where the kernel can, else first dequantized into the thread's tile, once
+// per task: to f32 for f32 activations, to bf16 for bf16 ones.
 void panelGemmForward(Runtime::Impl& runtime, const PanelGemm& kernel, std::span<const Dense> layers, const float* x,
                       int64_t tokens) {
-    const int64_t kTaskRows = kernel.taskRows;
     const int64_t in = layers[0].weight->shape[1];
     const int64_t panels = (tokens + kGemmPanelTokens - 1) / kGemmPanelTokens;
     uint32_t* packed = ensure(runtime.workspace.packed, kernel.packedUnits(tokens, in));
@@ -185,21 +204,7 @@ void panelGemmForward(Runtime::Impl& runtime, const PanelGemm& kernel, std::span
         }
         addBias(layer.bias, layer.y, tokens, out, r0, r1);
     };
-    // Each layer starts a new task of 64 rows: firstTask[j] is layer j's first.
-    std::array<int64_t, kMaxSharedLayers> firstTask{};
-    int64_t tasks = 0;
-    for (std::size_t j = 0; j < layers.size(); ++j) {
-        firstTask[j] = tasks;
-        tasks += (layers[j].out() + kTaskRows - 1) / kTaskRows;
-    }
-    tbb::parallel_for(tbb::blocked_range<int64_t>(0, tasks, 1), [&](const tbb::blocked_range<int64_t>& range) {
-        for (int64_t task = range.begin(); task != range.end(); ++task) {
-            std::size_t j = layers.size() - 1;
-            while (firstTask[j] > task) --j;
-            const int64_t r0 = (task - firstTask[j]) * kTaskRows;
-            rows(layers[j], r0, std::min(layers[j].out(), r0 + kTaskRows));
-        }
-    });
+    forEachRowTask(layers, kernel.taskRows, rows);
 }
 
 // The prefill kernel for `weight` at the runtime's precision, or null (then Eigen). bf16 activations apply to
@@ -250,6 +255,46 @@ void eigenForward(Runtime::Impl& runtime, const Dense& layer, const float* x, in
     });
 }
 
+// Whether prefill of `weight` takes the int8 GEMM (prefill_arithmetic.h decides).
+bool int8Prefill(const Runtime::Impl& runtime, const TensorView& weight) {
+    return prefillArithmetic(*runtime.kernels, runtime.prefillPrecision, weight.dtype) == PrefillArithmetic::Int8;
+}
+
+// Prefill with int8 activations and weights (Int8PanelGemm): the activations quantized per block of 32 (W8A8's own
+// where given, so decode and prefill multiply the same numbers) and packed once; then tasks of 64 rows of any layer
+// over every token, I8 rows read in place, bf16 rows quantized into the thread's tile once per task (reused by every
+// token). The tasks are split as in panelGemmForward.
+void int8GemmForward(Runtime::Impl& runtime, std::span<const Dense> layers, const float* x, int64_t tokens,
+                     const QuantizedActivations* quantized) {
+    constexpr int64_t kTaskRows = 64;
+    const Int8PanelGemm& kernel = runtime.kernels->gemmInt8Activations;
+    const int64_t in = layers[0].weight->shape[1], blocks = i8Blocks(in);
+    const QuantizedActivations a = quantized != nullptr ? *quantized : quantizeActivations(runtime, x, tokens, in);
+    const int64_t panels = (tokens + kInt8PanelTokens - 1) / kInt8PanelTokens;
+    uint32_t* packed = ensure(runtime.workspace.packed, Int8PanelGemm::packedUnits(tokens, in));
+    tbb::parallel_for(tbb::blocked_range<int64_t>(0, panels, 4), [&](const tbb::blocked_range<int64_t>& range) {
+        kernel.pack(a.q, i8ActivationStride(in), a.scales, tokens, in, range.begin(), range.end(), packed);
+    });
+    const auto rows = [&](const Dense& layer, int64_t r0, int64_t r1) {
+        const TensorView& weight = *layer.weight;
+        const int64_t out = layer.out();
+        if (weight.dtype == DType::I8) {
+            kernel.gemm(packed, static_cast<const int8_t*>(weight.data), layer.scales.data(), in, tokens, r0, r1, 0,
+                        panels, layer.y, out);
+        } else {
+            // The f32 tile holds the rows' scales, then their int8 values.
+            const int64_t count = r1 - r0;
+            float* tile = ensure(runtime.workspace.threadTiles[runtime.threadSlot()],
+                                 static_cast<std::size_t>(count * blocks + (count * in + 3) / 4));
+            auto* q = reinterpret_cast<int8_t*>(tile + count * blocks);
+            kernel.quantizeBf16(static_cast<const uint16_t*>(weight.data) + r0 * in, in, count, q, tile);
+            kernel.gemm(packed, q, tile, in, tokens, 0, count, 0, panels, layer.y + r0, out);
+        }
+        addBias(layer.bias, layer.y, tokens, out, r0, r1);
+    };
+    forEachRowTask(layers, kTaskRows, rows);
+}
+
 // Whether the table has a decode kernel for the stored dtype (f32 must also be aligned to read it as floats).
 bool hasMatvec(const MatmulKernels& kernels, const TensorView& weight) {
     switch (weight.dtype) {
@@ -272,6 +317,8 @@ void dispatch(Runtime::Impl& runtime, std::span<const Dense> layers, const float
     const TensorView& first = *layers[0].weight;
     if (tokens == 1 && hasMatvec(kernels, first)) {
         matvecForward(runtime, layers, x, quantized);
+    } else if (tokens > 1 && int8Prefill(runtime, first)) {
+        int8GemmForward(runtime, layers, x, tokens, quantized);
     } else if (const PanelGemm* gemm = prefillKernel(runtime, first); tokens > 1 && gemm != nullptr) {
         panelGemmForward(runtime, *gemm, layers, x, tokens);
     } else {
@@ -295,6 +342,14 @@ void denseForward(Runtime::Impl& runtime, std::span<const Dense> layers, const f
     if (w8a8) {
         quantized = quantizeActivations(runtime, x, tokens, first.shape[1]);
         x = quantized.values;
+    }
+    if (tokens > 1 && runtime.prefillPrecision == PrefillPrecision::EmulatedBf16 && first.dtype == DType::BF16) {
+        // What the bf16 kernels multiply on bf16 weights: activations rounded to bf16, products exact in f32. The
+        // W8A8 values' buffer is free on this path.
+        const auto count = static_cast<std::size_t>(tokens * first.shape[1]);
+        float* rounded = ensure(runtime.workspace.i8ActivationValues, count);
+        for (std::size_t i = 0; i < count; ++i) rounded[i] = bf16ToFloat(floatToBf16(x[i]));
+        x = rounded;
     }
     const bool alike = std::all_of(layers.begin(), layers.end(), [&](const Dense& layer) {
         return layer.weight->dtype == first.dtype &&

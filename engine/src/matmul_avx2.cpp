@@ -120,6 +120,7 @@ const MatmulKernels& avx2Kernels() {
                 .gemmI8Weights = avx2::gemmI8Weights,
                 .taskRows = 48,
             },
+        .gemmInt8Activations = avxVnniSupported() ? avxvnni::int8PanelGemm() : avx2::int8PanelGemm(),
     };
     return table;
 }

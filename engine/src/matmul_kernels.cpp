@@ -3,6 +3,10 @@
 
 #include <cstdlib>
 
+#if defined(__x86_64__) || defined(__i386__)
+#include <cpuid.h>
+#endif
+
 namespace rgemma {
 
 namespace {
@@ -57,6 +61,22 @@ bool isaSupported(Isa isa) {
     static const bool supported[] = {cpuHas(Isa::Portable), cpuHas(Isa::Avx2), cpuHas(Isa::Avx512),
                                      cpuHas(Isa::Avx512Vnni), cpuHas(Isa::Avx512Bf16)};
     return supported[static_cast<int>(isa)];
+}
+
+bool avxVnniSupported() {
+    // GCC 12's __builtin_cpu_supports does not know "avxvnni": CPUID leaf 7 subleaf 1, EAX bit 4, read directly; the
+    // ymm state the OS must save is what the AVX2 check already asks for.
+    static const bool supported = [] {
+#if defined(__x86_64__) || defined(__i386__)
+        unsigned eax = 0, ebx = 0, ecx = 0, edx = 0;
+        if (!isaSupported(Isa::Avx2) || __get_cpuid_max(0, nullptr) < 7) return false;
+        __cpuid_count(7, 1, eax, ebx, ecx, edx);
+        return (eax & (1u << 4)) != 0;
+#else
+        return false;
+#endif
+    }();
+    return supported;
 }
 
 namespace {

@@ -75,6 +75,37 @@ struct PanelGemm {
     }
 };
 
+// A prefill GEMM on int8 activations × int8 weights (tokens > 1, PrefillPrecision::Int8 where the table has no
+// bf16 products): the activations quantized per token in blocks of kI8BlockSize as for W8A8 (dtype_convert.h
+// quantizeActivationsI8), I8 weights read in place, bf16 weights quantized to int8 by the same formula once per
+// task. Per (token, row, block) the 32 products are summed exactly in int32, then y += dot · xScale · wScale in f32,
+// block after block.
+// The activations are packed into panels of kInt8PanelTokens tokens: per panel, blocks × 8 k-quads of 8 tokens'
+// 4 bytes (one 256-bit load holds 8 tokens' values of 4 consecutive k), then the blocks' scales [block][token].
+inline constexpr int64_t kInt8PanelTokens = 8;
+struct Int8PanelGemm {
+    // q [tokens, qStride] and scales [tokens, i8Blocks(in)] (quantizeActivationsI8) -> panels [panelBegin, panelEnd)
+    // (tokens past the end: q and scale 0).
+    void (*pack)(const int8_t* q, int64_t qStride, const float* scales, int64_t tokens, int64_t in, int64_t panelBegin,
+                 int64_t panelEnd, uint32_t* packed) = nullptr;
+    // bf16 rows [rows, in] -> int8 rows [rows, in] and scales [rows, i8Blocks(in)] by quantizeActivationsI8's
+    // formula (the same bits).
+    void (*quantizeBf16)(const uint16_t* w, int64_t in, int64_t rows, int8_t* q, float* scales) = nullptr;
+    // y[t, r] = Σ_b xScale[t, b] · wScale[r, b] · Σ_{i in b} xq[t, i] · w[r, i] for rows [rowBegin, rowEnd) and the
+    // tokens of panels [panelBegin, panelEnd) (only t < tokens written); w int8 row-major [rows, in] with values in
+    // [-127, 127], wScales [rows, i8Blocks(in)], both indexed by absolute row r; y row stride ldy.
+    void (*gemm)(const uint32_t* packed, const int8_t* w, const float* wScales, int64_t in, int64_t tokens,
+                 int64_t rowBegin, int64_t rowEnd, int64_t panelBegin, int64_t panelEnd, float* y,
+                 int64_t ldy) = nullptr;
+
+    explicit operator bool() const { return gemm != nullptr; }
+    // 32-bit units of one panel and of the packed activations for `tokens` × `in`.
+    static int64_t panelUnits(int64_t in) { return (in + 31) / 32 * (8 * kInt8PanelTokens + kInt8PanelTokens); }
+    static std::size_t packedUnits(int64_t tokens, int64_t in) {
+        return static_cast<std::size_t>((tokens + kInt8PanelTokens - 1) / kInt8PanelTokens * panelUnits(in));
+    }
+};
+
 struct MatmulKernels {
     Isa isa = Isa::Portable;
 
@@ -111,6 +142,9 @@ struct MatmulKernels {
     PanelGemm gemmF32Activations{};
     // Prefill on bf16 weights with activations rounded to bf16 (vdpbf16ps: twice the rate, PyTorch's bf16 numerics).
     PanelGemm gemmBf16Activations{};
+    // Prefill with int8 activations and weights (vpmaddubsw on AVX2, vpdpbusd on AVX-VNNI): PrefillPrecision::Int8
+    // where gemmBf16Activations is null.
+    Int8PanelGemm gemmInt8Activations{};
 
     // Element-wise math and short vector products of the blocks; null at the portable level (ops.h's scalar
     // functions then run). Within a few f32 ulps of the scalar versions.
@@ -137,6 +171,9 @@ const char* requestedIsa();
 std::string isaRequestProblem();
 // Whether this CPU (and OS) can run `isa`.
 bool isaSupported(Isa isa);
+// Whether this CPU has AVX-VNNI (vpdpbusd on 256-bit registers, CPUID leaf 7 subleaf 1 EAX bit 4) besides AVX2:
+// the AVX2 table then takes its int8 prefill GEMM.
+bool avxVnniSupported();
 // The table of `isa`, which must be supported.
 const MatmulKernels& matmulKernels(Isa isa);
 

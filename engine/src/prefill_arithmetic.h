@@ -31,7 +31,14 @@ inline std::string_view prefillArithmeticName(PrefillArithmetic arithmetic) {
 
 // Fast precision rounds activations to bf16 where the table has the bf16 GEMM, for bf16 weights and for I8 ones
 // (dequantized to bf16 tiles); f32 and f16 checkpoints, and Exact precision, stay exact.
+// Int8 precision (opt-in) takes int8 products on a table that has them but no bf16 ones (AVX2, AVX-VNNI), for bf16
+// and I8 weights.
 inline PrefillArithmetic prefillArithmetic(const MatmulKernels& kernels, PrefillPrecision precision, DType weights) {
+    if (precision == PrefillPrecision::Int8) {
+        const bool int8 = !kernels.gemmBf16Activations && kernels.gemmInt8Activations &&
+                          (weights == DType::BF16 || weights == DType::I8);
+        return int8 ? PrefillArithmetic::Int8 : PrefillArithmetic::Exact;
+    }
     if (precision != PrefillPrecision::Fast) return PrefillArithmetic::Exact;
     switch (weights) {
         case DType::BF16:
