@@ -1,4 +1,5 @@
-// matmul_avx2.cpp — decode matrix-vector kernels for AVX2 + FMA (f32, bf16 and int8 weights read in place).
+// matmul_avx2.cpp — decode matrix-vector kernels for AVX2 + FMA (f32, bf16 and int8 weights read in place), and
+// the AVX2 table, whose other kernels live in elementwise_avx2.cpp (kernels_avx2.h).
 // Compiled with -mavx2 -mfma (engine/CMakeLists.txt). It includes only intrinsics and plain declarations and
 // defines everything with internal linkage: an inline function from a shared header compiled here could be the
 // copy the linker keeps, and then run on a CPU without AVX2.
@@ -6,6 +7,7 @@
 
 #include <cstdint>
 
+#include "kernels_avx2.h"
 #include "matmul_kernels.h"
 #include "rgemma/dtype.h"
 
@@ -104,7 +106,20 @@ void matvecI8(const int8_t* w, const float* scales, int64_t in, int64_t rowBegin
 
 const MatmulKernels& avx2Kernels() {
     static const MatmulKernels table{
-        .isa = Isa::Avx2, .matvecF32 = matvecF32, .matvecBf16 = matvecBf16, .matvecI8 = matvecI8};
+        .isa = Isa::Avx2,
+        .matvecF32 = matvecF32,
+        .matvecBf16 = matvecBf16,
+        .matvecI8 = matvecI8,
+        .quantizeActivationsI8 = avx2::quantizeActivationsI8,
+        .dequantizeI8 = avx2::dequantizeI8,
+        .dequantizeI8Bf16 = avx2::dequantizeI8Bf16,
+        .matmulInOutF32 = avx2::matmulInOutF32,
+        .matmulInOutBf16 = avx2::matmulInOutBf16,
+        .geluTanh = avx2::geluTanh,
+        .sigmoid = avx2::sigmoid,
+        .dot = avx2::dot,
+        .axpy = avx2::axpy,
+    };
     return table;
 }
 
