@@ -528,13 +528,14 @@ class TestKernels : public QObject {
 
     void blockDiagonalAtEveryLevel_data() { addLevelRows(); }
     // blockDiagonalForward (x @ W[h] per head, W stored [in, out]) at every level against the scalar product: head
-    // widths around the 32-column strip, token counts around the 8-token group, both dtypes.
+    // widths around the 32-column strip (AVX-512) and the 16- and 64-column strips and 8-column vectors (AVX2), token
+    // counts around the 8-token (AVX-512) and 6-token (AVX2) groups, both dtypes.
     void blockDiagonalAtEveryLevel() {
         QFETCH(Isa, isa);
         if (!isaSupported(isa)) QSKIP(missingReason(isa));
         Runtime runtime(2);
         runtime.impl().kernels = &matmulKernels(isa);
-        for (int64_t width : {1, 16, 33, 70}) {
+        for (int64_t width : {1, 8, 16, 33, 70, 90}) {
             for (int64_t tokens : {1, 7, 9, 70}) {
                 for (DType dtype : {DType::F32, DType::BF16}) {
                     const int64_t heads = 3, total = heads * width;
@@ -568,6 +569,33 @@ class TestKernels : public QObject {
                         }
                     }
                 }
+            }
+        }
+    }
+
+    // The SIMD I8 dequantizers give the scalar reference's bits (dtype_convert.h dequantizeI8; for bf16 that value
+    // rounded to nearest even), on rows with tails of every length mod 8 and unaligned q.
+    void dequantizeMatchesScalar() {
+        for (Isa isa : supportedLevels()) {
+            const MatmulKernels& kernels = matmulKernels(isa);
+            if (kernels.dequantizeI8 == nullptr) continue;
+            for (int64_t in : {1, 7, 8, 9, 31, 33, 100, 257}) {
+                const int64_t rows = 3;
+                const Weights w = makeWeights(rows, in, DType::I8, unsigned(in) + 300);
+                const auto* q = static_cast<const int8_t*>(w.view.data);
+                const auto count = static_cast<std::size_t>(rows * in);
+                std::vector<float> expected(count), f32(count + 1, NAN);
+                dequantizeI8(q, w.scales.data(), in, rows, expected.data());
+                kernels.dequantizeI8(q, w.scales.data(), in, rows, f32.data());
+                const QString where = QString("%1 in=%2").arg(isaName(isa).data()).arg(in);
+                QVERIFY2(std::memcmp(f32.data(), expected.data(), count * 4) == 0, qPrintable(where + " f32"));
+                QVERIFY2(std::isnan(f32[count]), qPrintable(where + " f32 wrote past the end"));
+                std::vector<uint16_t> bf16(count + 1, 0xFFFF);
+                kernels.dequantizeI8Bf16(q, w.scales.data(), in, rows, bf16.data());
+                for (std::size_t i = 0; i < count; ++i) {
+                    QVERIFY2(bf16[i] == floatToBf16(expected[i]), qPrintable(where + QString(" bf16 at %1").arg(i)));
+                }
+                QVERIFY2(bf16[count] == 0xFFFF, qPrintable(where + " bf16 wrote past the end"));
             }
         }
     }
