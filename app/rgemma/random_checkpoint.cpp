@@ -1,4 +1,4 @@
-// random_checkpoint.cpp — the tensor list of a RecurrentGemma checkpoint (CHECKPOINT_FORMAT.md §3), filled with
+// random_checkpoint.cpp — the tensor list of a RecurrentGemma checkpoint (docs/checkpoint-format.md §3), filled with
 // seeded random values and streamed into sharded safetensors files.
 #include "random_checkpoint.h"
 
@@ -38,7 +38,7 @@ struct PlannedTensor {
 constexpr Init kWeight{Init::Normal, 0.02f};
 constexpr Init kScale{Init::Normal, 0.1f};
 
-// ref: CHECKPOINT_FORMAT.md §3, in the order save_pretrained writes them (layer by layer).
+// ref: docs/checkpoint-format.md §3, in the order save_pretrained writes them (layer by layer).
 std::vector<PlannedTensor> planTensors(const ModelConfig& c) {
     const int64_t d = c.hiddenSize, lru = c.lruWidth, heads = c.numHeads, block = c.lruWidth / c.numHeads;
     const int64_t qWidth = c.numHeads * c.headDim, kv = c.numKvHeads * c.headDim, f = c.mlpWidth;

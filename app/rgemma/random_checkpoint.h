@@ -14,7 +14,7 @@
 
 namespace rgemma::cli {
 
-// config.json for "2b" (CHECKPOINT_FORMAT.md §2), "9b" (§2) or "tiny" (the golden tiny-f32 shape), with
+// config.json for "2b", "9b" (docs/checkpoint-format.md §2) or "tiny" (the golden tiny-f32 shape), with
 // torch_dtype for `dtype`; nullopt-like error text for an unknown shape is the caller's job.
 std::string randomConfigJson(std::string_view shape, DType dtype);
 

@@ -1,5 +1,5 @@
-// engine/src/config.cpp — parses and validates a Hugging Face RecurrentGemma config.json (CHECKPOINT_FORMAT.md §2).
-// Sizes are bounded here so that everything allocated from them later is bounded too.
+// engine/src/config.cpp — parses and validates a Hugging Face RecurrentGemma config.json
+// (docs/checkpoint-format.md §2). Sizes are bounded here so that everything allocated from them later is bounded too.
 #include "rgemma/config.h"
 
 #include <algorithm>

@@ -1,4 +1,4 @@
-// engine/src/model_weights.cpp — binds the Hugging Face tensor names of CHECKPOINT_FORMAT.md §3 to the roles of
+// engine/src/model_weights.cpp — binds the Hugging Face tensor names of docs/checkpoint-format.md §3 to the roles of
 // the forward pass, checking every shape against config.json; converts the small vectors to f32 once.
 #include "model_weights.h"
 
