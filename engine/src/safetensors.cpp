@@ -71,7 +71,7 @@ Result<DType> parseDtype(const json& entry, const std::string& source, const std
                        std::end(kOtherSafetensorsDtypes);
     return tensorError(source, name,
                        std::string(known ? "unsupported" : "unknown") + " dtype '" + clip(text) +
-                           "' (only F32, BF16 and F16 are supported)");
+                           "' (supported: F32, BF16, F16, and I8 as rgemma quantize writes it)");
 }
 
 // Dimensions must be non-negative integers whose running product fits in int64 (TensorView::numel relies on it).
