@@ -1,7 +1,7 @@
-// test_hostile_text — text that tries to break the app: a 1 MB prompt, invalid UTF-8, NUL characters, lone
-// surrogates, right-to-left and combining characters through the controller, the worker and the store with the
-// golden model; and Markdown that tries to be HTML (tags, scripts, remote images, escaped backticks around tags)
-// rendered the way MessageDelegate.qml renders it: shown as text, nothing fetched.
+// test_hostile_text — text that tries to break the app: a 1 MB prompt (132 KB under sanitizers), invalid UTF-8, NUL
+// characters, lone surrogates, right-to-left and combining characters through the controller, the worker and the store
+// with the golden model; and Markdown that tries to be HTML (tags, scripts, remote images, escaped backticks around
+// tags) rendered the way MessageDelegate.qml renders it: shown as text, nothing fetched.
 #include <QElapsedTimer>
 #include <QSettings>
 #include <QTemporaryDir>
@@ -14,6 +14,21 @@
 #include "markdown_text.h"
 
 namespace {
+
+// The long prompt: 1 MB in the plain suite. Under AddressSanitizer its prefill took 233 s of Qt Test's 300 s watchdog
+// on a 2-core AVX2 machine (the kernels' every load is checked), so sanitized builds feed 132 KB: still hundreds of
+// prefill chunks, the growth of every buffer, and the same assertions.
+#if defined(__SANITIZE_ADDRESS__) || defined(__SANITIZE_THREAD__)
+constexpr int kLongPromptRepeats = 3000;
+#elif defined(__has_feature)
+#if __has_feature(address_sanitizer) || __has_feature(thread_sanitizer)
+constexpr int kLongPromptRepeats = 3000;
+#else
+constexpr int kLongPromptRepeats = 24000;
+#endif
+#else
+constexpr int kLongPromptRepeats = 24000;
+#endif
 
 const QString kModel = QStringLiteral(RC_TEST_DATA_DIR "/tiny-f32");
 
@@ -123,7 +138,8 @@ class TestHostileText : public QObject {
         QTest::newRow("right to left") << QStringLiteral("שלום עולם \u202Eevil.exe\u202C مرحبا");
         QTest::newRow("combining") << QStringLiteral("Z") + QString(500, QChar(0x0351)) + QStringLiteral("algo");
         QTest::newRow("markdown html") << QStringLiteral("<script>alert(1)</script> ![x](https://e.com/i.png)");
-        QTest::newRow("1 MB") << QStringLiteral("All work and no play makes Jack a dull boy. ").repeated(24000);
+        QTest::newRow("long prompt")
+            << QStringLiteral("All work and no play makes Jack a dull boy. ").repeated(kLongPromptRepeats);
     }
     void hostilePromptsThroughTheController() {
         QFETCH(QString, prompt);
