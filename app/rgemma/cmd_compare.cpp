@@ -73,8 +73,8 @@ Parsed<CompareRequest> parseRequest(const CliArgs& args) {
         } else if (*prefill == "bf16-emulated") {
             request.prefill = PrefillPrecision::EmulatedBf16;
         } else if (*prefill != "exact") {
-            return tl::unexpected<std::string>("--prefill must be exact, fast, int8 or bf16-emulated, not '" + *prefill +
-                                               "'");
+            return tl::unexpected<std::string>("--prefill must be exact, fast, int8 or bf16-emulated, not '" +
+                                               *prefill + "'");
         }
     }
     request.json = args.has("json");
