@@ -7,6 +7,7 @@
 #include <cstdlib>
 #include <limits>
 #include <nlohmann/json.hpp>
+#include <optional>
 #include <random>
 #include <span>
 #include <string>
@@ -34,6 +35,28 @@ struct CompareRequest {
     PrefillPrecision prefill = PrefillPrecision::Exact;  // the model's; the reference always runs exact
     bool json = false;
 };
+
+std::string_view prefillName(PrefillPrecision precision) {
+    switch (precision) {
+        case PrefillPrecision::Exact:
+            return "exact";
+        case PrefillPrecision::Fast:
+            return "fast";
+        case PrefillPrecision::Int8:
+            return "int8";
+        case PrefillPrecision::EmulatedBf16:
+            return "bf16-emulated";
+    }
+    return "exact";
+}
+
+std::optional<PrefillPrecision> prefillFromName(std::string_view name) {
+    for (PrefillPrecision precision :
+         {PrefillPrecision::Exact, PrefillPrecision::Fast, PrefillPrecision::Int8, PrefillPrecision::EmulatedBf16}) {
+        if (prefillName(precision) == name) return precision;
+    }
+    return std::nullopt;
+}
 
 Parsed<CompareRequest> parseRequest(const CliArgs& args) {
     CompareRequest request;
@@ -66,16 +89,12 @@ Parsed<CompareRequest> parseRequest(const CliArgs& args) {
         return tl::unexpected<std::string>("--margin must be a finite number >= 0");
     }
     if (auto prefill = args.value("prefill")) {
-        if (*prefill == "fast") {
-            request.prefill = PrefillPrecision::Fast;
-        } else if (*prefill == "int8") {
-            request.prefill = PrefillPrecision::Int8;
-        } else if (*prefill == "bf16-emulated") {
-            request.prefill = PrefillPrecision::EmulatedBf16;
-        } else if (*prefill != "exact") {
+        const auto named = prefillFromName(*prefill);
+        if (!named) {
             return tl::unexpected<std::string>("--prefill must be exact, fast, int8 or bf16-emulated, not '" +
                                                *prefill + "'");
         }
+        request.prefill = *named;
     }
     request.json = args.has("json");
     return request;
@@ -247,20 +266,6 @@ Result<std::vector<float>> allPositionLogits(const Model& model, Runtime& runtim
         return tl::unexpected(fed.error());
     }
     return logits;
-}
-
-std::string_view prefillName(PrefillPrecision precision) {
-    switch (precision) {
-        case PrefillPrecision::Exact:
-            return "exact";
-        case PrefillPrecision::Fast:
-            return "fast";
-        case PrefillPrecision::Int8:
-            return "int8";
-        case PrefillPrecision::EmulatedBf16:
-            return "bf16-emulated";
-    }
-    return "exact";
 }
 
 // Prompt by prompt, so only one prompt's logits (tokens × vocab floats per model) are held at a time.

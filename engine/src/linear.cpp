@@ -261,12 +261,11 @@ bool int8Prefill(const Runtime::Impl& runtime, const TensorView& weight) {
 }
 
 // Prefill with int8 activations and weights (Int8PanelGemm): the activations quantized per block of 32 (W8A8's own
-// where given, so decode and prefill multiply the same numbers) and packed once; then tasks of 64 rows of any layer
-// over every token, I8 rows read in place, bf16 rows quantized into the thread's tile once per task (reused by every
-// token). The tasks are split as in panelGemmForward.
+// where given, so decode and prefill multiply the same numbers) and packed once; then tasks of the kernel's rows of any
+// layer over every token, I8 rows read in place, bf16 rows quantized into the thread's tile once per task (reused by
+// every token). The tasks are split as in panelGemmForward.
 void int8GemmForward(Runtime::Impl& runtime, std::span<const Dense> layers, const float* x, int64_t tokens,
                      const QuantizedActivations* quantized) {
-    constexpr int64_t kTaskRows = 64;
     const Int8PanelGemm& kernel = runtime.kernels->gemmInt8Activations;
     const int64_t in = layers[0].weight->shape[1], blocks = i8Blocks(in);
     const QuantizedActivations a = quantized != nullptr ? *quantized : quantizeActivations(runtime, x, tokens, in);
@@ -292,7 +291,7 @@ void int8GemmForward(Runtime::Impl& runtime, std::span<const Dense> layers, cons
         }
         addBias(layer.bias, layer.y, tokens, out, r0, r1);
     };
-    forEachRowTask(layers, kTaskRows, rows);
+    forEachRowTask(layers, kernel.taskRows, rows);
 }
 
 // Whether the table has a decode kernel for the stored dtype (f32 must also be aligned to read it as floats).

@@ -97,6 +97,8 @@ struct Int8PanelGemm {
     void (*gemm)(const uint32_t* packed, const int8_t* w, const float* wScales, int64_t in, int64_t tokens,
                  int64_t rowBegin, int64_t rowEnd, int64_t panelBegin, int64_t panelEnd, float* y,
                  int64_t ldy) = nullptr;
+    // Weight rows per parallel task (PanelGemm::taskRows): a multiple of the micro-tile's 4 rows.
+    int64_t taskRows = 64;
 
     explicit operator bool() const { return gemm != nullptr; }
     // 32-bit units of one panel and of the packed activations for `tokens` × `in`.
