@@ -17,6 +17,7 @@
 
 #include "chat_controller.h"
 #include "file_bytes.h"
+#include "threaded_engine.h"
 
 using rctest::readAll;
 using rctest::writeAll;
@@ -29,7 +30,7 @@ const QString kModel = QStringLiteral(RC_TEST_DATA_DIR "/tiny-f32");
 struct Run {
     explicit Run(const QString& dataDirectory)
         : settings(dataDirectory + QStringLiteral("/settings.ini"), QSettings::IniFormat),
-          controller(dataDirectory, &settings) {
+          controller(dataDirectory, &settings, engine) {
         controller.preferences()->setRandomSeed(false);
         controller.preferences()->setSeed(3);
         controller.preferences()->setMaxNewTokens(8);
@@ -40,6 +41,7 @@ struct Run {
         return QTest::qWaitFor([&] { return controller.modelStatus() == ChatController::ModelStatus::Ready; }, 30000);
     }
     QSettings settings;
+    ThreadedEngine engine;
     ChatController controller;
 };
 
