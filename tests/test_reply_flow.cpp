@@ -2,8 +2,6 @@
 // conversation models and preferences: send, stop (while running and before the reply started), regenerate, edit,
 // switching conversations while a reply streams, a failed reply, a rebuilt state, the reply the database refused
 // (kept, shown, retried), and what each request asks of the engine. Milliseconds per test: nothing waits for a model.
-#include <sys/resource.h>
-
 #include <QDir>
 #include <QSettings>
 #include <QSignalSpy>
@@ -15,10 +13,13 @@
 #include "conversation_list_model.h"
 #include "data_folder.h"
 #include "fake_engine.h"
+#include "file_size_limit.h"
 #include "message_model.h"
 #include "preferences.h"
 #include "reply_flow.h"
 #include "rgemma/generate.h"
+
+using rctest::FileSizeLimit;
 
 namespace {
 
@@ -59,24 +60,6 @@ struct Flow {
     ReplyFlow flow;
     QStringList notices;
     QList<qint64> created;
-};
-
-// Lowers this process's file size limit (RLIMIT_FSIZE) for its lifetime: the database may not grow, as on a full
-// disk ("database or disk is full"). Restored however the test ends.
-struct FileSizeLimit {
-    explicit FileSizeLimit(rlim_t bytes) {
-        getrlimit(RLIMIT_FSIZE, &saved);
-        rlimit lowered = saved;
-        lowered.rlim_cur = bytes;
-        active = setrlimit(RLIMIT_FSIZE, &lowered) == 0;
-    }
-    ~FileSizeLimit() { lift(); }
-    void lift() {
-        if (active) setrlimit(RLIMIT_FSIZE, &saved);
-        active = false;
-    }
-    rlimit saved{};
-    bool active = false;
 };
 
 QString joined(const QStringList& pieces) { return pieces.join(QString()); }

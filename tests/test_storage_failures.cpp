@@ -2,8 +2,6 @@
 // aside (conversations.sqlite3.corrupt-<time>), a new one is started and the user is told; a newer one is left
 // alone; a state file that cannot be written, or a database that refuses writes, is reported and the conversation
 // stays usable in memory.
-#include <sys/resource.h>
-
 #include <QDir>
 #include <QFile>
 #include <QRandomGenerator>
@@ -17,8 +15,10 @@
 
 #include "chat_controller.h"
 #include "file_bytes.h"
+#include "file_size_limit.h"
 #include "threaded_engine.h"
 
+using rctest::FileSizeLimit;
 using rctest::readAll;
 using rctest::writeAll;
 
@@ -43,25 +43,6 @@ struct Run {
     QSettings settings;
     ThreadedEngine engine;
     ChatController controller;
-};
-
-// Lowers this process's file size limit (RLIMIT_FSIZE) for its lifetime: a write that would make any file larger
-// fails with EFBIG, as a full disk would fail it, and SQLite reports "database or disk is full". The limit is
-// restored however the test ends.
-struct FileSizeLimit {
-    explicit FileSizeLimit(rlim_t bytes) {
-        getrlimit(RLIMIT_FSIZE, &saved);
-        rlimit lowered = saved;
-        lowered.rlim_cur = bytes;
-        active = setrlimit(RLIMIT_FSIZE, &lowered) == 0;
-    }
-    ~FileSizeLimit() { lift(); }
-    void lift() {
-        if (active) setrlimit(RLIMIT_FSIZE, &saved);
-        active = false;
-    }
-    rlimit saved{};
-    bool active = false;
 };
 
 int storedMessageCount(const QString& databasePath) {
