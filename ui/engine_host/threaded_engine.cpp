@@ -8,10 +8,20 @@
 #include "thread_handoff.h"
 
 ThreadedEngine::ThreadedEngine(QObject* parent) : ChatEngine(parent), m_worker(new EngineWorker(m_tokensFed)) {
+    qRegisterMetaType<StopFlag>();
     m_worker->moveToThread(&m_thread);
     // The engine thread's last act, seen by the wait() in shutDown() (thread_handoff.h).
     connect(
         &m_thread, &QThread::finished, &m_thread, [] { handOff(); }, Qt::DirectConnection);
+    // The worker lives on the engine thread: these connections are queued.
+    connect(this, &ThreadedEngine::workerLoadModel, m_worker, &EngineWorker::loadModel);
+    connect(this, &ThreadedEngine::workerSetThreads, m_worker, &EngineWorker::setThreads);
+    connect(this, &ThreadedEngine::workerSetFastPrefill, m_worker, &EngineWorker::setFastPrefill);
+    connect(this, &ThreadedEngine::workerGenerate, m_worker,
+            [worker = m_worker](const GenerationRequest& request, const StopFlag& stop) {
+                worker->generate(request, *stop);
+            });
+    connect(this, &ThreadedEngine::workerQuit, m_worker, [] { QThread::currentThread()->quit(); });
     // `this` lives on the GUI thread: it is the context that makes these connections queued.
     connect(m_worker, &EngineWorker::modelLoading, this, &ChatEngine::modelLoading);
     connect(m_worker, &EngineWorker::modelLoaded, this, &ChatEngine::modelLoaded);
@@ -38,31 +48,28 @@ bool ThreadedEngine::event(QEvent* event) {
     return ChatEngine::event(event);
 }
 
-template <typename Call>
-void ThreadedEngine::post(Call call) {
-    Q_ASSERT(m_worker);  // no calls after shutDown()
-    if (!m_worker) return;
-    handOff();
-    QMetaObject::invokeMethod(
-        m_worker, [worker = m_worker, call = std::move(call)] { call(*worker); }, Qt::QueuedConnection);
-}
-
 void ThreadedEngine::loadModel(const QString& directory) {
-    post([directory](EngineWorker& worker) { worker.loadModel(directory); });
+    Q_ASSERT(m_worker);  // no calls after shutDown()
+    handOff();
+    emit workerLoadModel(directory, QPrivateSignal());
 }
 
 void ThreadedEngine::setThreads(int threads) {
-    post([threads](EngineWorker& worker) { worker.setThreads(threads); });
+    handOff();
+    emit workerSetThreads(threads, QPrivateSignal());
 }
 
 void ThreadedEngine::setFastPrefill(bool fast) {
-    post([fast](EngineWorker& worker) { worker.setFastPrefill(fast); });
+    handOff();
+    emit workerSetFastPrefill(fast, QPrivateSignal());
 }
 
 void ThreadedEngine::startReply(const GenerationRequest& request) {
-    auto stop = std::make_shared<std::atomic<bool>>(false);
+    Q_ASSERT(m_worker);
+    const StopFlag stop = std::make_shared<std::atomic<bool>>(false);
     m_stopFlags.insert(request.requestId, stop);
-    post([request, stop](EngineWorker& worker) { worker.generate(request, *stop); });
+    handOff();
+    emit workerGenerate(request, stop, QPrivateSignal());
 }
 
 void ThreadedEngine::stopReply(qint64 requestId) {
@@ -73,7 +80,8 @@ void ThreadedEngine::shutDown() {
     if (!m_worker) return;
     for (const auto& flag : std::as_const(m_stopFlags)) flag->store(true);
     // Quit once everything sent before has run: a reply still waiting ends (stopped) before the thread does.
-    post([](EngineWorker&) { QThread::currentThread()->quit(); });
+    handOff();
+    emit workerQuit(QPrivateSignal());
     m_thread.wait();
     takeOver();  // everything the engine thread did
     // Deleted here, its thread finished: QObject's destructor then disconnects from this object on this thread.
