@@ -14,6 +14,7 @@
 
 #include "app_window.h"
 #include "chat_controller.h"
+#include "threaded_engine.h"
 Q_IMPORT_QML_PLUGIN(RecurrentChatPlugin)
 
 namespace {
@@ -24,16 +25,17 @@ constexpr int kReplyWaitMs = 180000;
 
 const QString kModel = QStringLiteral(RC_TEST_DATA_DIR "/tiny-f32");
 
-// One run of the app: what main() builds.
+// One run of the app: what main() builds, on the real engine.
 struct AppRun {
     explicit AppRun(const QString& dataDirectory)
         : settings(QSettings::IniFormat, QSettings::UserScope, "recurrent-chat-test", "e2e"),
-          controller(dataDirectory, &settings) {
-        window = loadMainWindow(engine, controller);
+          controller(dataDirectory, &settings, engine) {
+        window = loadMainWindow(qml, controller);
     }
     QSettings settings;
+    ThreadedEngine engine;
     ChatController controller;
-    QQmlApplicationEngine engine;
+    QQmlApplicationEngine qml;
     QQuickWindow* window = nullptr;
 };
 
@@ -108,7 +110,7 @@ class TestAppEndToEnd : public QObject {
             const auto roles = run->controller.messages()->roleNames();
             QCOMPARE(reply.data(roles.key("siblingCount")).toInt(), 2);
             QCOMPARE(reply.data(roles.key("siblingIndex")).toInt(), 1);
-            run->controller.switchAlternative(1, -1);
+            run->controller.switchAlternative(run->controller.messages()->messageIdAt(1), -1);
             QCOMPARE(run->controller.messages()->contentAt(1), firstReply);
         }  // quit
 
@@ -121,13 +123,13 @@ class TestAppEndToEnd : public QObject {
         const auto roles = run->controller.messages()->roleNames();
         QCOMPARE(run->controller.messages()->index(1).data(roles.key("siblingCount")).toInt(), 2);
 
-        // Continue: the worker feeds only the new turn (and the reply it generates), never the history.
-        const qint64 before = run->controller.worker()->tokensPrefilled();
+        // Continue: the engine feeds only the new turn (and the reply it generates), never the history.
+        const qint64 before = run->engine.tokensFed();
         QSignalSpy stored(&run->controller, &ChatController::replyStored);
         typeAndSend(*run, QStringLiteral("And once more"));
         QTRY_COMPARE_WITH_TIMEOUT(stored.count(), 1, kReplyWaitMs);
         QCOMPARE(run->controller.messages()->rowCount(), 4);
-        const qint64 fed = run->controller.worker()->tokensPrefilled() - before;
+        const qint64 fed = run->engine.tokensFed() - before;
         qint64 newTurn = 0;
         qint64 history = 0;
         const auto path = run->controller.messages()->rowCount();
@@ -148,7 +150,8 @@ class TestAppEndToEnd : public QObject {
         QVERIFY2(!demo.isEmpty(), "resources/demo-model is missing");
         QTemporaryDir data;
         QSettings settings(data.filePath("settings.ini"), QSettings::IniFormat);
-        ChatController controller(data.path(), &settings);
+        ThreadedEngine engine;
+        ChatController controller(data.path(), &settings, engine);
         controller.preferences()->setRandomSeed(false);
         controller.preferences()->setTemperature(0.01);
         controller.loadModel(demo);

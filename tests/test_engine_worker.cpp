@@ -1,118 +1,81 @@
-// test_engine_worker — the EngineWorker on a real QThread, driven through queued signals as the GUI drives it, on
-// the golden models: loading and its failures, the golden chat reply, continuing a conversation from memory, from
-// a state file in a fresh worker and by rebuilding from the transcript (counting the tokens fed), Stop, and errors.
+// test_engine_worker — the real engine (ThreadedEngine: the EngineWorker on its own QThread) driven through the
+// ChatEngine interface as the app drives it, on the golden models: loading and its failures, the golden chat reply,
+// continuing a conversation from memory, from a state file in a fresh engine and by rebuilding from the transcript
+// (counting the tokens fed), Stop (running, waiting, rebuilding), shutting down, the order of queued replies, and
+// errors.
 #include <QDir>
 #include <QElapsedTimer>
 #include <QFile>
 #include <QRegularExpression>
 #include <QTemporaryDir>
-#include <QThread>
 #include <QtTest>
 #include <memory>
 #include <optional>
 #include <vector>
 
-#include "engine_worker.h"
 #include "golden_case.h"
 #include "rgemma/chat_format.h"
 #include "rgemma/generate.h"
 #include "rgemma/model.h"
 #include "rgemma/runtime.h"
 #include "rgemma/tokenizer.h"
-#include "thread_handoff.h"
+#include "threaded_engine.h"
 
 namespace {
 
 constexpr int kWaitMs = 120000;
 const QString kSecondMessage = QStringLiteral("Thanks! And what about that one?");
 
-// Stands for the GUI: its signals reach the worker's slots across threads, so they are queued.
-// Like ChatController, it tells ThreadSanitizer about the hand-offs through Qt's event queues (thread_handoff.h).
-class Driver : public QObject {
-    Q_OBJECT
-  public:
-    bool event(QEvent* event) override {
-        takeOver();
-        return QObject::event(event);
-    }
-  signals:
-    void loadModel(const QString& directory, int threads);
-    void generate(const GenerationRequest& request);
-    void setThreads(int threads);
-    void setFastPrefill(bool fast);
-    void dropState(qint64 conversationId);
-};
-
-// What the worker said, received the way the GUI receives it: through queued connections, on this thread.
+// What the engine said, received the way the app receives it: as signals on this thread.
 struct Record {
     int loading = 0;
     QList<LoadedModelInfo> loaded;
     QList<std::pair<QString, QString>> loadFailed;  // (directory, message)
+    QList<qint64> started;
     QList<GenerationResult> finished;
     QList<std::pair<qint64, QString>> failed;      // (request id, message)
     QList<std::pair<qint64, QString>> text;        // (request id, batch)
     QList<std::pair<qint64, QString>> rebuilding;  // (request id, reason)
 };
 
-// One EngineWorker on its own thread. `exact`: prompts in exact f32 arithmetic, so that replies can be compared
-// with the reference implementation's; the worker's own default (as the app runs it) is bf16 prompts.
+// One real engine. `exact`: prompts in exact f32 arithmetic, so that replies can be compared with the reference
+// implementation's; the engine's own default (as the app runs it) is bf16 prompts.
 struct Harness {
     explicit Harness(bool exact = true) {
-        worker = new EngineWorker;
-        worker->moveToThread(&thread);
-        QObject::connect(&driver, &Driver::loadModel, worker, &EngineWorker::loadModel);
-        QObject::connect(&driver, &Driver::generate, worker, &EngineWorker::generate);
-        QObject::connect(&driver, &Driver::setThreads, worker, &EngineWorker::setThreads);
-        QObject::connect(&driver, &Driver::setFastPrefill, worker, &EngineWorker::setFastPrefill);
-        QObject::connect(&driver, &Driver::dropState, worker, &EngineWorker::dropState);
-        // `driver` lives on this thread: it is the context that makes these connections queued.
-        QObject::connect(worker, &EngineWorker::modelLoading, &driver, [this] { ++record.loading; });
-        QObject::connect(worker, &EngineWorker::modelLoaded, &driver,
+        QObject::connect(&engine, &ChatEngine::modelLoading, &engine, [this] { ++record.loading; });
+        QObject::connect(&engine, &ChatEngine::modelLoaded, &engine,
                          [this](const LoadedModelInfo& info) { record.loaded.append(info); });
-        QObject::connect(worker, &EngineWorker::modelLoadFailed, &driver,
+        QObject::connect(&engine, &ChatEngine::modelLoadFailed, &engine,
                          [this](const QString& directory, const QString& message) {
                              record.loadFailed.append({directory, message});
                          });
-        QObject::connect(worker, &EngineWorker::generationFinished, &driver,
+        QObject::connect(&engine, &ChatEngine::replyStarted, &engine, [this](qint64 id) { record.started.append(id); });
+        QObject::connect(&engine, &ChatEngine::replyFinished, &engine,
                          [this](const GenerationResult& result) { record.finished.append(result); });
-        QObject::connect(worker, &EngineWorker::generationFailed, &driver, [this](qint64 id, const QString& message) {
+        QObject::connect(&engine, &ChatEngine::replyFailed, &engine, [this](qint64 id, const QString& message) {
             record.failed.append({id, message});
         });
-        QObject::connect(worker, &EngineWorker::textAppended, &driver, [this](qint64 id, const QString& text, double) {
+        QObject::connect(&engine, &ChatEngine::textAppended, &engine, [this](qint64 id, const QString& text, double) {
             record.text.append({id, text});
         });
-        QObject::connect(worker, &EngineWorker::stateRebuilding, &driver, [this](qint64 id, const QString& reason) {
+        QObject::connect(&engine, &ChatEngine::stateRebuilding, &engine, [this](qint64 id, const QString& reason) {
             record.rebuilding.append({id, reason});
         });
-        // The engine thread's last act, seen by the wait() below.
-        QObject::connect(&thread, &QThread::finished, [] { handOff(); });
-        thread.start();
-        if (exact) {
-            handOff();
-            emit driver.setFastPrefill(false);
-        }
-    }
-    ~Harness() {
-        worker->requestStop();
-        thread.quit();
-        thread.wait();
-        takeOver();
-        delete worker;  // its thread has finished: deleting it from here is safe
+        engine.setThreads(1);
+        if (exact) engine.setFastPrefill(false);
     }
 
     bool load(const QString& directory) {
         const qsizetype before = record.loaded.size() + record.loadFailed.size();
-        handOff();
-        emit driver.loadModel(directory, 1);
+        engine.loadModel(directory);
         return QTest::qWaitFor([&] { return record.loaded.size() + record.loadFailed.size() > before; }, kWaitMs) &&
                !record.loaded.isEmpty() && record.loaded.last().directory == directory;
     }
 
-    // Sends `request` and waits for its end: the result, or nullopt (failure message in `lastError`).
+    // Starts `request` and waits for its end: the result, or nullopt (failure message in `lastError`).
     std::optional<GenerationResult> run(const GenerationRequest& request) {
         const qsizetype before = record.finished.size() + record.failed.size();
-        handOff();
-        emit driver.generate(request);
+        engine.startReply(request);
         if (!QTest::qWaitFor([&] { return record.finished.size() + record.failed.size() > before; }, kWaitMs)) {
             lastError = QStringLiteral("timed out");
             return std::nullopt;
@@ -144,9 +107,7 @@ struct Harness {
         return reasons;
     }
 
-    QThread thread;
-    EngineWorker* worker = nullptr;
-    Driver driver;
+    ThreadedEngine engine;
     Record record;
     QString lastError;
 };
@@ -160,7 +121,6 @@ rgemma::SamplerSettings greedy() {
 GenerationRequest firstTurn(qint64 requestId, const QString& text, int maxNewTokens = 16) {
     GenerationRequest request;
     request.requestId = requestId;
-    request.conversationId = 1;
     request.userText = text;
     request.firstTurn = true;
     request.sampling = greedy();
@@ -168,12 +128,12 @@ GenerationRequest firstTurn(qint64 requestId, const QString& text, int maxNewTok
     return request;
 }
 
-// A later turn of conversation 1, after the reply stored as message `parentMessageId`; `history` is the transcript
-// through that reply.
-GenerationRequest nextTurn(qint64 requestId, qint64 parentMessageId, const QVector<qint32>& history,
+// A later turn, after the reply whose state is named `parentState` (its state file, and its name in memory);
+// `history` is the transcript through that reply.
+GenerationRequest nextTurn(qint64 requestId, const QString& parentState, const QVector<qint32>& history,
                            const QString& text = kSecondMessage) {
     GenerationRequest request = firstTurn(requestId, text);
-    request.parentMessageId = parentMessageId;
+    request.parentStateFile = parentState;
     request.historyTokens = history;
     request.firstTurn = false;
     return request;
@@ -206,13 +166,14 @@ class TestEngineWorker : public QObject {
     void stopsMidGeneration();
     void stopsQueuedRequestAndRebuild();
     void queuedRequestsRunInOrder();
+    void shutDownEndsEveryReply();
 
   private:
     QTemporaryDir m_dir;
     GoldenCase m_golden;  // tiny-f32, the model of the conversation tests
     std::optional<rgemma::Tokenizer> m_tokenizer;
     // The reference conversation, run once in initTestCase: the first turn (saved to m_firstStateFile) and the
-    // second turn continued from memory, with the tokens the worker fed for it.
+    // second turn continued from memory, with the tokens the engine fed for it.
     GenerationResult m_first;
     GenerationResult m_second;
     qint64 m_secondFed = 0;
@@ -238,15 +199,14 @@ void TestEngineWorker::initTestCase() {
     QVERIFY2(first->stateSaveError.isEmpty(), qPrintable(first->stateSaveError));
     QCOMPARE(first->stateFile, m_firstStateFile);
     m_first = *first;
-    h.worker->bindState(1, 11);
 
-    const qint64 before = h.worker->tokensPrefilled();
-    auto second = h.run(nextTurn(2, 11, history()));
+    const qint64 before = h.engine.tokensFed();
+    auto second = h.run(nextTurn(2, m_firstStateFile, history()));
     QVERIFY2(second, qPrintable(h.lastError));
     QCOMPARE(second->parentSource, ParentStateSource::Memory);
     QCOMPARE(h.rebuildReasons(2), QStringList());
     m_second = *second;
-    m_secondFed = h.worker->tokensPrefilled() - before;
+    m_secondFed = h.engine.tokensFed() - before;
 
     Harness other;
     QVERIFY(other.load(QStringLiteral(RC_TEST_DATA_DIR "/tiny-bf16")));
@@ -336,10 +296,10 @@ void TestEngineWorker::failuresAreReported() {
     QVERIFY2(h.lastError.contains("temperature"), qPrintable(h.lastError));
 
     // A transcript with an id outside the vocabulary, to be rebuilt: an error, not a crash.
-    QVERIFY(!h.run(nextTurn(3, 99, {2, 106, 999999})));
+    QVERIFY(!h.run(nextTurn(3, QString(), {2, 106, 999999})));
     QVERIFY2(h.lastError.contains("999999"), qPrintable(h.lastError));
 
-    // The worker is still fine.
+    // The engine is still fine.
     auto result = h.run(firstTurn(4, m_golden.chatMessage));
     QVERIFY2(result, qPrintable(h.lastError));
     QCOMPARE(toStd(result->replyTokens), m_golden.chatGreedyTokens);
@@ -348,14 +308,13 @@ void TestEngineWorker::failuresAreReported() {
 void TestEngineWorker::threadCountDoesNotChangeReplies() {
     Harness h;
     QVERIFY(h.load(m_golden.directory));
-    handOff();
-    emit h.driver.setThreads(2);
+    h.engine.setThreads(2);
     auto result = h.run(firstTurn(1, m_golden.chatMessage));
     QVERIFY2(result, qPrintable(h.lastError));
     QCOMPARE(toStd(result->replyTokens), m_golden.chatGreedyTokens);
 }
 
-// As the app runs it, the worker processes prompts with bf16 dot products (where the CPU has them): its reply is
+// As the app runs it, the engine processes prompts with bf16 dot products (where the CPU has them): its reply is
 // the engine's own greedy reply with PrefillPrecision::Fast, token for token.
 void TestEngineWorker::fastPrefillByDefault() {
     const GoldenCase golden = loadGoldenCase(QStringLiteral("2b-shape-bf16"));
@@ -384,7 +343,7 @@ void TestEngineWorker::fastPrefillByDefault() {
     };
     const std::vector<int> fast = greedyReply(rgemma::PrefillPrecision::Fast);
     QCOMPARE(toStd(result->replyTokens), fast);
-    // Where the CPU has bf16 dot products, this random model's near tie at step 8 goes the other way: the worker's
+    // Where the CPU has bf16 dot products, this random model's near tie at step 8 goes the other way: the engine's
     // reply then differs from the exact one, so the comparison above does tell the two settings apart.
     QCOMPARE(greedyReply(rgemma::PrefillPrecision::Exact), golden.chatGreedyTokens);
     qInfo("bf16 prompt %s the exact reply", fast == golden.chatGreedyTokens ? "keeps" : "changes");
@@ -411,7 +370,7 @@ void TestEngineWorker::chatMatchesGolden() {
     // Everything fed: the prompt and the whole reply, its last token included.
     const qint64 fed = qint64(golden.chatIds.size() + golden.chatGreedyTokens.size());
     QCOMPARE(result->position, fed);
-    QCOMPARE(h.worker->tokensPrefilled(), fed);
+    QCOMPARE(h.engine.tokensFed(), fed);
 
     auto tokenizer = rgemma::Tokenizer::load(QFile::encodeName(golden.directory + "/tokenizer.model").data());
     QVERIFY(tokenizer);
@@ -453,14 +412,12 @@ void TestEngineWorker::continuesFromMemory() {
 void TestEngineWorker::continuesFromStateFileInFreshWorker() {
     Harness h;
     QVERIFY(h.load(m_golden.directory));
-    GenerationRequest request = nextTurn(2, 11, history());
-    request.parentStateFile = m_firstStateFile;
-    auto result = h.run(request);
+    auto result = h.run(nextTurn(2, m_firstStateFile, history()));
     QVERIFY2(result, qPrintable(h.lastError));
     QCOMPARE(result->parentSource, ParentStateSource::File);
     QCOMPARE(h.rebuildReasons(2), QStringList());
     QCOMPARE(result->replyTokens, m_second.replyTokens);
-    QCOMPARE(h.worker->tokensPrefilled(), m_secondFed);
+    QCOMPARE(h.engine.tokensFed(), m_secondFed);
 }
 
 void TestEngineWorker::rebuildsFromTranscript_data() {
@@ -492,9 +449,7 @@ void TestEngineWorker::rebuildsFromTranscript() {
     QFETCH(QString, reasonPart);
     Harness h;
     QVERIFY(h.load(m_golden.directory));
-    GenerationRequest request = nextTurn(2, 11, history());
-    request.parentStateFile = stateFile;
-    auto result = h.run(request);
+    auto result = h.run(nextTurn(2, stateFile, history()));
     QVERIFY2(result, qPrintable(h.lastError));
     QCOMPARE(h.rebuildReasons(2).size(), 1);
     const QString reason = h.rebuildReasons(2).first();
@@ -503,48 +458,55 @@ void TestEngineWorker::rebuildsFromTranscript() {
     QCOMPARE(result->parentSource, ParentStateSource::Rebuilt);
     QCOMPARE(result->replyTokens, m_second.replyTokens);
     QCOMPARE(result->prefillTokens, history().size() + m_second.userTokens.size());
-    QCOMPARE(h.worker->tokensPrefilled(), history().size() + m_secondFed);
+    QCOMPARE(h.engine.tokensFed(), history().size() + m_secondFed);
 }
 
 void TestEngineWorker::regenerateAndEditUseCachedParent() {
     Harness h;
     QVERIFY(h.load(m_golden.directory));
-    GenerationRequest request = nextTurn(2, 11, history());
-    request.parentStateFile = m_firstStateFile;
+    GenerationRequest request = nextTurn(2, m_firstStateFile, history());
     auto fromFile = h.run(request);
     QVERIFY2(fromFile && fromFile->parentSource == ParentStateSource::File, qPrintable(h.lastError));
 
-    // Regenerate: the same parent again, now cached; no file needed, nothing re-fed but the turn.
+    // Regenerate: the same parent again, now in memory; nothing re-fed but the turn. Its state is kept in memory
+    // under the name asked for even though that file cannot be written.
     request.requestId = 3;
-    request.parentStateFile.clear();
-    qint64 before = h.worker->tokensPrefilled();
+    const QString unwritable = m_dir.filePath(QStringLiteral("no-such-folder/regenerated.rgstate"));
+    request.stateFileOut = unwritable;
+    qint64 before = h.engine.tokensFed();
     auto regenerated = h.run(request);
     QVERIFY2(regenerated, qPrintable(h.lastError));
     QCOMPARE(regenerated->parentSource, ParentStateSource::Memory);
     QCOMPARE(regenerated->replyTokens, m_second.replyTokens);
-    QCOMPARE(h.worker->tokensPrefilled() - before, m_secondFed);
+    QCOMPARE(h.engine.tokensFed() - before, m_secondFed);
+    QVERIFY(regenerated->stateKept);
+    QVERIFY(regenerated->stateFile.isEmpty());
+    QVERIFY(!regenerated->stateSaveError.isEmpty());
 
     // Edit: another user text on the same parent.
-    const auto edited = h.run(nextTurn(4, 11, history(), QStringLiteral("Something else entirely")));
+    const auto edited = h.run(nextTurn(4, m_firstStateFile, history(), QStringLiteral("Something else entirely")));
     QVERIFY2(edited, qPrintable(h.lastError));
     QCOMPARE(edited->parentSource, ParentStateSource::Memory);
 
-    // Continue after the regenerated reply once it is bound to its message.
-    h.worker->bindState(3, 13);
-    before = h.worker->tokensPrefilled();
-    auto third = h.run(
-        nextTurn(5, 13, history() + regenerated->userTokens + regenerated->replyTokens, QStringLiteral("One more?")));
+    // Continue after the regenerated reply: its state is named by the file the app chose for it.
+    const QVector<qint32> afterRegenerated = history() + regenerated->userTokens + regenerated->replyTokens;
+    before = h.engine.tokensFed();
+    auto third = h.run(nextTurn(5, unwritable, afterRegenerated, QStringLiteral("One more?")));
     QVERIFY2(third, qPrintable(h.lastError));
     QCOMPARE(third->parentSource, ParentStateSource::Memory);
-    QCOMPARE(h.worker->tokensPrefilled() - before, third->userTokens.size() + third->replyTokens.size());
+    QCOMPARE(h.engine.tokensFed() - before, third->userTokens.size() + third->replyTokens.size());
 
-    // After dropState the conversation's states are gone: the parent is rebuilt.
-    handOff();
-    emit h.driver.dropState(1);
-    auto afterDrop = h.run(nextTurn(6, 11, history()));
-    QVERIFY2(afterDrop, qPrintable(h.lastError));
-    QCOMPARE(afterDrop->parentSource, ParentStateSource::Rebuilt);
-    QCOMPARE(afterDrop->replyTokens, m_second.replyTokens);
+    // A model loaded again starts with nothing in memory: the parents are rebuilt, to the same replies.
+    QVERIFY(h.load(m_golden.directory));
+    auto rebuiltSecond = h.run(nextTurn(6, QString(), history()));
+    QVERIFY2(rebuiltSecond, qPrintable(h.lastError));
+    QCOMPARE(rebuiltSecond->parentSource, ParentStateSource::Rebuilt);
+    QCOMPARE(rebuiltSecond->replyTokens, m_second.replyTokens);
+    auto rebuiltThird = h.run(nextTurn(7, unwritable, afterRegenerated, QStringLiteral("One more?")));
+    QVERIFY2(rebuiltThird, qPrintable(h.lastError));
+    QCOMPARE(rebuiltThird->parentSource, ParentStateSource::Rebuilt);
+    QCOMPARE(h.rebuildReasons(7).size(), 1);
+    QCOMPARE(rebuiltThird->replyTokens, third->replyTokens);
 }
 
 void TestEngineWorker::stopsMidGeneration() {
@@ -554,12 +516,11 @@ void TestEngineWorker::stopsMidGeneration() {
     // first batch of text arrives (40 ms, a few hundred tokens in), comes long before.
     GenerationRequest request = firstTurn(1, QStringLiteral("Count to a million."), 1000000);
     request.stateFileOut = m_dir.filePath(QStringLiteral("stopped.rgstate"));
-    handOff();
-    emit h.driver.generate(request);
+    h.engine.startReply(request);
     QVERIFY(QTest::qWaitFor([&] { return !h.record.text.isEmpty() || !h.record.finished.isEmpty(); }, kWaitMs));
     QElapsedTimer sinceStop;
     sinceStop.start();
-    h.worker->requestStop(1);
+    h.engine.stopReply(1);
     QVERIFY(QTest::qWaitFor([&] { return !h.record.finished.isEmpty(); }, kWaitMs));
     qInfo() << "stopped after" << sinceStop.elapsed() << "ms";
     QVERIFY(sinceStop.elapsed() < 5000);
@@ -569,7 +530,7 @@ void TestEngineWorker::stopsMidGeneration() {
     QVERIFY(stopped.stateKept);
     QCOMPARE(stopped.stateFile, request.stateFileOut);
     QCOMPARE(stopped.position, stopped.userTokens.size() + stopped.replyTokens.size());
-    QCOMPARE(h.worker->tokensPrefilled(), stopped.position);
+    QCOMPARE(h.engine.tokensFed(), stopped.position);
     const auto [streamed, batches] = h.streamedText(1);
     QCOMPARE(streamed, stopped.text);
     qInfo() << stopped.replyTokens.size() << "tokens in" << batches << "batches";
@@ -577,20 +538,15 @@ void TestEngineWorker::stopsMidGeneration() {
 
     // The kept state is the whole stopped reply: continuing from memory, from its file and by rebuilding from the
     // transcript give the same next reply.
-    h.worker->bindState(1, 11);
     const QVector<qint32> transcript = stopped.userTokens + stopped.replyTokens;
-    auto fromMemory = h.run(nextTurn(2, 11, transcript));
+    auto fromMemory = h.run(nextTurn(2, stopped.stateFile, transcript));
     QVERIFY2(fromMemory && fromMemory->parentSource == ParentStateSource::Memory, qPrintable(h.lastError));
     Harness fresh;
     QVERIFY(fresh.load(m_golden.directory));
-    GenerationRequest fromFileRequest = nextTurn(3, 11, transcript);
-    fromFileRequest.parentStateFile = stopped.stateFile;
-    auto fromFile = fresh.run(fromFileRequest);
+    auto fromFile = fresh.run(nextTurn(3, stopped.stateFile, transcript));
     QVERIFY2(fromFile && fromFile->parentSource == ParentStateSource::File, qPrintable(fresh.lastError));
     QCOMPARE(fromFile->replyTokens, fromMemory->replyTokens);
-    handOff();
-    emit fresh.driver.dropState(1);
-    auto rebuilt = fresh.run(nextTurn(4, 11, transcript));
+    auto rebuilt = fresh.run(nextTurn(4, QString(), transcript));
     QVERIFY2(rebuilt && rebuilt->parentSource == ParentStateSource::Rebuilt, qPrintable(fresh.lastError));
     QCOMPARE(rebuilt->replyTokens, fromMemory->replyTokens);
 }
@@ -598,48 +554,79 @@ void TestEngineWorker::stopsMidGeneration() {
 void TestEngineWorker::stopsQueuedRequestAndRebuild() {
     Harness h;
     QVERIFY(h.load(m_golden.directory));
-    // Stopped before it starts: it ends at once, having fed nothing, and keeps no state.
-    h.worker->requestStop(5);
-    auto stopped = h.run(firstTurn(5, m_golden.chatMessage));
-    QVERIFY2(stopped, qPrintable(h.lastError));
-    QCOMPARE(stopped->stopReason, QStringLiteral("stopped"));
-    QVERIFY(stopped->replyTokens.isEmpty());
-    QVERIFY(!stopped->stateKept);
-    QVERIFY(stopped->stateFile.isEmpty());
-    QCOMPARE(h.worker->tokensPrefilled(), 0);
+    // A long reply holds the engine, so that the two after it are stopped while they wait.
+    h.engine.startReply(firstTurn(1, QStringLiteral("Count to a million."), 1000000));
+    h.engine.startReply(firstTurn(5, m_golden.chatMessage));
+    h.engine.stopReply(5);
+    h.engine.startReply(nextTurn(6, QString(), history()));  // would be rebuilt
+    h.engine.stopReply(6);
+    h.engine.startReply(firstTurn(7, m_golden.chatMessage));
+    h.engine.stopReply(99);  // unknown: ignored
+    QVERIFY(QTest::qWaitFor([&] { return !h.record.text.isEmpty(); }, kWaitMs));
+    h.engine.stopReply(1);
+    QTRY_COMPARE_WITH_TIMEOUT(h.record.finished.size(), 4, kWaitMs);
+    QCOMPARE(h.record.failed.size(), 0);
+    QCOMPARE(h.record.started, (QList<qint64>{1, 5, 6, 7}));
+    const GenerationResult& blocker = h.record.finished.at(0);
+    QCOMPARE(blocker.stopReason, QStringLiteral("stopped"));
 
-    // Stopped while rebuilding.
-    h.worker->requestStop(6);
-    GenerationRequest rebuild = nextTurn(6, 11, history());
-    auto stoppedRebuild = h.run(rebuild);
-    QVERIFY2(stoppedRebuild, qPrintable(h.lastError));
+    // Stopped before it started: it ended at once, having fed nothing, and kept no state.
+    const GenerationResult& stopped = h.record.finished.at(1);
+    QCOMPARE(stopped.requestId, 5);
+    QCOMPARE(stopped.stopReason, QStringLiteral("stopped"));
+    QVERIFY(stopped.replyTokens.isEmpty());
+    QVERIFY(!stopped.stateKept);
+    QVERIFY(stopped.stateFile.isEmpty());
+    QCOMPARE(stopped.prefillTokens, 0);
+
+    // Stopped while waiting to rebuild: the rebuild was announced and stopped before it fed anything.
+    const GenerationResult& stoppedRebuild = h.record.finished.at(2);
+    QCOMPARE(stoppedRebuild.requestId, 6);
     QCOMPARE(h.rebuildReasons(6).size(), 1);
-    QCOMPARE(stoppedRebuild->stopReason, QStringLiteral("stopped"));
-    QVERIFY(!stoppedRebuild->stateKept);
-    QCOMPARE(h.worker->tokensPrefilled(), 0);
+    QCOMPARE(stoppedRebuild.stopReason, QStringLiteral("stopped"));
+    QVERIFY(!stoppedRebuild.stateKept);
+    QCOMPARE(stoppedRebuild.prefillTokens, 0);
 
-    // The Stop does not leak into the next request.
-    auto next = h.run(firstTurn(7, m_golden.chatMessage));
-    QVERIFY2(next, qPrintable(h.lastError));
-    QCOMPARE(next->stopReason, QStringLiteral("length"));
-    QCOMPARE(toStd(next->replyTokens), m_golden.chatGreedyTokens);
+    // The Stops do not leak into the next reply.
+    const GenerationResult& next = h.record.finished.at(3);
+    QCOMPARE(next.stopReason, QStringLiteral("length"));
+    QCOMPARE(toStd(next.replyTokens), m_golden.chatGreedyTokens);
+    // Only the first and the last reply fed anything.
+    QCOMPARE(h.engine.tokensFed(), blocker.position + next.position);
 }
 
 void TestEngineWorker::queuedRequestsRunInOrder() {
     Harness h;
     QVERIFY(h.load(m_golden.directory));
-    GenerationRequest a = firstTurn(1, m_golden.chatMessage);
-    GenerationRequest b = firstTurn(2, kSecondMessage);
-    b.conversationId = 2;
-    handOff();
-    emit h.driver.generate(a);
-    handOff();
-    emit h.driver.generate(b);
+    h.engine.startReply(firstTurn(1, m_golden.chatMessage));
+    h.engine.startReply(firstTurn(2, kSecondMessage));
     QTRY_COMPARE_WITH_TIMEOUT(h.record.finished.size(), 2, kWaitMs);
     QCOMPARE(h.record.failed.size(), 0);
     QCOMPARE(h.record.finished.at(0).requestId, 1);
     QCOMPARE(h.record.finished.at(1).requestId, 2);
     QCOMPARE(toStd(h.record.finished.at(0).replyTokens), m_golden.chatGreedyTokens);
+}
+
+// Shutting down ends every reply before it returns: the running one with what it said so far (kept and saved, as
+// when the app closes while a reply streams), the waiting one having fed nothing.
+void TestEngineWorker::shutDownEndsEveryReply() {
+    Harness h;
+    QVERIFY(h.load(m_golden.directory));
+    GenerationRequest running = firstTurn(1, QStringLiteral("Count to a million."), 1000000);
+    running.stateFileOut = m_dir.filePath(QStringLiteral("shut-down.rgstate"));
+    h.engine.startReply(running);
+    h.engine.startReply(firstTurn(2, m_golden.chatMessage));
+    QVERIFY(QTest::qWaitFor([&] { return !h.record.text.isEmpty(); }, kWaitMs));
+    h.engine.shutDown();
+    QCOMPARE(h.record.finished.size(), 2);  // no waiting: delivered by shutDown() itself
+    QCOMPARE(h.record.finished.at(0).stopReason, QStringLiteral("stopped"));
+    QVERIFY(!h.record.finished.at(0).replyTokens.isEmpty());
+    QCOMPARE(h.record.finished.at(0).stateFile, running.stateFileOut);
+    QVERIFY(QFile::exists(running.stateFileOut));
+    QCOMPARE(h.record.finished.at(1).requestId, 2);
+    QVERIFY(!h.record.finished.at(1).stateKept);
+    h.engine.shutDown();  // again: nothing happens
+    QCOMPARE(h.record.finished.size(), 2);
 }
 
 QTEST_GUILESS_MAIN(TestEngineWorker)

@@ -1,17 +1,22 @@
-// test_gui_stress — the real window over the real controller and worker while a reply streams: switching
+// test_gui_stress — the real window over the real controller and engine while a reply streams: switching
 // conversations, changing preferences, loading another model and closing the app must never crash or deadlock,
-// and must never lose the reply so far (it is stored, and shown again where the user left it).
+// and must never lose the reply so far (it is stored, and shown again where the user left it); after many random
+// actions every turn is accounted for in the database.
 #include <QElapsedTimer>
 #include <QQmlApplicationEngine>
 #include <QQuickWindow>
 #include <QRandomGenerator>
+#include <QSet>
 #include <QSettings>
+#include <QSqlDatabase>
+#include <QSqlQuery>
 #include <QtQml/QQmlExtensionPlugin>
 #include <QtTest>
 #include <memory>
 
 #include "app_window.h"
 #include "chat_controller.h"
+#include "threaded_engine.h"
 Q_IMPORT_QML_PLUGIN(RecurrentChatPlugin)
 
 namespace {
@@ -24,18 +29,43 @@ constexpr int kWaitMs = 60000;
 struct AppRun {
     explicit AppRun(const QString& dataDirectory)
         : settings(dataDirectory + QStringLiteral("/settings.ini"), QSettings::IniFormat),
-          controller(dataDirectory, &settings) {
-        window = loadMainWindow(engine, controller);
+          controller(dataDirectory, &settings, engine) {
+        window = loadMainWindow(qml, controller);
         controller.preferences()->setRandomSeed(false);
         controller.preferences()->setSeed(11);
         controller.preferences()->setMaxNewTokens(32768);  // long enough to act while it streams
         controller.loadModel(kModel);
     }
     QSettings settings;
+    ThreadedEngine engine;
     ChatController controller;
-    QQmlApplicationEngine engine;
+    QQmlApplicationEngine qml;
     QQuickWindow* window = nullptr;
 };
+
+// The messages of a database as (id, conversation, parent, role), read through a connection of its own.
+struct StoredRow {
+    qint64 id, conversation, parent;
+    QString role;
+};
+QList<StoredRow> storedMessages(const QString& databasePath) {
+    QList<StoredRow> rows;
+    {
+        QSqlDatabase db = QSqlDatabase::addDatabase(QStringLiteral("QSQLITE"), QStringLiteral("audit"));
+        db.setDatabaseName(databasePath);
+        db.setConnectOptions(QStringLiteral("QSQLITE_OPEN_READONLY"));
+        if (db.open()) {
+            QSqlQuery q(db);
+            q.exec(QStringLiteral("SELECT id, conversation_id, coalesce(parent_id, 0), role FROM messages"));
+            while (q.next()) {
+                rows.append(
+                    {q.value(0).toLongLong(), q.value(1).toLongLong(), q.value(2).toLongLong(), q.value(3).toString()});
+            }
+        }
+    }
+    QSqlDatabase::removeDatabase(QStringLiteral("audit"));
+    return rows;
+}
 
 }  // namespace
 
@@ -184,18 +214,27 @@ class TestGuiStress : public QObject {
                  qPrintable(run->controller.messages()->contentAt(row)));
     }
 
-    // Random actions, quickly, many times: whatever the order, no crash, no deadlock, every turn accounted for.
+    // Random actions, quickly, many times: whatever the order, no crash, no deadlock, and every turn accounted
+    // for: each message taken is in the database, each reply started ended once, and the database holds exactly
+    // the replies said to be stored, each the child of a user message of its conversation.
     void randomActionsWhileStreaming() {
         auto run = start(QStringLiteral("random"));
         QVERIFY(run);
         QTRY_COMPARE_WITH_TIMEOUT(run->controller.modelStatus(), ChatController::ModelStatus::Ready, kWaitMs);
         run->controller.preferences()->setMaxNewTokens(200);
+        QSignalSpy stored(&run->controller, &ChatController::replyStored);
         QRandomGenerator random(5);
         QList<qint64> conversations;
-        for (int i = 0; i < 60; ++i) {
+        int messagesTaken = 0;
+        int repliesStarted = 0;
+        for (int i = 0; i < 200; ++i) {
+            const bool wasGenerating = run->controller.generating();
             switch (random.bounded(7)) {
                 case 0:
-                    run->controller.send(QStringLiteral("message %1").arg(i));
+                    if (run->controller.send(QStringLiteral("message %1").arg(i))) {
+                        ++messagesTaken;
+                        ++repliesStarted;
+                    }
                     break;
                 case 1:
                     run->controller.stop();
@@ -209,6 +248,7 @@ class TestGuiStress : public QObject {
                     break;
                 case 4:
                     run->controller.regenerate();
+                    if (!wasGenerating && run->controller.generating()) ++repliesStarted;
                     break;
                 case 5:
                     run->controller.preferences()->setThreads(1 + random.bounded(2));
@@ -224,6 +264,47 @@ class TestGuiStress : public QObject {
         }
         run->controller.stop();
         QTRY_VERIFY_WITH_TIMEOUT(!run->controller.generating(), kWaitMs);
+        qInfo("%d messages taken, %d replies started, %lld ended", messagesTaken, repliesStarted,
+              static_cast<long long>(stored.count()));
+        QVERIFY(messagesTaken >= 1);
+        QCOMPARE(stored.count(), repliesStarted);
+
+        const QList<StoredRow> rows = storedMessages(m_home.filePath(QStringLiteral("random/conversations.sqlite3")));
+        QHash<qint64, StoredRow> byId;
+        for (const StoredRow& row : rows) byId.insert(row.id, row);
+        QSet<qint64> replies;
+        int userMessages = 0;
+        for (const StoredRow& row : rows) {
+            if (row.role == u"user") {
+                ++userMessages;
+            } else {
+                replies.insert(row.id);
+            }
+        }
+        QCOMPARE(userMessages, messagesTaken);
+        QSet<qint64> saidStored;
+        int notStored = 0;
+        for (const QList<QVariant>& signal : std::as_const(stored)) {
+            const qint64 conversation = signal.at(0).toLongLong();
+            const qint64 reply = signal.at(1).toLongLong();
+            if (reply == 0) {
+                ++notStored;  // stopped before the engine fed the turn
+                continue;
+            }
+            saidStored.insert(reply);
+            QVERIFY(byId.contains(reply));
+            QCOMPARE(byId[reply].conversation, conversation);
+            QVERIFY(byId.contains(byId[reply].parent));
+            QCOMPARE(byId[byId[reply].parent].role, QStringLiteral("user"));
+            QCOMPARE(byId[byId[reply].parent].conversation, conversation);
+        }
+        QCOMPARE(replies, saidStored);
+        // A user message without a reply is one whose reply was stopped before it began.
+        QSet<qint64> answered;
+        for (qint64 reply : std::as_const(replies)) answered.insert(byId[reply].parent);
+        QVERIFY(userMessages - int(answered.size()) <= notStored);
+        QCOMPARE(run->controller.conversations()->rowCount(),
+                 int(QSet<qint64>(conversations.begin(), conversations.end()).size()));
     }
 };
 

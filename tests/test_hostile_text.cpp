@@ -12,6 +12,8 @@
 
 #include "chat_controller.h"
 #include "markdown_text.h"
+#include "message_tools.h"
+#include "threaded_engine.h"
 
 namespace {
 
@@ -146,7 +148,8 @@ class TestHostileText : public QObject {
         QTemporaryDir dir;
         QVERIFY(dir.isValid());
         QSettings settings(dir.filePath(QStringLiteral("settings.ini")), QSettings::IniFormat);
-        ChatController controller(dir.path(), &settings);
+        ThreadedEngine engine;
+        ChatController controller(dir.path(), &settings, engine);
         controller.preferences()->setRandomSeed(false);
         controller.preferences()->setMaxNewTokens(4);
         controller.loadModel(kModel);
@@ -160,9 +163,11 @@ class TestHostileText : public QObject {
         // The user's words are stored as given (trimmed; a lone surrogate becomes U+FFFD, as in UTF-8).
         QCOMPARE(controller.messages()->contentAt(0), QString::fromUtf8(prompt.toUtf8()).trimmed());
         QVERIFY(controller.messages()->contentAt(0).isValidUtf16());
-        QCOMPARE(controller.rendersAsMarkdown(prompt), prompt.size() <= kMaxMarkdownLength);
-        (void)controller.renderableMarkdown(controller.messages()->contentAt(0));
-        (void)controller.renderableMarkdown(controller.messages()->contentAt(1));
+        // What the message bubbles ask of MessageTools, for these messages.
+        const MessageTools tools;
+        QCOMPARE(tools.rendersAsMarkdown(prompt), prompt.size() <= kMaxMarkdownLength);
+        (void)tools.renderableMarkdown(controller.messages()->contentAt(0));
+        (void)tools.renderableMarkdown(controller.messages()->contentAt(1));
         qInfo("%lld characters: reply stored after %lld ms", static_cast<long long>(prompt.size()),
               static_cast<long long>(clock.elapsed()));
     }

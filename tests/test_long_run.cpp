@@ -20,6 +20,7 @@
 
 #include "chat_controller.h"
 #include "conversation_store.h"
+#include "threaded_engine.h"
 
 namespace {
 
@@ -96,7 +97,8 @@ class TestLongRun : public QObject {
             }
         }
         QSettings settings(dir.filePath(QStringLiteral("settings.ini")), QSettings::IniFormat);
-        ChatController controller(dir.path(), &settings);
+        ThreadedEngine engine;
+        ChatController controller(dir.path(), &settings, engine);
         QCOMPARE(controller.conversations()->rowCount(), 30);
         double warm = 0;
         const int kSwitches = kSanitized ? 1000 : 4000, kWarmUp = 500;

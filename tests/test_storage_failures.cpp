@@ -2,8 +2,6 @@
 // aside (conversations.sqlite3.corrupt-<time>), a new one is started and the user is told; a newer one is left
 // alone; a state file that cannot be written, or a database that refuses writes, is reported and the conversation
 // stays usable in memory.
-#include <sys/resource.h>
-
 #include <QDir>
 #include <QFile>
 #include <QRandomGenerator>
@@ -17,7 +15,10 @@
 
 #include "chat_controller.h"
 #include "file_bytes.h"
+#include "file_size_limit.h"
+#include "threaded_engine.h"
 
+using rctest::FileSizeLimit;
 using rctest::readAll;
 using rctest::writeAll;
 
@@ -29,7 +30,7 @@ const QString kModel = QStringLiteral(RC_TEST_DATA_DIR "/tiny-f32");
 struct Run {
     explicit Run(const QString& dataDirectory)
         : settings(dataDirectory + QStringLiteral("/settings.ini"), QSettings::IniFormat),
-          controller(dataDirectory, &settings) {
+          controller(dataDirectory, &settings, engine) {
         controller.preferences()->setRandomSeed(false);
         controller.preferences()->setSeed(3);
         controller.preferences()->setMaxNewTokens(8);
@@ -40,26 +41,8 @@ struct Run {
         return QTest::qWaitFor([&] { return controller.modelStatus() == ChatController::ModelStatus::Ready; }, 30000);
     }
     QSettings settings;
+    ThreadedEngine engine;
     ChatController controller;
-};
-
-// Lowers this process's file size limit (RLIMIT_FSIZE) for its lifetime: a write that would make any file larger
-// fails with EFBIG, as a full disk would fail it, and SQLite reports "database or disk is full". The limit is
-// restored however the test ends.
-struct FileSizeLimit {
-    explicit FileSizeLimit(rlim_t bytes) {
-        getrlimit(RLIMIT_FSIZE, &saved);
-        rlimit lowered = saved;
-        lowered.rlim_cur = bytes;
-        active = setrlimit(RLIMIT_FSIZE, &lowered) == 0;
-    }
-    ~FileSizeLimit() { lift(); }
-    void lift() {
-        if (active) setrlimit(RLIMIT_FSIZE, &saved);
-        active = false;
-    }
-    rlimit saved{};
-    bool active = false;
 };
 
 int storedMessageCount(const QString& databasePath) {

@@ -17,6 +17,7 @@
 #include "app_window.h"
 #include "chat_controller.h"
 #include "source_strings.h"
+#include "threaded_engine.h"
 #include "translation_manager.h"
 
 Q_IMPORT_QML_PLUGIN(RecurrentChatPlugin)
@@ -245,8 +246,8 @@ class TestTranslations : public QObject {
         QTest::newRow("fr 1") << QStringLiteral("fr") << 1 << QStringLiteral("1 jeton dans cette conversation");
         QTest::newRow("fr 2") << QStringLiteral("fr") << 2 << QStringLiteral("2 jetons dans cette conversation");
         // No Japanese catalogue: the English one, whose plural forms still apply.
-        QTest::newRow("ja falls back to English") << QStringLiteral("ja") << 2
-                                                  << QStringLiteral("2 tokens in this conversation");
+        QTest::newRow("ja falls back to English")
+            << QStringLiteral("ja") << 2 << QStringLiteral("2 tokens in this conversation");
     }
 
     void pluralsReadRight() {
@@ -262,7 +263,8 @@ class TestTranslations : public QObject {
     // The real window, offscreen: Preferences.language changes what it shows at once, C++ texts included.
     void switchesLanguageWithoutRestart() {
         QSettings settings(m_home.filePath(QStringLiteral("settings.ini")), QSettings::IniFormat);
-        ChatController controller(m_home.filePath(QStringLiteral("data")), &settings);
+        ThreadedEngine chatEngine;
+        ChatController controller(m_home.filePath(QStringLiteral("data")), &settings, chatEngine);
         Preferences& preferences = *controller.preferences();
         preferences.setLanguage(QStringLiteral("en"));
         QQmlApplicationEngine engine;

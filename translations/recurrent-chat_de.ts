@@ -4,10 +4,6 @@
 <context>
     <name>ChatController</name>
     <message>
-        <source>Your conversations could not be opened: %1. The file was left untouched; nothing will be saved until this is resolved.</source>
-        <translation>Deine Unterhaltungen konnten nicht geöffnet werden: %1. Die Datei wurde nicht verändert; bis das Problem behoben ist, wird nichts gespeichert.</translation>
-    </message>
-    <message>
         <source>%1 billion parameters</source>
         <translation>%1 Milliarden Parameter</translation>
     </message>
@@ -52,48 +48,28 @@
         <translation>Der Chat konnte nicht exportiert werden: %1</translation>
     </message>
     <message>
-        <source>Open a model first.</source>
-        <translation>Öffne zuerst ein Modell.</translation>
+        <source>Demo model</source>
+        <translation>Demo-Modell</translation>
     </message>
     <message>
-        <source>The chat could not be saved: %1</source>
-        <translation>Der Chat konnte nicht gespeichert werden: %1</translation>
+        <source>Loading model…</source>
+        <translation>Modell wird geladen…</translation>
     </message>
     <message>
-        <source>The last message has no reply yet: use Reply, or edit it.</source>
-        <translation>Die letzte Nachricht hat noch keine Antwort: Wähle „Antworten“ oder bearbeite sie.</translation>
+        <source>The model could not be loaded</source>
+        <translation>Das Modell konnte nicht geladen werden</translation>
     </message>
     <message>
-        <source>The message could not be saved: %1</source>
-        <translation>Die Nachricht konnte nicht gespeichert werden: %1</translation>
+        <source>No model loaded</source>
+        <translation>Kein Modell geladen</translation>
     </message>
     <message>
-        <source>Rebuilding this conversation&apos;s model state from its transcript (%1).</source>
-        <translation>Der Modellzustand dieser Unterhaltung wird aus ihrem Verlauf neu aufgebaut (%1).</translation>
+        <source>A tiny demo model trained by this project: it adds two numbers, defines words (often wrongly) and tells fortunes. For real answers, download RecurrentGemma from Hugging Face and use Open model.</source>
+        <translation>Ein winziges Demo-Modell, trainiert von diesem Projekt: Es addiert zwei Zahlen, erklärt Wörter (oft falsch) und erzählt Sprüche. Für echte Antworten lade RecurrentGemma von Hugging Face herunter und nutze „Modell öffnen“.</translation>
     </message>
     <message>
-        <source>The conversation&apos;s state could not be saved (%1); it will be rebuilt when needed.</source>
-        <translation>Der Zustand der Unterhaltung konnte nicht gespeichert werden (%1); er wird bei Bedarf neu aufgebaut.</translation>
-    </message>
-    <message>
-        <source>The reply failed: %1</source>
-        <translation>Die Antwort ist fehlgeschlagen: %1</translation>
-    </message>
-    <message>
-        <source>Your conversations could not be read (%1). The damaged file was kept as %2 and a new, empty one was started.</source>
-        <translation>Deine Unterhaltungen konnten nicht gelesen werden (%1). Die beschädigte Datei wurde als %2 aufbewahrt, und eine neue, leere wurde angelegt.</translation>
-    </message>
-    <message>
-        <source>Nothing can be saved right now: %1. The conversation stays as it is here; free some disk space or make the data folder writable, and the reply that is not saved yet will be saved.</source>
-        <translation>Im Moment kann nichts gespeichert werden: %1. Die Unterhaltung bleibt hier, wie sie ist; schaffen Sie Platz auf dem Datenträger oder machen Sie den Datenordner beschreibbar, dann wird die noch nicht gespeicherte Antwort gespeichert.</translation>
-    </message>
-    <message>
-        <source>The reply could not be saved: %1. It stays here and will be saved as soon as the disk allows.</source>
-        <translation>Die Antwort konnte nicht gespeichert werden: %1. Sie bleibt hier und wird gespeichert, sobald der Datenträger es zulässt.</translation>
-    </message>
-    <message>
-        <source>The reply that could not be saved is saved now.</source>
-        <translation>Die Antwort, die nicht gespeichert werden konnte, ist jetzt gespeichert.</translation>
+        <source>Choose a Hugging Face RecurrentGemma folder (config.json, *.safetensors, tokenizer.model).</source>
+        <translation>Wähle einen RecurrentGemma-Ordner von Hugging Face (config.json, *.safetensors, tokenizer.model).</translation>
     </message>
 </context>
 <context>
@@ -233,6 +209,17 @@
     </message>
 </context>
 <context>
+    <name>DataFolder</name>
+    <message>
+        <source>Your conversations could not be read (%1). The damaged file was kept as %2 and a new, empty one was started.</source>
+        <translation>Deine Unterhaltungen konnten nicht gelesen werden (%1). Die beschädigte Datei wurde als %2 aufbewahrt, und eine neue, leere wurde angelegt.</translation>
+    </message>
+    <message>
+        <source>Your conversations could not be opened: %1. The file was left untouched; nothing will be saved until this is resolved.</source>
+        <translation>Deine Unterhaltungen konnten nicht geöffnet werden: %1. Die Datei wurde nicht verändert; bis das Problem behoben ist, wird nichts gespeichert.</translation>
+    </message>
+</context>
+<context>
     <name>EngineError</name>
     <message>
         <source>A file could not be read or written.</source>
@@ -360,36 +347,12 @@
 <context>
     <name>ModelBar</name>
     <message>
-        <source>Loading model…</source>
-        <translation>Modell wird geladen…</translation>
-    </message>
-    <message>
-        <source>The model could not be loaded</source>
-        <translation>Das Modell konnte nicht geladen werden</translation>
-    </message>
-    <message>
-        <source>No model loaded</source>
-        <translation>Kein Modell geladen</translation>
-    </message>
-    <message>
-        <source>Choose a Hugging Face RecurrentGemma folder (config.json, *.safetensors, tokenizer.model).</source>
-        <translation>Wähle einen RecurrentGemma-Ordner von Hugging Face (config.json, *.safetensors, tokenizer.model).</translation>
-    </message>
-    <message>
         <source>Open model…</source>
         <translation>Modell öffnen…</translation>
     </message>
     <message>
         <source>Preferences</source>
         <translation>Einstellungen</translation>
-    </message>
-    <message>
-        <source>Demo model</source>
-        <translation>Demo-Modell</translation>
-    </message>
-    <message>
-        <source>A tiny demo model trained by this project: it adds two numbers, defines words (often wrongly) and tells fortunes. For real answers, download RecurrentGemma from Hugging Face and use Open model.</source>
-        <translation>Ein winziges Demo-Modell, trainiert von diesem Projekt: Es addiert zwei Zahlen, erklärt Wörter (oft falsch) und erzählt Sprüche. Für echte Antworten lade RecurrentGemma von Hugging Face herunter und nutze „Modell öffnen“.</translation>
     </message>
 </context>
 <context>
@@ -489,6 +452,49 @@
     <message>
         <source>About twice as fast on processors with bf16 instructions, for bf16 models. Replies can differ slightly from exact arithmetic.</source>
         <translation>Etwa doppelt so schnell auf Prozessoren mit bf16-Befehlen, für bf16-Modelle. Antworten können leicht von exakter Arithmetik abweichen.</translation>
+    </message>
+</context>
+<context>
+    <name>ReplyFlow</name>
+    <message>
+        <source>The reply that could not be saved is saved now.</source>
+        <translation>Die Antwort, die nicht gespeichert werden konnte, ist jetzt gespeichert.</translation>
+    </message>
+    <message>
+        <source>Nothing can be saved right now: %1. The conversation stays as it is here; free some disk space or make the data folder writable, and the reply that is not saved yet will be saved.</source>
+        <translation>Im Moment kann nichts gespeichert werden: %1. Die Unterhaltung bleibt hier, wie sie ist; schaffen Sie Platz auf dem Datenträger oder machen Sie den Datenordner beschreibbar, dann wird die noch nicht gespeicherte Antwort gespeichert.</translation>
+    </message>
+    <message>
+        <source>Open a model first.</source>
+        <translation>Öffne zuerst ein Modell.</translation>
+    </message>
+    <message>
+        <source>The chat could not be saved: %1</source>
+        <translation>Der Chat konnte nicht gespeichert werden: %1</translation>
+    </message>
+    <message>
+        <source>The last message has no reply yet: use Reply, or edit it.</source>
+        <translation>Die letzte Nachricht hat noch keine Antwort: Wähle „Antworten“ oder bearbeite sie.</translation>
+    </message>
+    <message>
+        <source>The message could not be saved: %1</source>
+        <translation>Die Nachricht konnte nicht gespeichert werden: %1</translation>
+    </message>
+    <message>
+        <source>Rebuilding this conversation&apos;s model state from its transcript (%1).</source>
+        <translation>Der Modellzustand dieser Unterhaltung wird aus ihrem Verlauf neu aufgebaut (%1).</translation>
+    </message>
+    <message>
+        <source>The reply could not be saved: %1. It stays here and will be saved as soon as the disk allows.</source>
+        <translation>Die Antwort konnte nicht gespeichert werden: %1. Sie bleibt hier und wird gespeichert, sobald der Datenträger es zulässt.</translation>
+    </message>
+    <message>
+        <source>The conversation&apos;s state could not be saved (%1); it will be rebuilt when needed.</source>
+        <translation>Der Zustand der Unterhaltung konnte nicht gespeichert werden (%1); er wird bei Bedarf neu aufgebaut.</translation>
+    </message>
+    <message>
+        <source>The reply failed: %1</source>
+        <translation>Die Antwort ist fehlgeschlagen: %1</translation>
     </message>
 </context>
 <context>

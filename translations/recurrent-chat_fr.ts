@@ -4,10 +4,6 @@
 <context>
     <name>ChatController</name>
     <message>
-        <source>Your conversations could not be opened: %1. The file was left untouched; nothing will be saved until this is resolved.</source>
-        <translation>Vos conversations n’ont pas pu être ouvertes&#xa0;: %1. Le fichier n’a pas été modifié&#xa0;; rien ne sera enregistré tant que le problème ne sera pas résolu.</translation>
-    </message>
-    <message>
         <source>%1 billion parameters</source>
         <translation>%1 milliards de paramètres</translation>
     </message>
@@ -52,48 +48,28 @@
         <translation>La discussion n’a pas pu être exportée&#xa0;: %1</translation>
     </message>
     <message>
-        <source>Open a model first.</source>
-        <translation>Ouvrez d’abord un modèle.</translation>
+        <source>Demo model</source>
+        <translation>Modèle de démonstration</translation>
     </message>
     <message>
-        <source>The chat could not be saved: %1</source>
-        <translation>La discussion n’a pas pu être enregistrée&#xa0;: %1</translation>
+        <source>Loading model…</source>
+        <translation>Chargement du modèle…</translation>
     </message>
     <message>
-        <source>The last message has no reply yet: use Reply, or edit it.</source>
-        <translation>Le dernier message n’a pas encore de réponse&#xa0;: utilisez «&#xa0;Répondre&#xa0;» ou modifiez-le.</translation>
+        <source>The model could not be loaded</source>
+        <translation>Le modèle n’a pas pu être chargé</translation>
     </message>
     <message>
-        <source>The message could not be saved: %1</source>
-        <translation>Le message n’a pas pu être enregistré&#xa0;: %1</translation>
+        <source>No model loaded</source>
+        <translation>Aucun modèle chargé</translation>
     </message>
     <message>
-        <source>Rebuilding this conversation&apos;s model state from its transcript (%1).</source>
-        <translation>Reconstruction de l’état du modèle de cette conversation à partir de sa transcription (%1).</translation>
+        <source>A tiny demo model trained by this project: it adds two numbers, defines words (often wrongly) and tells fortunes. For real answers, download RecurrentGemma from Hugging Face and use Open model.</source>
+        <translation>Un minuscule modèle de démonstration entraîné par ce projet&#xa0;: il additionne deux nombres, définit des mots (souvent à tort) et donne des maximes. Pour de vraies réponses, téléchargez RecurrentGemma depuis Hugging Face et utilisez «&#xa0;Ouvrir un modèle&#xa0;».</translation>
     </message>
     <message>
-        <source>The conversation&apos;s state could not be saved (%1); it will be rebuilt when needed.</source>
-        <translation>L’état de la conversation n’a pas pu être enregistré (%1)&#xa0;; il sera reconstruit si nécessaire.</translation>
-    </message>
-    <message>
-        <source>The reply failed: %1</source>
-        <translation>La réponse a échoué&#xa0;: %1</translation>
-    </message>
-    <message>
-        <source>Your conversations could not be read (%1). The damaged file was kept as %2 and a new, empty one was started.</source>
-        <translation>Vos conversations n’ont pas pu être lues (%1). Le fichier endommagé a été conservé sous le nom %2 et un nouveau fichier vide a été créé.</translation>
-    </message>
-    <message>
-        <source>Nothing can be saved right now: %1. The conversation stays as it is here; free some disk space or make the data folder writable, and the reply that is not saved yet will be saved.</source>
-        <translation>Rien ne peut être enregistré pour l’instant&#xa0;: %1. La conversation reste telle quelle ici&#xa0;; libérez de l’espace disque ou rendez le dossier de données accessible en écriture, et la réponse non encore enregistrée le sera.</translation>
-    </message>
-    <message>
-        <source>The reply could not be saved: %1. It stays here and will be saved as soon as the disk allows.</source>
-        <translation>La réponse n’a pas pu être enregistrée&#xa0;: %1. Elle reste ici et sera enregistrée dès que le disque le permettra.</translation>
-    </message>
-    <message>
-        <source>The reply that could not be saved is saved now.</source>
-        <translation>La réponse qui n’avait pas pu être enregistrée l’est maintenant.</translation>
+        <source>Choose a Hugging Face RecurrentGemma folder (config.json, *.safetensors, tokenizer.model).</source>
+        <translation>Choisissez un dossier RecurrentGemma de Hugging Face (config.json, *.safetensors, tokenizer.model).</translation>
     </message>
 </context>
 <context>
@@ -233,6 +209,17 @@
     </message>
 </context>
 <context>
+    <name>DataFolder</name>
+    <message>
+        <source>Your conversations could not be read (%1). The damaged file was kept as %2 and a new, empty one was started.</source>
+        <translation>Vos conversations n’ont pas pu être lues (%1). Le fichier endommagé a été conservé sous le nom %2 et un nouveau fichier vide a été créé.</translation>
+    </message>
+    <message>
+        <source>Your conversations could not be opened: %1. The file was left untouched; nothing will be saved until this is resolved.</source>
+        <translation>Vos conversations n’ont pas pu être ouvertes&#xa0;: %1. Le fichier n’a pas été modifié&#xa0;; rien ne sera enregistré tant que le problème ne sera pas résolu.</translation>
+    </message>
+</context>
+<context>
     <name>EngineError</name>
     <message>
         <source>A file could not be read or written.</source>
@@ -360,36 +347,12 @@
 <context>
     <name>ModelBar</name>
     <message>
-        <source>Loading model…</source>
-        <translation>Chargement du modèle…</translation>
-    </message>
-    <message>
-        <source>The model could not be loaded</source>
-        <translation>Le modèle n’a pas pu être chargé</translation>
-    </message>
-    <message>
-        <source>No model loaded</source>
-        <translation>Aucun modèle chargé</translation>
-    </message>
-    <message>
-        <source>Choose a Hugging Face RecurrentGemma folder (config.json, *.safetensors, tokenizer.model).</source>
-        <translation>Choisissez un dossier RecurrentGemma de Hugging Face (config.json, *.safetensors, tokenizer.model).</translation>
-    </message>
-    <message>
         <source>Open model…</source>
         <translation>Ouvrir un modèle…</translation>
     </message>
     <message>
         <source>Preferences</source>
         <translation>Préférences</translation>
-    </message>
-    <message>
-        <source>Demo model</source>
-        <translation>Modèle de démonstration</translation>
-    </message>
-    <message>
-        <source>A tiny demo model trained by this project: it adds two numbers, defines words (often wrongly) and tells fortunes. For real answers, download RecurrentGemma from Hugging Face and use Open model.</source>
-        <translation>Un minuscule modèle de démonstration entraîné par ce projet&#xa0;: il additionne deux nombres, définit des mots (souvent à tort) et donne des maximes. Pour de vraies réponses, téléchargez RecurrentGemma depuis Hugging Face et utilisez «&#xa0;Ouvrir un modèle&#xa0;».</translation>
     </message>
 </context>
 <context>
@@ -489,6 +452,49 @@
     <message>
         <source>About twice as fast on processors with bf16 instructions, for bf16 models. Replies can differ slightly from exact arithmetic.</source>
         <translation>Environ deux fois plus rapide sur les processeurs dotés d’instructions bf16, pour les modèles bf16. Les réponses peuvent différer légèrement d’un calcul exact.</translation>
+    </message>
+</context>
+<context>
+    <name>ReplyFlow</name>
+    <message>
+        <source>The reply that could not be saved is saved now.</source>
+        <translation>La réponse qui n’avait pas pu être enregistrée l’est maintenant.</translation>
+    </message>
+    <message>
+        <source>Nothing can be saved right now: %1. The conversation stays as it is here; free some disk space or make the data folder writable, and the reply that is not saved yet will be saved.</source>
+        <translation>Rien ne peut être enregistré pour l’instant&#xa0;: %1. La conversation reste telle quelle ici&#xa0;; libérez de l’espace disque ou rendez le dossier de données accessible en écriture, et la réponse non encore enregistrée le sera.</translation>
+    </message>
+    <message>
+        <source>Open a model first.</source>
+        <translation>Ouvrez d’abord un modèle.</translation>
+    </message>
+    <message>
+        <source>The chat could not be saved: %1</source>
+        <translation>La discussion n’a pas pu être enregistrée&#xa0;: %1</translation>
+    </message>
+    <message>
+        <source>The last message has no reply yet: use Reply, or edit it.</source>
+        <translation>Le dernier message n’a pas encore de réponse&#xa0;: utilisez «&#xa0;Répondre&#xa0;» ou modifiez-le.</translation>
+    </message>
+    <message>
+        <source>The message could not be saved: %1</source>
+        <translation>Le message n’a pas pu être enregistré&#xa0;: %1</translation>
+    </message>
+    <message>
+        <source>Rebuilding this conversation&apos;s model state from its transcript (%1).</source>
+        <translation>Reconstruction de l’état du modèle de cette conversation à partir de sa transcription (%1).</translation>
+    </message>
+    <message>
+        <source>The reply could not be saved: %1. It stays here and will be saved as soon as the disk allows.</source>
+        <translation>La réponse n’a pas pu être enregistrée&#xa0;: %1. Elle reste ici et sera enregistrée dès que le disque le permettra.</translation>
+    </message>
+    <message>
+        <source>The conversation&apos;s state could not be saved (%1); it will be rebuilt when needed.</source>
+        <translation>L’état de la conversation n’a pas pu être enregistré (%1)&#xa0;; il sera reconstruit si nécessaire.</translation>
+    </message>
+    <message>
+        <source>The reply failed: %1</source>
+        <translation>La réponse a échoué&#xa0;: %1</translation>
     </message>
 </context>
 <context>

@@ -19,7 +19,7 @@ void followLanguagePreference(QQmlApplicationEngine& engine, ChatController& con
         engine.retranslate();
         controller.retranslate();
     });
-    QObject::connect(preferences, &Preferences::changed, &translations,
+    QObject::connect(preferences, &Preferences::languageChanged, &translations,
                      [preferences, &translations] { translations.setLanguage(preferences->language()); });
     translations.setLanguage(preferences->language());
 }

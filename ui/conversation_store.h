@@ -106,6 +106,9 @@ class ConversationStore {
     std::optional<StoredMessage> message(qint64 id) const;
     // The path from the first message to the current leaf.
     QList<StoredMessage> currentPath(qint64 conversationId) const;
+    // The path from the first message of its conversation to `messageId` (last), read in one query; empty if there
+    // is no such message.
+    QList<StoredMessage> pathTo(qint64 messageId) const;
     // Messages sharing `id`'s parent (the alternatives of `id`, itself included), oldest first; for a root, the
     // roots of its conversation. Empty if `id` does not exist.
     QList<qint64> siblings(qint64 id) const;
@@ -131,6 +134,8 @@ class ConversationStore {
     template <typename T, typename Read>
     QList<T> selectAll(const QString& sql, const QVariantList& values, Read read) const;
     bool fail(const QString& message) const;
+    // The messages from the root down to the one `start` names: a SELECT of (id, 0) taking one parameter, `id`.
+    QList<StoredMessage> pathUpFrom(const QString& start, qint64 id) const;
 
     QString m_connectionName;
     qint64 m_lastStamp = 0;  // the newest timestamp this store wrote (see nextTimestamp)

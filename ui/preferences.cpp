@@ -1,94 +1,132 @@
-// preferences.cpp — QSettings-backed preferences; values are clamped to the ranges the engine accepts.
+// preferences.cpp — QSettings-backed preferences, the ranges of the settings the engine does not define, and the
+// sampler settings of the next reply.
 #include "preferences.h"
 
+#include <QMetaProperty>
 #include <QRandomGenerator>
 #include <QThread>
 #include <algorithm>
+#include <limits>
+
+#include "rgemma/generate.h"
 
 namespace {
-const rgemma::SamplerSettings kDefaults;
-constexpr int kDefaultMaxNewTokens = 512;
-constexpr double kDefaultTemperature = 0.7;
-constexpr int kDefaultFontSize = 11;
+
+const QString kSamplingGroup = QStringLiteral("sampling");
+
+// The app's own settings; the sampling settings' ranges are the engine's.
+const rgemma::SettingRange kMaxNewTokens{"maxNewTokens", 1,    32768,
+                                         true,           true, double(rgemma::GenerateOptions{}.maxNewTokens)};
+// A seed as a spin box can show it: 31 bits.
+const rgemma::SettingRange kSeed{"seed", 0, double(std::numeric_limits<int32_t>::max()), true, true, 0};
+const rgemma::SettingRange kFontSize{"fontSize", 7, 32, true, true, 11};
+
+QString samplingKey(const char* name) { return kSamplingGroup + u'/' + QLatin1String(name); }
+
+QVariantMap toMap(const rgemma::SettingRange& range) {
+    return {{QStringLiteral("min"), range.min},
+            {QStringLiteral("max"), range.max},
+            {QStringLiteral("minIncluded"), range.minIncluded},
+            {QStringLiteral("maxIncluded"), range.maxIncluded},
+            {QStringLiteral("defaultValue"), range.defaultValue}};
+}
+
 }  // namespace
 
 Preferences::Preferences(QSettings* settings, QObject* parent) : QObject(parent), m_settings(settings) {}
 
-QVariant Preferences::value(const char* key, const QVariant& fallback) const {
-    return m_settings->value(QLatin1String(key), fallback);
+QVariant Preferences::value(const QString& key, const QVariant& fallback) const {
+    return m_settings->value(key, fallback);
 }
 
-void Preferences::store(const char* key, const QVariant& newValue) {
-    if (m_settings->value(QLatin1String(key)) == newValue) return;
-    m_settings->setValue(QLatin1String(key), newValue);
-    emit changed();
+void Preferences::store(const QString& key, const QVariant& newValue, Signal changed) {
+    if (m_settings->value(key) == newValue) return;
+    m_settings->setValue(key, newValue);
+    emit(this->*changed)();
 }
 
-// 0.7 like most chat apps: the engine's neutral default of 1 makes small models ramble.
-double Preferences::temperature() const { return value("sampling/temperature", kDefaultTemperature).toDouble(); }
-void Preferences::setTemperature(double v) { store("sampling/temperature", std::clamp(v, 0.01, 5.0)); }
-
-int Preferences::topK() const { return value("sampling/topK", kDefaults.topK).toInt(); }
-void Preferences::setTopK(int v) { store("sampling/topK", std::clamp(v, 0, 100000)); }
-
-double Preferences::topP() const { return value("sampling/topP", kDefaults.topP).toDouble(); }
-void Preferences::setTopP(double v) { store("sampling/topP", std::clamp(v, 0.01, 1.0)); }
-
-double Preferences::minP() const { return value("sampling/minP", kDefaults.minP).toDouble(); }
-void Preferences::setMinP(double v) { store("sampling/minP", std::clamp(v, 0.0, 0.99)); }
-
-double Preferences::repeatPenalty() const {
-    return value("sampling/repeatPenalty", kDefaults.repeatPenalty).toDouble();
+double Preferences::sampling(const rgemma::SettingRange& range) const {
+    return rgemma::clampToRange(range, value(samplingKey(range.name), range.defaultValue).toDouble());
 }
-void Preferences::setRepeatPenalty(double v) { store("sampling/repeatPenalty", std::clamp(v, 1.0, 3.0)); }
 
-int Preferences::repeatWindow() const { return value("sampling/repeatWindow", kDefaults.repeatWindow).toInt(); }
-void Preferences::setRepeatWindow(int v) { store("sampling/repeatWindow", std::clamp(v, 0, 4096)); }
+void Preferences::setSampling(const rgemma::SettingRange& range, double v, Signal changed) {
+    store(samplingKey(range.name), rgemma::clampToRange(range, v), changed);
+}
 
-int Preferences::maxNewTokens() const { return value("sampling/maxNewTokens", kDefaultMaxNewTokens).toInt(); }
-void Preferences::setMaxNewTokens(int v) { store("sampling/maxNewTokens", std::clamp(v, 1, 32768)); }
+int Preferences::maxNewTokens() const { return int(sampling(kMaxNewTokens)); }
+void Preferences::setMaxNewTokens(int v) { setSampling(kMaxNewTokens, v, &Preferences::maxNewTokensChanged); }
 
-bool Preferences::randomSeed() const { return value("sampling/randomSeed", true).toBool(); }
-void Preferences::setRandomSeed(bool v) { store("sampling/randomSeed", v); }
+bool Preferences::randomSeed() const { return value(samplingKey("randomSeed"), true).toBool(); }
+void Preferences::setRandomSeed(bool v) { store(samplingKey("randomSeed"), v, &Preferences::randomSeedChanged); }
 
-qint64 Preferences::seed() const { return value("sampling/seed", 0).toLongLong(); }
-void Preferences::setSeed(qint64 v) { store("sampling/seed", std::max<qint64>(v, 0)); }
+qint64 Preferences::seed() const { return qint64(sampling(kSeed)); }
+void Preferences::setSeed(qint64 v) { setSampling(kSeed, double(v), &Preferences::seedChanged); }
 
-int Preferences::threads() const { return value("engine/threads", 0).toInt(); }
-void Preferences::setThreads(int v) { store("engine/threads", std::clamp(v, 0, maxThreads())); }
+int Preferences::threads() const { return value(QStringLiteral("engine/threads"), 0).toInt(); }
+void Preferences::setThreads(int v) {
+    store(QStringLiteral("engine/threads"), std::clamp(v, 0, maxThreads()), &Preferences::threadsChanged);
+}
 int Preferences::maxThreads() const { return std::max(1, QThread::idealThreadCount()); }
-bool Preferences::fastPrefill() const { return value("engine/fastPrefill", true).toBool(); }
-void Preferences::setFastPrefill(bool v) { store("engine/fastPrefill", v); }
+bool Preferences::fastPrefill() const { return value(QStringLiteral("engine/fastPrefill"), true).toBool(); }
+void Preferences::setFastPrefill(bool v) {
+    store(QStringLiteral("engine/fastPrefill"), v, &Preferences::fastPrefillChanged);
+}
 
 Preferences::Theme Preferences::theme() const {
-    return static_cast<Theme>(std::clamp(value("ui/theme", 0).toInt(), 0, 2));
+    return static_cast<Theme>(std::clamp(value(QStringLiteral("ui/theme"), 0).toInt(), 0, 2));
 }
-void Preferences::setTheme(Theme v) { store("ui/theme", static_cast<int>(v)); }
+void Preferences::setTheme(Theme v) {
+    store(QStringLiteral("ui/theme"), static_cast<int>(v), &Preferences::themeChanged);
+}
 
-int Preferences::fontSize() const { return value("ui/fontSize", kDefaultFontSize).toInt(); }
-void Preferences::setFontSize(int v) { store("ui/fontSize", std::clamp(v, 7, 32)); }
+int Preferences::fontSize() const {
+    return int(
+        rgemma::clampToRange(kFontSize, value(QStringLiteral("ui/fontSize"), kFontSize.defaultValue).toDouble()));
+}
+void Preferences::setFontSize(int v) {
+    store(QStringLiteral("ui/fontSize"), int(rgemma::clampToRange(kFontSize, v)), &Preferences::fontSizeChanged);
+}
 
-QString Preferences::language() const { return value("ui/language", QString()).toString(); }
-void Preferences::setLanguage(const QString& v) { store("ui/language", v); }
+QString Preferences::language() const { return value(QStringLiteral("ui/language"), QString()).toString(); }
+void Preferences::setLanguage(const QString& v) {
+    store(QStringLiteral("ui/language"), v, &Preferences::languageChanged);
+}
 
-QString Preferences::modelDirectory() const { return value("model/directory", QString()).toString(); }
-void Preferences::setModelDirectory(const QString& v) { store("model/directory", v); }
+QString Preferences::modelDirectory() const { return value(QStringLiteral("model/directory"), QString()).toString(); }
+void Preferences::setModelDirectory(const QString& v) {
+    store(QStringLiteral("model/directory"), v, &Preferences::modelDirectoryChanged);
+}
+
+QVariantMap Preferences::range(const QString& name) const {
+    if (name == QLatin1String(kTemperature.name)) return toMap(kTemperature);
+    for (const rgemma::SettingRange& range : rgemma::samplerSettingRanges()) {
+        if (name == QLatin1String(range.name)) return toMap(range);
+    }
+    for (const rgemma::SettingRange& range : {kMaxNewTokens, kSeed, kFontSize}) {
+        if (name == QLatin1String(range.name)) return toMap(range);
+    }
+    if (name == u"threads") return toMap({"threads", 0, double(maxThreads()), true, true, 0});
+    return {};
+}
 
 void Preferences::resetSampling() {
-    m_settings->beginGroup(QStringLiteral("sampling"));
+    // Each property that changes announces itself, whichever of them are stored in the sampling group.
+    const QMetaObject* meta = metaObject();
+    QVariantList before;
+    for (int i = meta->propertyOffset(); i < meta->propertyCount(); ++i) before.append(meta->property(i).read(this));
+    m_settings->beginGroup(kSamplingGroup);
     m_settings->remove(QString());
     m_settings->endGroup();
-    emit changed();
+    for (int i = meta->propertyOffset(); i < meta->propertyCount(); ++i) {
+        const QMetaProperty property = meta->property(i);
+        if (property.hasNotifySignal() && property.read(this) != before.at(i - meta->propertyOffset())) {
+            property.notifySignal().invoke(this);
+        }
+    }
 }
 
 rgemma::SamplerSettings Preferences::samplerSettings() const {
-    rgemma::SamplerSettings s;
-    s.temperature = static_cast<float>(temperature());
-    s.topK = topK();
-    s.topP = static_cast<float>(topP());
-    s.minP = static_cast<float>(minP());
-    s.repeatPenalty = static_cast<float>(repeatPenalty());
-    s.repeatWindow = repeatWindow();
+    rgemma::SamplerSettings s = storedSampling();
     s.seed = randomSeed() ? QRandomGenerator::global()->generate64() : static_cast<uint64_t>(seed());
     return s;
 }

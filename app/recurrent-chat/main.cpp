@@ -16,6 +16,7 @@
 #include "app_window.h"
 #include "chat_controller.h"
 #include "single_instance.h"
+#include "threaded_engine.h"
 #include "translation_manager.h"
 
 Q_IMPORT_QML_PLUGIN(RecurrentChatPlugin)
@@ -124,7 +125,8 @@ int main(int argc, char* argv[]) {
     SingleInstance instance(dataDirectory);
     if (!instance.tryLock()) return handOverToRunningInstance(instance);
 
-    ChatController controller(dataDirectory, &settings);
+    ThreadedEngine chatEngine;  // the model, on a thread of its own; outlives the controller, which shuts it down
+    ChatController controller(dataDirectory, &settings, chatEngine);
     const QString model = !commandLine->model.isEmpty() ? commandLine->model
                           : !controller.preferences()->modelDirectory().isEmpty()
                               ? controller.preferences()->modelDirectory()

@@ -7,6 +7,8 @@
 #include <cstdio>
 #include <limits>
 #include <string>
+#include <string_view>
+#include <utility>
 
 namespace rgemma {
 
@@ -135,27 +137,55 @@ std::string formatted(double value) {
     return text;
 }
 
-tl::unexpected<Error> badSetting(const char* name, const char* rule, double value) {
-    return makeError(ErrorCode::InvalidArgument,
-                     std::string(name) + " must be " + rule + " (it is " + formatted(value) + ")");
+// "in (0, 5]": the range as a reader of an error message wants it.
+std::string described(const SettingRange& range) {
+    return std::string("in ") + (range.minIncluded ? "[" : "(") + formatted(range.min) + ", " + formatted(range.max) +
+           (range.maxIncluded ? "]" : ")");
 }
+
+Result<void> check(const SettingRange& range, double value) {
+    if (inRange(range, value)) return {};
+    return makeError(ErrorCode::InvalidArgument,
+                     std::string(range.name) + " must be " + described(range) + " (it is " + formatted(value) + ")");
+}
+
+constexpr SettingRange kRanges[] = {kTemperatureRange, kTopKRange,          kTopPRange,
+                                    kMinPRange,        kRepeatPenaltyRange, kRepeatWindowRange};
 
 }  // namespace
 
+std::span<const SettingRange> samplerSettingRanges() { return kRanges; }
+
 // Written so that NaN fails every check.
+bool inRange(const SettingRange& range, double value) {
+    const bool aboveMin = range.minIncluded ? value >= range.min : value > range.min;
+    const bool belowMax = range.maxIncluded ? value <= range.max : value < range.max;
+    return aboveMin && belowMax;
+}
+
+double clampToRange(const SettingRange& range, double value) {
+    if (std::isnan(value)) return range.defaultValue;
+    // The settings are floats: the nearest value inside an open end is the nearest float.
+    if (value <= range.min && !inRange(range, value)) {
+        return range.minIncluded ? range.min : std::nextafter(static_cast<float>(range.min), HUGE_VALF);
+    }
+    if (value >= range.max && !inRange(range, value)) {
+        return range.maxIncluded ? range.max : std::nextafter(static_cast<float>(range.max), -HUGE_VALF);
+    }
+    return value;
+}
+
 Result<void> validateSamplerSettings(const SamplerSettings& settings) {
     // Greedy decoding never divides by the temperature, so any value will do there.
-    if (!settings.greedy && !(settings.temperature > 0.0f && std::isfinite(settings.temperature))) {
-        return badSetting("temperature", "greater than 0 and finite", settings.temperature);
+    for (const auto& [range, value] : {std::pair{kTemperatureRange, double(settings.temperature)},
+                                       {kTopKRange, double(settings.topK)},
+                                       {kTopPRange, double(settings.topP)},
+                                       {kMinPRange, double(settings.minP)},
+                                       {kRepeatPenaltyRange, double(settings.repeatPenalty)},
+                                       {kRepeatWindowRange, double(settings.repeatWindow)}}) {
+        if (settings.greedy && std::string_view(range.name) == kTemperatureRange.name) continue;
+        if (auto checked = check(range, value); !checked) return checked;
     }
-    if (settings.topK < 0) return badSetting("topK", "0 (off) or more", settings.topK);
-    if (!(settings.topP > 0.0f && settings.topP <= 1.0f)) return badSetting("topP", "in (0, 1]", settings.topP);
-    if (!(settings.minP >= 0.0f && settings.minP < 1.0f)) return badSetting("minP", "in [0, 1)", settings.minP);
-    // Below 1 the "penalty" would favour repeating, which invites loops; nobody needs that from a chat app.
-    if (!(settings.repeatPenalty >= 1.0f && std::isfinite(settings.repeatPenalty))) {
-        return badSetting("repeatPenalty", "1 (off) or more, and finite", settings.repeatPenalty);
-    }
-    if (settings.repeatWindow < 0) return badSetting("repeatWindow", "0 or more", settings.repeatWindow);
     return {};
 }
 

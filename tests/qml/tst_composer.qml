@@ -1,4 +1,5 @@
-// tst_composer.qml — Composer: Shift+Enter starts a new line, Enter sends and clears, the button turns into Stop.
+// tst_composer.qml — Composer, wired as ChatView wires it, on the fake engine: Shift+Enter starts a new line,
+// Enter sends and clears, an empty message is not sent, and the button turns into Stop while a reply streams.
 import QtQuick
 import QtTest
 import RecurrentChat
@@ -8,10 +9,20 @@ Item {
     width: 600
     height: 200
 
+    TestApp {
+        id: app
+    }
+
     Composer {
         id: composer
         anchors.fill: parent
-        controller: TestApp
+        ready: app.controller.modelStatus === ChatController.Ready
+        generating: app.controller.generating
+        onSendRequested: text => {
+            if (app.controller.send(text))
+                composer.sent()
+        }
+        onStopRequested: app.controller.stop()
     }
 
     TestCase {
@@ -28,8 +39,12 @@ Item {
             return null
         }
 
+        function init() {
+            tryCompare(app.controller, "modelStatus", ChatController.Ready)
+            app.stallReplies(false)
+        }
+
         function test_enterSendsShiftEnterBreaksLine() {
-            compare(TestApp.modelStatus, ChatController.Ready)
             const input = findByName(composer, "composerInput")
             verify(input)
             input.clear()
@@ -39,23 +54,46 @@ Item {
             keyClick(Qt.Key_Return, Qt.ShiftModifier)
             keyClick(Qt.Key_O)
             compare(input.text, "hi\no")
-            const before = TestApp.messages.count
+            const before = app.controller.messages.count
             keyClick(Qt.Key_Return)
             compare(input.text, "")
-            tryCompare(TestApp, "generating", false, 180000)  // a bound on a hang: under TSan replies are slow
-            compare(TestApp.messages.count, before + 2)
-            compare(TestApp.messages.contentAt(before), "hi\no")
+            tryCompare(app.controller, "generating", false, 5000)  // the fake engine answers at once
+            compare(app.controller.messages.count, before + 2)
+            compare(app.controller.messages.contentAt(before), "hi\no")
         }
 
         function test_emptyMessageIsNotSent() {
             const input = findByName(composer, "composerInput")
             input.clear()
             input.forceActiveFocus()
-            const before = TestApp.messages.count
+            const before = app.controller.messages.count
             keyClick(Qt.Key_Space)
             keyClick(Qt.Key_Return)
-            compare(TestApp.messages.count, before)
+            compare(app.controller.messages.count, before)
             verify(!findByName(composer, "sendButton").enabled)
+        }
+
+        function test_buttonStopsTheReply() {
+            app.stallReplies(true)
+            const input = findByName(composer, "composerInput")
+            const button = findByName(composer, "sendButton")
+            input.clear()
+            input.forceActiveFocus()
+            keyClick(Qt.Key_Y)
+            compare(button.text, "Send")
+            keyClick(Qt.Key_Return)
+            verify(app.controller.generating)
+            compare(button.text, "Stop")
+            verify(button.enabled)
+            // Enter does nothing while a reply streams: the text stays.
+            keyClick(Qt.Key_Z)
+            keyClick(Qt.Key_Return)
+            compare(input.text, "z")
+            mouseClick(button)
+            tryCompare(app.controller, "generating", false, 5000)
+            compare(button.text, "Send")
+            const last = app.controller.messages.count - 1
+            compare(app.controller.messages.contentAt(last), "Once")
         }
     }
 }

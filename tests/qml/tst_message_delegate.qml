@@ -1,21 +1,29 @@
 // tst_message_delegate.qml — MessageDelegate: the alternatives arrows and counter appear only for branched
-// messages, Edit only on user messages, a reply the database refused is marked, and model text is rendered without
-// raw HTML.
+// messages, Edit only on user messages, a reply the database refused is marked, its actions name the message by id,
+// and model text is rendered without raw HTML.
 import QtQuick
 import QtTest
 import RecurrentChat
-import RecurrentChatTest
 
 Item {
     width: 600
     height: 400
 
+    MessageTools {
+        id: messageTools
+    }
+
     Component {
         id: delegateComponent
         MessageDelegate {
             width: 500
-            controller: TestApp
+            tools: messageTools
         }
+    }
+
+    Component {
+        id: signalSpy
+        SignalSpy {}
     }
 
     TestCase {
@@ -30,7 +38,7 @@ Item {
         }
 
         function make(props) {
-            const base = { index: 0, messageId: 1, role: "model", content: "hello", siblingIndex: 0,
+            const base = { messageId: 1, role: "model", content: "hello", siblingIndex: 0,
                            siblingCount: 1, streaming: false }
             for (const key in props) base[key] = props[key]
             return createTemporaryObject(delegateComponent, parent, base)
@@ -54,9 +62,44 @@ Item {
             verify(texts(make({ messageId: 0 }), []).indexOf("Not saved yet") >= 0)
         }
 
+        function findButton(item, text) {
+            if (item.text === text && item.clicked !== undefined && item.visible) return item
+            for (let i = 0; i < item.children.length; ++i) {
+                const found = findButton(item.children[i], text)
+                if (found) return found
+            }
+            return null
+        }
+
+        // The arrows and Edit say which message by its id (rows shift while a reply streams), and are off while busy.
+        function test_actionsNameTheMessageById() {
+            const branched = make({ messageId: 42, role: "user", siblingIndex: 1, siblingCount: 3, isLast: true })
+            const switched = signalSpy.createObject(branched, { target: branched, signalName: "alternativeRequested" })
+            mouseClick(findButton(branched, "‹"))
+            mouseClick(findButton(branched, "›"))
+            compare(switched.count, 2)
+            compare(switched.signalArguments[0][0], 42)
+            compare(switched.signalArguments[0][1], -1)
+            compare(switched.signalArguments[1][1], 1)
+
+            const edited = signalSpy.createObject(branched, { target: branched, signalName: "editRequested" })
+            mouseClick(findButton(branched, "Edit"))
+            const send = findButton(branched, "Send edited")
+            waitForItemPolished(send.parent.parent)  // the bubble lays out again, the editor above the buttons
+            mouseClick(send)
+            compare(edited.count, 1)
+            compare(edited.signalArguments[0][0], 42)
+            compare(edited.signalArguments[0][1], "hello")
+
+            branched.busy = true
+            verify(!findButton(branched, "‹").enabled)
+            verify(!findButton(branched, "Edit").enabled)
+            verify(!findButton(branched, "Reply").enabled)
+        }
+
         function test_htmlIsShownAsText() {
             const html = make({ content: "<b>bold</b> and ![x](http://example.com/x.png) and `<i>code</i>`" })
-            const rendered = TestApp.renderableMarkdown(html.content)
+            const rendered = messageTools.renderableMarkdown(html.content)
             verify(rendered.indexOf("<b>") < 0)
             verify(rendered.indexOf("`<i>code</i>`") >= 0)  // code keeps its characters
             verify(rendered.indexOf("\\![x]") >= 0)  // an escaped "!": a link, never a fetched image

@@ -1,4 +1,5 @@
-// ChatView.qml — one conversation: its system prompt, the messages of the shown branch, and the composer.
+// ChatView.qml — one conversation: its system prompt, the messages of the shown branch, and the composer; it
+// turns what they ask for into the controller's actions.
 import QtQuick
 import QtQuick.Controls
 import QtQuick.Layouts
@@ -11,13 +12,18 @@ Pane {
 
     padding: 0
 
+    MessageTools {
+        id: messageTools
+    }
+
     ColumnLayout {
         anchors.fill: parent
         spacing: 0
 
         SystemPromptBar {
             Layout.fillWidth: true
-            controller: view.controller
+            prompt: view.controller.currentSystemPrompt
+            onEdited: text => view.controller.setSystemPrompt(text)
         }
 
         ListView {
@@ -35,11 +41,20 @@ Pane {
             onContentHeightChanged: if (pinnedToEnd) positionViewAtEnd()
             onCountChanged: if (pinnedToEnd) positionViewAtEnd()
 
+            // The delegate reads this file's ids, which the linter of Qt 6.4 (before ComponentBehavior: Bound) takes
+            // for unqualified access.
+            // qmllint disable unqualified
             delegate: MessageDelegate {
+                required property int index
                 width: ListView.view.width
-                controller: view.controller
+                tools: messageTools
+                busy: view.controller.generating
                 isLast: index === ListView.view.count - 1
+                onAlternativeRequested: (messageId, delta) => view.controller.switchAlternative(messageId, delta)
+                onEditRequested: (messageId, text) => view.controller.editMessage(messageId, text)
+                onRegenerateRequested: view.controller.regenerate()
             }
+            // qmllint enable unqualified
 
             Label {
                 anchors.centerIn: parent
@@ -55,8 +70,15 @@ Pane {
         }
 
         Composer {
+            id: composer
             Layout.fillWidth: true
-            controller: view.controller
+            ready: view.controller.modelStatus === ChatController.Ready
+            generating: view.controller.generating
+            onSendRequested: text => {
+                if (view.controller.send(text))  // refused (nothing can be saved): the text stays to send again
+                    composer.sent()
+            }
+            onStopRequested: view.controller.stop()
         }
     }
 }

@@ -1,21 +1,25 @@
-// Composer.qml — where the user writes: Enter sends, Shift+Enter starts a new line; Stop while generating.
+// Composer.qml — where the user writes: Enter sends, Shift+Enter starts a new line; Stop while a reply streams.
+// What it sends goes out as sendRequested; the text leaves the box only once whoever sends it calls sent(), so a
+// message that could not be taken (nothing can be saved) stays to be sent again.
 import QtQuick
 import QtQuick.Controls
 import QtQuick.Layouts
-import RecurrentChat
 
 Pane {
     id: composer
 
-    required property ChatController controller
+    required property bool ready
+    required property bool generating
+    signal sendRequested(string text)
+    signal stopRequested()
 
     function submit() {
         const text = input.text.trim()
-        if (text.length === 0 || composer.controller.generating) return
-        if (composer.controller.send(text))  // refused (nothing can be saved): the text stays to send again
-            input.clear()
+        if (text.length === 0 || composer.generating) return
+        composer.sendRequested(text)
         input.forceActiveFocus()
     }
+    function sent() { input.clear() }
 
     RowLayout {
         anchors.fill: parent
@@ -31,7 +35,7 @@ Pane {
                 selectByMouse: true
                 focus: true
                 Component.onCompleted: forceActiveFocus()
-                enabled: composer.controller.modelStatus === ChatController.Ready
+                enabled: composer.ready
                 placeholderText: qsTr("Message (Enter to send, Shift+Enter for a new line)")
                 Keys.onPressed: event => {
                     if ((event.key === Qt.Key_Return || event.key === Qt.Key_Enter)
@@ -44,10 +48,9 @@ Pane {
         }
         Button {
             objectName: "sendButton"
-            text: composer.controller.generating ? qsTr("Stop") : qsTr("Send")
-            enabled: composer.controller.generating
-                     || (input.text.trim().length > 0 && composer.controller.modelStatus === ChatController.Ready)
-            onClicked: composer.controller.generating ? composer.controller.stop() : composer.submit()
+            text: composer.generating ? qsTr("Stop") : qsTr("Send")
+            enabled: composer.generating || (input.text.trim().length > 0 && composer.ready)
+            onClicked: composer.generating ? composer.stopRequested() : composer.submit()
         }
     }
 }

@@ -3,7 +3,6 @@ import QtQuick
 import QtQuick.Controls
 import QtQuick.Controls.Material
 import QtQuick.Dialogs
-import QtQuick.Layouts
 import RecurrentChat
 
 ApplicationWindow {
@@ -25,14 +24,27 @@ ApplicationWindow {
     Material.accent: Material.Teal
 
     header: ModelBar {
-        controller: window.controller
+        loading: window.controller.modelStatus === ChatController.Loading
+        title: window.controller.modelTitle
+        subtitle: window.controller.modelSubtitle
         onPickModel: folderDialog.open()
         onOpenPreferences: preferencesDialog.open()
     }
 
+    // The linter of Qt 6.4 has no type for qint64 (qlonglong) properties such as these ids and sizes; QML reads them
+    // as plain numbers.
+    // qmllint disable type
     footer: StatusBar {
-        controller: window.controller
+        generating: window.controller.generating
+        tokensPerSecond: window.controller.tokensPerSecond
+        notice: window.controller.notice
+        conversationShown: window.controller.currentConversationId !== 0
+        conversationTokens: window.controller.conversationTokens
+        modelReady: window.controller.modelStatus === ChatController.Ready
+        stateBytesInMemory: window.controller.stateBytesInMemory
+        stateBytesOnDisk: window.controller.stateBytesOnDisk
     }
+    // qmllint enable type
 
     SplitView {
         anchors.fill: parent
@@ -41,7 +53,17 @@ ApplicationWindow {
             id: sidebar
             SplitView.preferredWidth: 280
             SplitView.minimumWidth: 200
-            controller: window.controller
+            conversations: window.controller.conversations
+            // qmllint disable type
+            currentId: window.controller.currentConversationId
+            replyingId: window.controller.generatingConversationId
+            // qmllint enable type
+            canUndoDelete: window.controller.canUndoDelete
+            onNewRequested: window.controller.newConversation()
+            onOpenRequested: id => window.controller.openConversation(id)
+            onRenameRequested: (id, title) => window.controller.renameConversation(id, title)
+            onDeleteRequested: id => window.controller.deleteConversation(id)
+            onUndoDeleteRequested: window.controller.undoDelete()
         }
 
         ChatView {
@@ -63,6 +85,8 @@ ApplicationWindow {
         anchors.centerIn: parent
     }
 
+    // The linter of Qt 6.4 does not see the StandardKey enumeration.
+    // qmllint disable unqualified
     Shortcut {
         sequence: StandardKey.New
         onActivated: window.controller.newConversation()
@@ -71,6 +95,7 @@ ApplicationWindow {
         sequence: StandardKey.Find
         onActivated: sidebar.focusSearch()
     }
+    // qmllint enable unqualified
     Shortcut {
         sequence: "Esc"
         enabled: window.controller.generating

@@ -1,5 +1,7 @@
 // MessageDelegate.qml — one message: Markdown text (selectable, copyable), and its actions: copy, copy code,
-// edit (user messages), regenerate (the last reply), and arrows between alternatives of a branched message.
+// edit (user messages), regenerate (the last reply), and arrows between alternatives of a branched message. The
+// actions that change the conversation go out as signals naming the message by id (rows shift while a reply
+// streams).
 import QtQuick
 import QtQuick.Controls
 import QtQuick.Layouts
@@ -8,8 +10,7 @@ import RecurrentChat
 Pane {
     id: bubble
 
-    required property ChatController controller
-    required property int index
+    required property MessageTools tools
     required property var messageId
     required property string role
     required property string content
@@ -17,14 +18,20 @@ Pane {
     required property int siblingCount
     required property bool streaming
     property bool isLast: false
+    // While a reply streams nothing else may start or switch.
+    property bool busy: false
     property bool editing: false
+
+    signal alternativeRequested(var messageId, int delta)
+    signal editRequested(var messageId, string text)
+    signal regenerateRequested()
 
     readonly property bool fromUser: role === "user"
 
     padding: 10
     background: Rectangle {
         radius: 6
-        color: bubble.fromUser ? Qt.rgba(0.5, 0.5, 0.5, 0.12) : "transparent"
+        color: bubble.fromUser ? Theme.userBubble : "transparent"
     }
 
     ColumnLayout {
@@ -43,20 +50,20 @@ Pane {
                 running: bubble.streaming
                 visible: running
             }
-            // A finished reply without an id: the database refused it; the controller keeps trying.
+            // A finished reply without an id: the database refused it; it is written again until it is taken.
             Label {
                 objectName: "notSavedLabel"
                 visible: !bubble.streaming && !bubble.messageId
                 text: qsTr("Not saved yet")
-                color: "#c62828"
+                color: Theme.error
             }
             Item { Layout.fillWidth: true }
             // ‹ 2/3 › between the alternatives made by regenerate and edit.
             ToolButton {
                 visible: bubble.siblingCount > 1
-                enabled: bubble.siblingIndex > 0 && !bubble.controller.generating
+                enabled: bubble.siblingIndex > 0 && !bubble.busy
                 text: "‹"
-                onClicked: bubble.controller.switchAlternative(bubble.index, -1)
+                onClicked: bubble.alternativeRequested(bubble.messageId, -1)
                 ToolTip.text: qsTr("Previous alternative")
                 ToolTip.visible: hovered
             }
@@ -66,9 +73,9 @@ Pane {
             }
             ToolButton {
                 visible: bubble.siblingCount > 1
-                enabled: bubble.siblingIndex < bubble.siblingCount - 1 && !bubble.controller.generating
+                enabled: bubble.siblingIndex < bubble.siblingCount - 1 && !bubble.busy
                 text: "›"
-                onClicked: bubble.controller.switchAlternative(bubble.index, 1)
+                onClicked: bubble.alternativeRequested(bubble.messageId, 1)
                 ToolTip.text: qsTr("Next alternative")
                 ToolTip.visible: hovered
             }
@@ -82,14 +89,14 @@ Pane {
             selectByMouse: true
             wrapMode: TextEdit.Wrap
             // Plain text (never HTML) for a message too long for Qt's Markdown importer to render quickly.
-            textFormat: bubble.controller.rendersAsMarkdown(bubble.content) ? TextEdit.MarkdownText : TextEdit.PlainText
+            textFormat: bubble.tools.rendersAsMarkdown(bubble.content) ? TextEdit.MarkdownText : TextEdit.PlainText
             color: bubble.palette.text
             selectionColor: bubble.palette.highlight
             selectedTextColor: bubble.palette.highlightedText
             font: bubble.font
-            text: textFormat === TextEdit.MarkdownText ? bubble.controller.renderableMarkdown(bubble.content)
+            text: textFormat === TextEdit.MarkdownText ? bubble.tools.renderableMarkdown(bubble.content)
                                                        : bubble.content
-            onLinkActivated: link => bubble.controller.openLink(link)
+            onLinkActivated: link => bubble.tools.openLink(link)
         }
 
         TextArea {
@@ -106,16 +113,16 @@ Pane {
             ToolButton {
                 visible: !bubble.editing
                 text: qsTr("Copy")
-                onClicked: bubble.controller.copyMessage(bubble.index)
+                onClicked: bubble.tools.copyText(bubble.content)
             }
             ToolButton {
                 visible: !bubble.editing && !bubble.fromUser && bubble.content.indexOf("```") >= 0
                 text: qsTr("Copy code")
-                onClicked: bubble.controller.copyCode(bubble.index)
+                onClicked: bubble.tools.copyCode(bubble.content)
             }
             ToolButton {
                 visible: bubble.fromUser && !bubble.editing
-                enabled: !bubble.controller.generating
+                enabled: !bubble.busy
                 text: qsTr("Edit")
                 onClicked: {
                     editor.text = bubble.content
@@ -128,7 +135,7 @@ Pane {
                 text: qsTr("Send edited")
                 onClicked: {
                     bubble.editing = false
-                    bubble.controller.editMessage(bubble.index, editor.text)
+                    bubble.editRequested(bubble.messageId, editor.text)
                 }
             }
             ToolButton {
@@ -138,9 +145,9 @@ Pane {
             }
             ToolButton {
                 visible: bubble.isLast && !bubble.editing
-                enabled: !bubble.controller.generating
+                enabled: !bubble.busy
                 text: bubble.fromUser ? qsTr("Reply") : qsTr("Regenerate")
-                onClicked: bubble.controller.regenerate()
+                onClicked: bubble.regenerateRequested()
             }
         }
     }

@@ -1,13 +1,15 @@
-// ModelBar.qml — the top bar: which model is loaded (name, size, dtype, state size), load and preferences.
+// ModelBar.qml — the top bar: which model is loaded (or what is happening instead) with its details, and the
+// buttons to open another model and the preferences.
 import QtQuick
 import QtQuick.Controls
 import QtQuick.Layouts
-import RecurrentChat
 
 ToolBar {
     id: bar
 
-    required property ChatController controller
+    required property bool loading
+    required property string title
+    required property string subtitle
     signal pickModel()
     signal openPreferences()
 
@@ -20,36 +22,25 @@ ToolBar {
         BusyIndicator {
             Layout.preferredHeight: 28
             Layout.preferredWidth: 28
-            running: bar.controller.modelStatus === ChatController.Loading
+            running: bar.loading
             visible: running
         }
         ColumnLayout {
             Layout.fillWidth: true
             spacing: 0
             Label {
+                objectName: "modelTitle"
                 Layout.fillWidth: true
                 elide: Text.ElideRight
                 font.bold: true
-                text: {
-                    switch (bar.controller.modelStatus) {
-                    case ChatController.Ready: return bar.controller.demoModel ? qsTr("Demo model")
-                                                                              : bar.controller.modelName
-                    case ChatController.Loading: return qsTr("Loading model…")
-                    case ChatController.Failed: return qsTr("The model could not be loaded")
-                    default: return qsTr("No model loaded")
-                    }
-                }
+                text: bar.title
             }
             Label {
                 Layout.fillWidth: true
                 elide: Text.ElideRight
                 opacity: 0.75
                 font.pointSize: Math.max(7, bar.font.pointSize - 2)
-                text: bar.controller.modelStatus === ChatController.Failed ? bar.controller.modelError
-                    : bar.controller.modelStatus === ChatController.Ready && bar.controller.demoModel
-                    ? qsTr("A tiny demo model trained by this project: it adds two numbers, defines words (often wrongly) and tells fortunes. For real answers, download RecurrentGemma from Hugging Face and use Open model.")
-                    : bar.controller.modelStatus === ChatController.Ready ? bar.controller.modelDetails
-                    : qsTr("Choose a Hugging Face RecurrentGemma folder (config.json, *.safetensors, tokenizer.model).")
+                text: bar.subtitle
             }
         }
         ToolButton {

@@ -1,5 +1,6 @@
-// PreferencesDialog.qml — sampling, generation length, seed, threads, theme, font size and language.
-// Every control writes straight to Preferences (QSettings); changes apply to the next generation.
+// PreferencesDialog.qml — sampling, reply length, seed, threads, theme, font size and language.
+// Every control writes straight to Preferences (QSettings), within the ranges Preferences gives; changes apply to
+// the next reply.
 import QtQuick
 import QtQuick.Controls
 import QtQuick.Layouts
@@ -29,56 +30,25 @@ Dialog {
             Label { text: qsTr("Sampling"); font.bold: true; Layout.columnSpan: 2 }
 
             Label { text: qsTr("Temperature") }
-            SpinBox {
+            SettingSpinBox {
                 objectName: "temperatureSpin"
-                from: 1; to: 500; stepSize: 5; editable: true
-                value: Math.round(dialog.prefs.temperature * 100)
-                textFromValue: (v, locale) => Number(v / 100).toLocaleString(locale, 'f', 2)
-                valueFromText: (text, locale) => Math.round(Number.fromLocaleString(locale, text) * 100)
-                onValueModified: dialog.prefs.temperature = value / 100
+                prefs: dialog.prefs
+                setting: "temperature"
+                decimals: 2
+                stepSize: 5
             }
             Label { text: qsTr("Top-k (0 = off)") }
-            SpinBox {
-                from: 0; to: 1000; editable: true
-                value: dialog.prefs.topK
-                onValueModified: dialog.prefs.topK = value
-            }
+            SettingSpinBox { prefs: dialog.prefs; setting: "topK" }
             Label { text: qsTr("Top-p") }
-            SpinBox {
-                from: 1; to: 100; editable: true
-                value: Math.round(dialog.prefs.topP * 100)
-                textFromValue: (v, locale) => Number(v / 100).toLocaleString(locale, 'f', 2)
-                valueFromText: (text, locale) => Math.round(Number.fromLocaleString(locale, text) * 100)
-                onValueModified: dialog.prefs.topP = value / 100
-            }
+            SettingSpinBox { prefs: dialog.prefs; setting: "topP"; decimals: 2 }
             Label { text: qsTr("Min-p") }
-            SpinBox {
-                from: 0; to: 99; editable: true
-                value: Math.round(dialog.prefs.minP * 100)
-                textFromValue: (v, locale) => Number(v / 100).toLocaleString(locale, 'f', 2)
-                valueFromText: (text, locale) => Math.round(Number.fromLocaleString(locale, text) * 100)
-                onValueModified: dialog.prefs.minP = value / 100
-            }
+            SettingSpinBox { prefs: dialog.prefs; setting: "minP"; decimals: 2 }
             Label { text: qsTr("Repetition penalty") }
-            SpinBox {
-                from: 100; to: 300; stepSize: 5; editable: true
-                value: Math.round(dialog.prefs.repeatPenalty * 100)
-                textFromValue: (v, locale) => Number(v / 100).toLocaleString(locale, 'f', 2)
-                valueFromText: (text, locale) => Math.round(Number.fromLocaleString(locale, text) * 100)
-                onValueModified: dialog.prefs.repeatPenalty = value / 100
-            }
+            SettingSpinBox { prefs: dialog.prefs; setting: "repeatPenalty"; decimals: 2; stepSize: 5 }
             Label { text: qsTr("Penalty window (tokens)") }
-            SpinBox {
-                from: 0; to: 4096; editable: true
-                value: dialog.prefs.repeatWindow
-                onValueModified: dialog.prefs.repeatWindow = value
-            }
+            SettingSpinBox { prefs: dialog.prefs; setting: "repeatWindow" }
             Label { text: qsTr("Max new tokens") }
-            SpinBox {
-                from: 1; to: 32768; stepSize: 64; editable: true
-                value: dialog.prefs.maxNewTokens
-                onValueModified: dialog.prefs.maxNewTokens = value
-            }
+            SettingSpinBox { prefs: dialog.prefs; setting: "maxNewTokens"; stepSize: 64 }
             Label { text: qsTr("Seed") }
             RowLayout {
                 CheckBox {
@@ -86,12 +56,7 @@ Dialog {
                     checked: dialog.prefs.randomSeed
                     onToggled: dialog.prefs.randomSeed = checked
                 }
-                SpinBox {
-                    enabled: !dialog.prefs.randomSeed
-                    from: 0; to: 2147483647; editable: true
-                    value: dialog.prefs.seed
-                    onValueModified: dialog.prefs.seed = value
-                }
+                SettingSpinBox { enabled: !dialog.prefs.randomSeed; prefs: dialog.prefs; setting: "seed" }
             }
             Button {
                 Layout.columnSpan: 2
@@ -101,11 +66,7 @@ Dialog {
 
             Label { text: qsTr("Engine"); font.bold: true; Layout.columnSpan: 2 }
             Label { text: qsTr("Threads (0 = all %1)").arg(dialog.prefs.maxThreads) }
-            SpinBox {
-                from: 0; to: dialog.prefs.maxThreads; editable: true
-                value: dialog.prefs.threads
-                onValueModified: dialog.prefs.threads = value
-            }
+            SettingSpinBox { prefs: dialog.prefs; setting: "threads" }
             CheckBox {
                 objectName: "fastPrefillBox"
                 Layout.columnSpan: 2
@@ -127,11 +88,7 @@ Dialog {
                 onActivated: index => dialog.prefs.theme = index
             }
             Label { text: qsTr("Font size") }
-            SpinBox {
-                from: 7; to: 32
-                value: dialog.prefs.fontSize
-                onValueModified: dialog.prefs.fontSize = value
-            }
+            SettingSpinBox { prefs: dialog.prefs; setting: "fontSize"; editable: false }
             Label { text: qsTr("Language") }
             ComboBox {
                 id: languageBox

@@ -1,4 +1,5 @@
-// Sidebar.qml — the conversation list: search by title and content, new, rename, delete with undo.
+// Sidebar.qml — the conversation list: search by title and content, new, rename, delete with undo. What the user
+// does to a conversation goes out as signals naming it by id.
 import QtQuick
 import QtQuick.Controls
 import QtQuick.Layouts
@@ -7,7 +8,15 @@ import RecurrentChat
 Pane {
     id: sidebar
 
-    required property ChatController controller
+    required property ConversationListModel conversations
+    required property var currentId
+    required property var replyingId  // the conversation a reply streams into, or 0
+    required property bool canUndoDelete
+    signal newRequested()
+    signal openRequested(var conversationId)
+    signal renameRequested(var conversationId, string title)
+    signal deleteRequested(var conversationId)
+    signal undoDeleteRequested()
 
     function focusSearch() {
         search.forceActiveFocus()
@@ -24,7 +33,7 @@ Pane {
             Layout.fillWidth: true
             text: qsTr("New chat")
             highlighted: true
-            onClicked: sidebar.controller.newConversation()
+            onClicked: sidebar.newRequested()
         }
         TextField {
             id: search
@@ -32,7 +41,7 @@ Pane {
             Layout.fillWidth: true
             placeholderText: qsTr("Search chats (Ctrl+F)")
             selectByMouse: true
-            onTextChanged: sidebar.controller.conversations.filter = text
+            onTextChanged: sidebar.conversations.filter = text
         }
         ListView {
             id: list
@@ -40,9 +49,12 @@ Pane {
             Layout.fillWidth: true
             Layout.fillHeight: true
             clip: true
-            model: sidebar.controller.conversations
+            model: sidebar.conversations
             ScrollBar.vertical: ScrollBar {}
 
+            // The delegate reads this file's ids, which the linter of Qt 6.4 (before ComponentBehavior: Bound) takes
+            // for unqualified access.
+            // qmllint disable unqualified
             delegate: ItemDelegate {
                 id: row
                 required property int index
@@ -51,8 +63,8 @@ Pane {
                 required property string subtitle
 
                 width: ListView.view.width
-                highlighted: sidebar.controller.currentConversationId === row.conversationId
-                onClicked: sidebar.controller.openConversation(row.conversationId)
+                highlighted: sidebar.currentId === row.conversationId
+                onClicked: sidebar.openRequested(row.conversationId)
 
                 contentItem: ColumnLayout {
                     spacing: 0
@@ -64,9 +76,7 @@ Pane {
                     }
                     Label {
                         Layout.fillWidth: true
-                        text: (sidebar.controller.generating
-                               && sidebar.controller.generatingConversationId === row.conversationId)
-                              ? qsTr("Replying…") : row.subtitle
+                        text: sidebar.replyingId === row.conversationId ? qsTr("Replying…") : row.subtitle
                         elide: Text.ElideRight
                         opacity: 0.7
                         font.pointSize: Math.max(7, sidebar.font.pointSize - 2)
@@ -85,10 +95,11 @@ Pane {
                     }
                     MenuItem {
                         text: qsTr("Delete")
-                        onTriggered: sidebar.controller.deleteConversation(row.conversationId)
+                        onTriggered: sidebar.deleteRequested(row.conversationId)
                     }
                 }
             }
+            // qmllint enable unqualified
 
             Label {
                 anchors.centerIn: parent
@@ -98,7 +109,7 @@ Pane {
             }
         }
         RowLayout {
-            visible: sidebar.controller.canUndoDelete
+            visible: sidebar.canUndoDelete
             Layout.fillWidth: true
             Label {
                 Layout.fillWidth: true
@@ -107,7 +118,7 @@ Pane {
             Button {
                 text: qsTr("Undo")
                 flat: true
-                onClicked: sidebar.controller.undoDelete()
+                onClicked: sidebar.undoDeleteRequested()
             }
         }
     }
@@ -132,6 +143,6 @@ Pane {
             selectByMouse: true
             onAccepted: renameDialog.accept()
         }
-        onAccepted: sidebar.controller.renameConversation(conversationId, titleField.text)
+        onAccepted: sidebar.renameRequested(conversationId, titleField.text)
     }
 }

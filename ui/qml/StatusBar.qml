@@ -1,4 +1,5 @@
-// StatusBar.qml — generation speed, the conversation's length, and the fixed state size (in memory, on disk).
+// StatusBar.qml — generation speed, notices, the conversation's length, and the fixed state size (in memory, on
+// disk).
 import QtQuick
 import QtQuick.Controls
 import QtQuick.Layouts
@@ -7,7 +8,14 @@ import RecurrentChat
 ToolBar {
     id: status
 
-    required property ChatController controller
+    required property bool generating
+    required property real tokensPerSecond
+    required property string notice
+    required property bool conversationShown
+    required property int conversationTokens
+    required property bool modelReady
+    required property real stateBytesInMemory
+    required property real stateBytesOnDisk
 
     RowLayout {
         anchors.fill: parent
@@ -16,26 +24,26 @@ ToolBar {
         spacing: 16
 
         Label {
-            visible: status.controller.generating
-            text: qsTr("Generating… %1 tokens/s").arg(status.controller.tokensPerSecond.toFixed(1))
+            visible: status.generating
+            text: qsTr("Generating… %1 tokens/s").arg(status.tokensPerSecond.toFixed(1))
         }
         Label {
-            visible: status.controller.notice.length > 0
+            visible: status.notice.length > 0
             Layout.fillWidth: true
             elide: Text.ElideRight
-            text: status.controller.notice
-            color: "#c77700"
+            text: status.notice
+            color: Theme.warning
         }
-        Item { Layout.fillWidth: status.controller.notice.length === 0 }
+        Item { Layout.fillWidth: status.notice.length === 0 }
         Label {
-            visible: status.controller.currentConversationId !== 0
-            text: qsTr("%n token(s) in this conversation", "", status.controller.conversationTokens)
+            visible: status.conversationShown
+            text: qsTr("%n token(s) in this conversation", "", status.conversationTokens)
         }
         Label {
-            visible: status.controller.modelStatus === ChatController.Ready
+            visible: status.modelReady
             text: qsTr("State: %1 in memory, %2 on disk — fixed, however long the chat")
-                  .arg(status.controller.formatBytes(status.controller.stateBytesInMemory))
-                  .arg(status.controller.formatBytes(status.controller.stateBytesOnDisk))
+                  .arg(Qt.locale().formattedDataSize(status.stateBytesInMemory))
+                  .arg(Qt.locale().formattedDataSize(status.stateBytesOnDisk))
         }
     }
 }

@@ -3,23 +3,23 @@
 import QtQuick
 import QtQuick.Controls
 import QtQuick.Layouts
-import RecurrentChat
 
 ColumnLayout {
     id: bar
 
-    required property ChatController controller
+    required property string prompt
     property bool expanded: false
+    signal edited(string text)
 
     spacing: 0
 
     ToolButton {
+        id: toggle
         Layout.fillWidth: true
-        text: (bar.expanded ? "▾ " : "▸ ") + (bar.controller.currentSystemPrompt.length > 0
-              ? qsTr("System prompt: %1").arg(bar.controller.currentSystemPrompt)
-              : qsTr("System prompt (none)"))
+        text: (bar.expanded ? "▾ " : "▸ ") + (bar.prompt.length > 0 ? qsTr("System prompt: %1").arg(bar.prompt)
+                                                                    : qsTr("System prompt (none)"))
         contentItem: Label {
-            text: parent.text
+            text: toggle.text
             elide: Text.ElideRight
             opacity: 0.8
         }
@@ -33,7 +33,7 @@ ColumnLayout {
         visible: bar.expanded
         wrapMode: TextEdit.Wrap
         placeholderText: qsTr("Instructions for this chat, applied to its first message.")
-        text: bar.controller.currentSystemPrompt
-        onEditingFinished: bar.controller.setSystemPrompt(text)
+        text: bar.prompt
+        onEditingFinished: bar.edited(text)
     }
 }

@@ -1,6 +1,6 @@
-// conversation_runner.h — one generation request, run on the engine thread: find the parent state (cache, state
-// file, fresh or rebuilt from the transcript), feed the user turn, sample the reply while streaming its text in
-// batches, complete the state and keep it (cache and state file). Qt types at the edges, engine calls inside.
+// conversation_runner.h — one reply, run on the engine thread: find the parent state (memory, state file, fresh or
+// rebuilt from the transcript), feed the user turn, sample the reply while streaming its text in batches, complete
+// the state and keep it (in memory and in its state file). Qt types at the edges, engine calls inside.
 #pragma once
 
 #include <QCoreApplication>
@@ -56,7 +56,7 @@ class ConversationRunner {
     tl::expected<Fed, QString> reply(const GenerationRequest& request, rgemma::State& state,
                                      std::span<const rgemma::TokenId> userTokens, const Events& events,
                                      GenerationResult& result);
-    // Saves the complete state after the reply (if asked) and caches it until bindState() names its message.
+    // Saves the complete state after the reply (if asked) and keeps it in memory under the same name.
     void keep(const GenerationRequest& request, rgemma::State state, GenerationResult& result);
     GenerationResult stoppedBeforeReply(GenerationResult result) const;
 

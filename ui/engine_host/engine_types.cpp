@@ -1,9 +1,9 @@
-// engine_types.cpp — metatype registration of the worker's structs and the translated text of engine errors.
+// engine_types.cpp — metatype registration of the engine's structs and the translated text of engine errors.
 #include "engine_types.h"
 
 #include <QCoreApplication>
 
-void registerEngineWorkerTypes() {
+void registerEngineTypes() {
     qRegisterMetaType<LoadedModelInfo>();
     qRegisterMetaType<GenerationRequest>();
     qRegisterMetaType<GenerationResult>();

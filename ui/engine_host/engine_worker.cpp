@@ -1,13 +1,10 @@
-// engine_worker.cpp — the engine thread's QObject: model loading, the runtime, the state cache, the stop flag, and
+// engine_worker.cpp — the engine thread's QObject: model loading, the runtime, the states kept in memory, and
 // turning a ConversationRunner's results into queued signals.
 #include "engine_worker.h"
 
 #include <QDir>
 #include <QFile>
 #include <QFileInfo>
-#include <QList>
-#include <QMutex>
-#include <QMutexLocker>
 #include <atomic>
 #include <filesystem>
 #include <optional>
@@ -21,57 +18,29 @@
 #include "thread_handoff.h"
 
 namespace {
-// Cached states: the newest reply and its parent of the current conversation (continue, regenerate, edit) plus a
-// couple of conversations the user switches between.
-constexpr std::size_t kCachedStates = 4;
+// States kept in memory: the newest reply and its parent of the current conversation (continue, regenerate, edit)
+// plus a couple of conversations the user switches between.
+constexpr std::size_t kKeptStates = 4;
 }  // namespace
 
 struct EngineWorker::Impl {
+    explicit Impl(std::atomic<qint64>& fed) : tokensFed(fed) {}
+
     std::unique_ptr<rgemma::Model> model;
     std::optional<rgemma::Tokenizer> tokenizer;
     std::unique_ptr<rgemma::Runtime> runtime;
-    int threads = 0;
+    int threads = 0;         // wanted (<= 0: all)
+    int runtimeThreads = 0;  // what `runtime` was made with
     bool fastPrefill = true;
-    StateCache cache{kCachedStates};
+    StateCache cache{kKeptStates};
+    std::atomic<qint64>& tokensFed;  // read by other threads
 
-    // Read by the engine once per token, without a lock.
-    std::atomic<bool> cancel{false};
-    std::atomic<qint64> tokensFed{0};
-
-    // What other threads touch, under `mutex`. Stopping: requestStop() names a request, which may be running or
-    // still queued; the flag is raised only while the named request runs, and reset when a request starts, so a
-    // Stop is never lost and never leaks into a later request. bindState() runs on the GUI thread while the cache
-    // belongs to the engine thread: bindings wait here until the engine thread applies them.
-    QMutex mutex;
-    qint64 runningRequestId = 0;
-    qint64 stopRequestId = 0;
-    QList<std::pair<qint64, qint64>> bindings;  // (request id, message id)
-
-    void startRequest(qint64 requestId) {
-        const QMutexLocker lock(&mutex);
-        runningRequestId = requestId;
-        cancel.store(stopRequestId == requestId);
-    }
-    void endRequest() {
-        const QMutexLocker lock(&mutex);
-        runningRequestId = 0;
-    }
-
-    void applyBindings() {
-        QList<std::pair<qint64, qint64>> pending;
-        {
-            const QMutexLocker lock(&mutex);
-            pending.swap(bindings);
-        }
-        for (const auto& [requestId, messageId] : pending) cache.bind(requestId, messageId);
-    }
-
-    void ensureRuntime(int wanted) {
-        if (!runtime || wanted != threads) {
-            runtime = std::make_unique<rgemma::Runtime>(wanted);
+    void ensureRuntime() {
+        if (!runtime || runtimeThreads != threads) {
+            runtime = std::make_unique<rgemma::Runtime>(threads);
+            runtimeThreads = threads;
             applyPrefillPrecision();
         }
-        threads = wanted;
     }
 
     // Fast: prompts in bf16 dot products where the CPU has them (bf16 weights only), about twice the prefill speed,
@@ -84,9 +53,8 @@ struct EngineWorker::Impl {
     }
 };
 
-EngineWorker::EngineWorker(QObject* parent) : QObject(parent), m_impl(std::make_unique<Impl>()) {
-    registerEngineWorkerTypes();
-}
+EngineWorker::EngineWorker(std::atomic<qint64>& tokensFed, QObject* parent)
+    : QObject(parent), m_impl(std::make_unique<Impl>(tokensFed)) {}
 
 EngineWorker::~EngineWorker() = default;
 
@@ -95,22 +63,7 @@ bool EngineWorker::event(QEvent* event) {
     return QObject::event(event);
 }
 
-void EngineWorker::requestStop(qint64 requestId) {
-    const QMutexLocker lock(&m_impl->mutex);
-    if (requestId == 0) requestId = m_impl->runningRequestId;
-    if (requestId == 0) return;
-    m_impl->stopRequestId = requestId;
-    if (m_impl->runningRequestId == requestId) m_impl->cancel.store(true);
-}
-
-qint64 EngineWorker::tokensPrefilled() const { return m_impl->tokensFed.load(); }
-
-void EngineWorker::bindState(qint64 requestId, qint64 messageId) {
-    const QMutexLocker lock(&m_impl->mutex);
-    m_impl->bindings.append({requestId, messageId});
-}
-
-void EngineWorker::loadModel(const QString& directory, int threads) {
+void EngineWorker::loadModel(const QString& directory) {
     handOff();
     emit modelLoading(directory);
     if (!QFileInfo(directory).isDir()) {
@@ -141,11 +94,10 @@ void EngineWorker::loadModel(const QString& directory, int threads) {
         return;
     }
 
-    m_impl->applyBindings();  // pending bindings name states of the old model: they go with them
     m_impl->cache.clear();
     m_impl->model = std::move(*model);
     m_impl->tokenizer.emplace(std::move(*tokenizer));
-    m_impl->ensureRuntime(threads);
+    m_impl->ensureRuntime();
 
     const rgemma::ModelInfo& info = m_impl->model->info();
     LoadedModelInfo loaded;
@@ -162,12 +114,9 @@ void EngineWorker::loadModel(const QString& directory, int threads) {
 }
 
 void EngineWorker::setThreads(int threads) {
+    m_impl->threads = threads;
     // Before any model is loaded there is nothing to run on; loadModel() creates the runtime.
-    if (m_impl->model) {
-        m_impl->ensureRuntime(threads);
-    } else {
-        m_impl->threads = threads;
-    }
+    if (m_impl->model) m_impl->ensureRuntime();
 }
 
 void EngineWorker::setFastPrefill(bool fast) {
@@ -175,15 +124,11 @@ void EngineWorker::setFastPrefill(bool fast) {
     m_impl->applyPrefillPrecision();
 }
 
-void EngineWorker::generate(const GenerationRequest& request) {
+void EngineWorker::generate(const GenerationRequest& request, const std::atomic<bool>& stop) {
     Impl& impl = *m_impl;
-    impl.startRequest(request.requestId);
     handOff();
     emit generationStarted(request.requestId);
-    impl.applyBindings();
-
     if (!impl.model || !impl.tokenizer || !impl.runtime) {
-        impl.endRequest();
         handOff();
         emit generationFailed(request.requestId, tr("No model is loaded."));
         return;
@@ -197,19 +142,12 @@ void EngineWorker::generate(const GenerationRequest& request) {
         handOff();
         emit textAppended(id, text, tokensPerSecond);
     };
-    ConversationRunner runner(*impl.model, *impl.tokenizer, *impl.runtime, impl.cache, impl.cancel, impl.tokensFed);
+    ConversationRunner runner(*impl.model, *impl.tokenizer, *impl.runtime, impl.cache, stop, impl.tokensFed);
     auto result = runner.run(request, events);
-    impl.endRequest();
+    handOff();
     if (result) {
-        handOff();
         emit generationFinished(*result);
     } else {
-        handOff();
         emit generationFailed(request.requestId, result.error());
     }
-}
-
-void EngineWorker::dropState(qint64 conversationId) {
-    m_impl->applyBindings();
-    m_impl->cache.dropConversation(conversationId);
 }

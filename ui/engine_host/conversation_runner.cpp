@@ -130,14 +130,13 @@ tl::expected<rgemma::State, QString> ConversationRunner::loadParentFile(const Ge
 
 tl::expected<ConversationRunner::Parent, QString> ConversationRunner::obtainParent(const GenerationRequest& request,
                                                                                    const Events& events) {
-    if (request.parentMessageId == 0) return Parent{m_model.newState(), ParentStateSource::Fresh};
-    if (auto cached = m_cache.fork(request.conversationId, request.parentMessageId);
-        cached && matchesHistory(request, *cached)) {
+    if (request.firstTurn) return Parent{m_model.newState(), ParentStateSource::Fresh};
+    if (auto cached = m_cache.fork(request.parentStateFile); cached && matchesHistory(request, *cached)) {
         return Parent{std::move(*cached), ParentStateSource::Memory};
     }
     auto loaded = loadParentFile(request);
     if (loaded) {
-        m_cache.put(request.conversationId, request.parentMessageId, loaded->fork());
+        m_cache.put(request.parentStateFile, loaded->fork());
         return Parent{std::move(*loaded), ParentStateSource::File};
     }
     if (request.historyTokens.isEmpty()) {
@@ -151,7 +150,7 @@ tl::expected<ConversationRunner::Parent, QString> ConversationRunner::obtainPare
     auto fed = feed(state, history, &m_cancel);
     if (!fed) return tl::unexpected(engineErrorText(fed.error()));
     if (*fed == Fed::Cancelled) return Parent{std::nullopt, ParentStateSource::Rebuilt};
-    m_cache.put(request.conversationId, request.parentMessageId, state.fork());
+    m_cache.put(request.parentStateFile, state.fork());
     return Parent{std::move(state), ParentStateSource::Rebuilt};
 }
 
@@ -159,7 +158,6 @@ tl::expected<GenerationResult, QString> ConversationRunner::run(const Generation
                                                                 const Events& events) {
     GenerationResult result;
     result.requestId = request.requestId;
-    result.conversationId = request.conversationId;
     result.modelFingerprint = QString::fromStdString(m_model.info().fingerprint);
     m_fedThisRequest = 0;
 
@@ -252,5 +250,5 @@ void ConversationRunner::keep(const GenerationRequest& request, rgemma::State st
             result.stateSaveError = engineErrorText(saved.error());
         }
     }
-    m_cache.putPending(request.conversationId, request.requestId, std::move(state));
+    m_cache.put(request.stateFileOut, std::move(state));
 }

@@ -1,0 +1,51 @@
+// engine_worker.h — EngineWorker: owns the loaded model on the engine thread and runs one reply at a time. Its
+// owner, ThreadedEngine, calls it only on that thread (as queued calls, in the order they were made) and hears
+// from it only through queued signals; a reply is stopped through the flag that came with its request. Text
+// reaches the GUI in batches (at most one textAppended every 40 ms), never one signal per token.
+#pragma once
+
+// oneTBB must never see Qt's `emit` macro: this header includes only the engine's public headers (through
+// engine_types.h), which do not include oneTBB.
+#include <QObject>
+#include <QString>
+#include <atomic>
+#include <memory>
+
+#include "engine_types.h"
+
+class EngineWorker : public QObject {
+    Q_OBJECT
+
+  public:
+    // `tokensFed` counts every token fed to the model; it must outlive the worker.
+    explicit EngineWorker(std::atomic<qint64>& tokensFed, QObject* parent = nullptr);
+    ~EngineWorker() override;
+
+    // Takes over what the GUI thread handed off with a queued call (thread_handoff.h), then delivers it.
+    bool event(QEvent* event) override;
+
+    // Loads `directory` (config.json, safetensors, tokenizer.model). On success the kept states are dropped; on
+    // failure the model loaded before, if any, stays.
+    void loadModel(const QString& directory);
+    // Recreates the runtime with `threads` threads (<= 0: all); applies from the next reply on.
+    void setThreads(int threads);
+    // Prompts in bf16 dot products (rgemma::PrefillPrecision::Fast) or exact f32 arithmetic; Fast until told.
+    void setFastPrefill(bool fast);
+    // Produces one reply; see GenerationRequest. `stop` is read once per token (or feed chunk): raised before the
+    // reply starts, it ends at once having fed nothing. Ends in exactly one generationFinished or generationFailed.
+    void generate(const GenerationRequest& request, const std::atomic<bool>& stop);
+
+  signals:
+    void modelLoading(const QString& directory);
+    void modelLoaded(const LoadedModelInfo& info);
+    void modelLoadFailed(const QString& directory, const QString& message);
+    void generationStarted(qint64 requestId);
+    void stateRebuilding(qint64 requestId, const QString& reason);
+    void textAppended(qint64 requestId, const QString& text, double tokensPerSecond);
+    void generationFinished(const GenerationResult& result);
+    void generationFailed(qint64 requestId, const QString& message);
+
+  private:
+    struct Impl;
+    std::unique_ptr<Impl> m_impl;
+};
