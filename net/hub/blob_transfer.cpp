@@ -99,7 +99,7 @@ void BlobTransfer::hashExistingSlice(qint64 offset) {
 void BlobTransfer::request() {
     if (m_stopped) return;
     if (++m_attempts > kAttemptCapFactor * std::max(m_context.options.maxAttempts, 1)) {
-        return fail(HubMessages::network(m_task.url.host(), QStringLiteral("too many interruptions"), m_attempts - 1),
+        return fail(HubMessages::network(m_task.url.host(), HubMessages::tr("too many interruptions"), m_attempts - 1),
                     false);
     }
     m_hops = 0;
@@ -192,14 +192,14 @@ void BlobTransfer::onFinished() {
     const int status = statusAttribute.toInt();
     if (m_accepting) {
         // The answer ended early without an error (a close with no Content-Length): resume like a dropped one.
-        const QString detail = QStringLiteral("incomplete answer");
+        const QString detail = HubMessages::tr("incomplete answer");
         return retryAfterFailure(HubMessages::network(m_url.host(), detail, m_failures + 1),
                                  HubMessages::connectionDropped(m_url.host(), detail));
     }
     if (isRedirect(status)) {
         const QUrl target = m_url.resolved(QUrl(QString::fromLatin1(reply->rawHeader("Location"))));
         if ((target.scheme() != u"http" && target.scheme() != u"https") || ++m_hops > kMaxRedirects) {
-            return fail(HubMessages::badAnswer(m_url.host(), QStringLiteral("unusable redirect")), false);
+            return fail(HubMessages::badAnswer(m_url.host(), HubMessages::tr("unusable redirect")), false);
         }
         return send(target);
     }

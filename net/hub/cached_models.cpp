@@ -8,6 +8,7 @@
 #include <algorithm>
 
 #include "hub_cache.h"
+#include "hub_error.h"
 #include "rgemma/config.h"
 #include "rgemma/dtype.h"
 #include "rgemma/state.h"
@@ -69,7 +70,7 @@ void describeWeights(CachedModel& model) {
     }
     const rgemma::TensorView* embedding = store->find("model.embed_tokens.weight");
     if (!embedding) {
-        model.problem = QStringLiteral("model.embed_tokens.weight is missing");
+        model.problem = HubMessages::tr("model.embed_tokens.weight is missing");
         return;
     }
     model.dtype = QString::fromLatin1(rgemma::dtypeName(embedding->dtype));

@@ -95,7 +95,7 @@ void DownloadWorker::cancel() {
 
 void DownloadWorker::fetchTreePage(const QUrl& url) {
     if (m_pagesSeen.size() >= kMaxTreePages || m_pagesSeen.contains(url)) {
-        return fail(HubMessages::badAnswer(url.host(), QStringLiteral("the file list never ends")));
+        return fail(HubMessages::badAnswer(url.host(), HubMessages::tr("the file list never ends")));
     }
     m_pagesSeen.insert(url);
     discard(m_request, this);

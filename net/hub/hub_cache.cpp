@@ -13,6 +13,8 @@
 #include <cerrno>
 #include <cstring>
 
+#include "hub_error.h"
+
 namespace hub {
 
 namespace {
@@ -64,7 +66,7 @@ bool RepoCache::hasBlob(const QString& etag) const {
 tl::expected<void, QString> RepoCache::link(const QString& commit, const QString& file, const QString& etag) const {
     const QString path = snapshotPath(commit, file);
     const QString folder = QFileInfo(path).path();
-    if (!QDir().mkpath(folder)) return tl::unexpected(QStringLiteral("cannot create %1").arg(folder));
+    if (!QDir().mkpath(folder)) return tl::unexpected(HubMessages::tr("cannot create %1").arg(folder));
     // snapshots/<commit>/a/b/file -> ../../../blobs/<etag>: one ".." per folder between the file and the repo.
     const QString target =
         QString(QStringLiteral("../")).repeated(2 + file.count(u'/')) + QStringLiteral("blobs/") + etag;
@@ -92,7 +94,7 @@ bool RepoCache::snapshotHas(const QString& commit, const QString& file, const QS
 tl::expected<void, QString> RepoCache::writeRef(const QString& revision, const QString& commit) const {
     const QString path = refPath(revision);
     if (readRef(revision) == commit) return {};
-    if (!QDir().mkpath(QFileInfo(path).path())) return tl::unexpected(QStringLiteral("cannot create %1").arg(path));
+    if (!QDir().mkpath(QFileInfo(path).path())) return tl::unexpected(HubMessages::tr("cannot create %1").arg(path));
     QSaveFile file(path);
     if (!file.open(QIODevice::WriteOnly) || file.write(commit.toLatin1()) != commit.size() || !file.commit()) {
         return tl::unexpected(file.errorString());
@@ -123,7 +125,7 @@ BlobLock::~BlobLock() { unlock(); }
 BlobLock::Outcome BlobLock::tryLock(const QString& path, QString* error) {
     unlock();
     if (!QDir().mkpath(QFileInfo(path).path())) {
-        *error = QStringLiteral("cannot create %1").arg(QFileInfo(path).path());
+        *error = HubMessages::tr("cannot create %1").arg(QFileInfo(path).path());
         return Outcome::Failed;
     }
     const int fd = ::open(QFile::encodeName(path).constData(), O_RDWR | O_CREAT | O_CLOEXEC, 0644);

@@ -6,6 +6,8 @@
 #include <QJsonObject>
 #include <QRegularExpression>
 
+#include "hub_error.h"
+
 namespace hub {
 
 namespace {
@@ -40,7 +42,7 @@ tl::unexpected<QString> fail(const QString& message) { return tl::unexpected<QSt
 // One entry; nullopt for one that is never used (a kind of entry this code does not know, a name that could not be
 // a file in the cache), so an odd file beside the checkpoint does not stop its download.
 tl::expected<std::optional<TreeEntry>, QString> parseTreeEntry(const QJsonValue& value) {
-    if (!value.isObject()) return fail(QStringLiteral("not an object"));
+    if (!value.isObject()) return fail(HubMessages::tr("not an object"));
     const QJsonObject object = value.toObject();
     TreeEntry entry;
     const QString type = object.value(QLatin1String("type")).toString();
@@ -49,19 +51,20 @@ tl::expected<std::optional<TreeEntry>, QString> parseTreeEntry(const QJsonValue&
     entry.isFile = type == u"file";
     if (!entry.isFile) return entry;
     const auto size = jsonSize(object.value(QLatin1String("size")));
-    if (!size) return fail(QStringLiteral("size of %1 is not a whole number of bytes").arg(entry.path));
+    if (!size) return fail(HubMessages::tr("size of %1 is not a whole number of bytes").arg(entry.path));
     entry.size = *size;
     entry.gitOid = object.value(QLatin1String("oid")).toString();
-    if (!isLowerHex(entry.gitOid, 40)) return fail(QStringLiteral("oid of %1 is not a git id").arg(entry.path));
+    if (!isLowerHex(entry.gitOid, 40)) return fail(HubMessages::tr("oid of %1 is not a git id").arg(entry.path));
     const QJsonValue lfs = object.value(QLatin1String("lfs"));
     if (lfs.isObject()) {
         entry.lfsSha256 = lfs.toObject().value(QLatin1String("oid")).toString();
         if (!isLowerHex(entry.lfsSha256, 64))
-            return fail(QStringLiteral("lfs.oid of %1 is not a SHA-256").arg(entry.path));
+            return fail(HubMessages::tr("lfs.oid of %1 is not a SHA-256").arg(entry.path));
         const auto lfsSize = jsonSize(lfs.toObject().value(QLatin1String("size")));
-        if (!lfsSize || *lfsSize != entry.size) return fail(QStringLiteral("lfs.size of %1 disagrees").arg(entry.path));
+        if (!lfsSize || *lfsSize != entry.size)
+            return fail(HubMessages::tr("lfs.size of %1 disagrees").arg(entry.path));
     } else if (!lfs.isUndefined() && !lfs.isNull()) {
-        return fail(QStringLiteral("lfs of %1 is not an object").arg(entry.path));
+        return fail(HubMessages::tr("lfs of %1 is not an object").arg(entry.path));
     }
     return entry;
 }
@@ -79,16 +82,17 @@ tl::expected<QList<TreeEntry>, QString> parseTreePage(const QByteArray& json) {
     QJsonParseError error;
     const QJsonDocument document = QJsonDocument::fromJson(json, &error);
     if (error.error != QJsonParseError::NoError) {
-        return fail(QStringLiteral("the file list is not JSON (%1 at byte %2)")
+        return fail(HubMessages::tr("the file list is not JSON (%1 at byte %2)")
                         .arg(error.errorString(), QString::number(error.offset)));
     }
-    if (!document.isArray()) return fail(QStringLiteral("the file list is not a JSON array"));
+    if (!document.isArray()) return fail(HubMessages::tr("the file list is not a JSON array"));
     QList<TreeEntry> entries;
     const QJsonArray array = document.array();
     entries.reserve(array.size());
     for (qsizetype i = 0; i < array.size(); ++i) {
         auto entry = parseTreeEntry(array.at(i));
-        if (!entry) return fail(QStringLiteral("entry %1 of the file list: %2").arg(QString::number(i), entry.error()));
+        if (!entry)
+            return fail(HubMessages::tr("entry %1 of the file list: %2").arg(QString::number(i), entry.error()));
         if (*entry) entries.append(**entry);
     }
     return entries;
@@ -121,19 +125,19 @@ QString normalizeEtag(QByteArrayView value) {
 tl::expected<FileMetadata, QString> parseFileMetadata(const RawHeaders& headers, const QUrl& requestUrl) {
     FileMetadata metadata;
     metadata.commit = QString::fromLatin1(headerValue(headers, "X-Repo-Commit").value_or(QByteArray()).trimmed());
-    if (!isCommitHash(metadata.commit)) return fail(QStringLiteral("no commit id (X-Repo-Commit) for the file"));
+    if (!isCommitHash(metadata.commit)) return fail(HubMessages::tr("no commit id (X-Repo-Commit) for the file"));
     const auto etag = headerValue(headers, "X-Linked-Etag");
     metadata.etag = normalizeEtag(etag ? *etag : headerValue(headers, "ETag").value_or(QByteArray()));
-    if (!isEtag(metadata.etag)) return fail(QStringLiteral("no usable ETag for the file"));
+    if (!isEtag(metadata.etag)) return fail(HubMessages::tr("no usable ETag for the file"));
     const auto size = headerValue(headers, "X-Linked-Size");
     const auto parsed = headerSize(size ? *size : headerValue(headers, "Content-Length").value_or(QByteArray()));
-    if (!parsed) return fail(QStringLiteral("no usable size (X-Linked-Size, Content-Length) for the file"));
+    if (!parsed) return fail(HubMessages::tr("no usable size (X-Linked-Size, Content-Length) for the file"));
     metadata.size = *parsed;
     metadata.location = requestUrl;
     if (const auto location = headerValue(headers, "Location")) {
         const QUrl target = requestUrl.resolved(QUrl(QString::fromLatin1(location->trimmed())));
         if (!target.isValid() || (target.scheme() != u"http" && target.scheme() != u"https"))
-            return fail(QStringLiteral("the redirect's Location is not an http(s) URL"));
+            return fail(HubMessages::tr("the redirect's Location is not an http(s) URL"));
         metadata.location = target;
     }
     return metadata;

@@ -73,7 +73,7 @@ void HubRequest::onFinished() {
     m_reply = nullptr;
     reply->deleteLater();
     if (m_tooLarge) {
-        emit failed(HubMessages::badAnswer(m_url.host(), QStringLiteral("an answer larger than 16 MiB")));
+        emit failed(HubMessages::badAnswer(m_url.host(), HubMessages::tr("an answer larger than 16 MiB")));
         return;
     }
     const QVariant statusAttribute = reply->attribute(QNetworkRequest::HttpStatusCodeAttribute);
@@ -102,7 +102,7 @@ void HubRequest::onFinished() {
         const bool follow = m_redirects == Redirects::Follow || sameOrigin(target, m_url);
         if (follow && http && target != m_url) {
             if (++m_hops > kMaxRedirects) {
-                emit failed(HubMessages::badAnswer(m_firstUrl.host(), QStringLiteral("too many redirects")));
+                emit failed(HubMessages::badAnswer(m_firstUrl.host(), HubMessages::tr("too many redirects")));
                 return;
             }
             m_url = target;

@@ -22,7 +22,7 @@ ModelDownload::ModelDownload(DownloadOptions options, QObject* parent)
     qRegisterMetaType<CheckpointPlan>();
     qRegisterMetaType<DownloadProgress>();
     qRegisterMetaType<HubError>();
-    m_thread.setObjectName(QStringLiteral("hub download"));
+    m_thread.setObjectName(QStringLiteral("hub-download"));
     m_worker = new DownloadWorker(m_options);
     m_worker->moveToThread(&m_thread);
     connect(&m_thread, &QThread::finished, m_worker, &QObject::deleteLater);
