@@ -106,6 +106,41 @@ inline QByteArray readAll(const QString& path) {
     return file.open(QIODevice::ReadOnly) ? file.readAll() : QByteArray();
 }
 
+// The base of the download test classes: an isolated environment, the demo model's files, and for each test
+// function a fresh fake Hub (serving the demo repo) and a fresh cache.
+class HubTestCase : public QObject {
+  protected:
+    QTemporaryDir m_home;  // HF_HOME
+    QMap<QString, QByteArray> m_demo = demoModelFiles();
+    std::unique_ptr<FakeHub> m_hub;
+    std::unique_ptr<QTemporaryDir> m_cache;
+
+    // For initTestCase.
+    bool isolate() {
+        isolateEnvironment(m_home.path());
+        return m_home.isValid() && m_demo.size() == 3;
+    }
+    // For init and cleanup.
+    void startHub() {
+        m_hub = std::make_unique<FakeHub>();
+        m_hub->addRepo(kDemoRepo, demoRepo());
+        m_hub->setGrantedToken(kGrantedToken);
+        m_cache = std::make_unique<QTemporaryDir>();
+    }
+    void stopHub() {
+        m_hub.reset();
+        m_cache.reset();
+    }
+
+    hub::DownloadOptions options() const { return testOptions(*m_hub, m_cache->path()); }
+    // Whether `snapshotDir` holds the demo model's files, byte for byte (a QVERIFY failure names the file).
+    void compareWithDemo(const QString& snapshotDir) {
+        for (auto it = m_demo.begin(); it != m_demo.end(); ++it) {
+            QVERIFY2(readAll(snapshotDir + u'/' + it.key()) == it.value(), qPrintable(it.key()));
+        }
+    }
+};
+
 // The requests the storage host saw (listener 1).
 inline QList<SeenRequest> storageRequests(const FakeHub& hub) {
     QList<SeenRequest> seen;

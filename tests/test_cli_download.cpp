@@ -72,13 +72,8 @@ void expectError(const Run& run, const QString& expected) {
 
 }  // namespace
 
-class TestCliDownload : public QObject {
+class TestCliDownload : public HubTestCase {
     Q_OBJECT
-
-    QTemporaryDir m_home;
-    QMap<QString, QByteArray> m_demo = demoModelFiles();
-    std::unique_ptr<FakeHub> m_hub;
-    std::unique_ptr<QTemporaryDir> m_cache;
 
     QStringList download(const QStringList& extra = {}) const {
         return QStringList{"download",    kDemoRepo,      "--endpoint", m_hub->endpoint().toString(),
@@ -93,30 +88,21 @@ class TestCliDownload : public QObject {
     void expectSnapshot(const Run& run) {
         QVERIFY2(!run.crashed && run.exitCode == 0, run.err.constData());
         QCOMPARE(run.lastLine(), snapshotDir());
-        for (auto it = m_demo.begin(); it != m_demo.end(); ++it) {
-            QVERIFY2(readAll(snapshotDir() + u'/' + it.key()) == it.value(), qPrintable(it.key()));
-        }
+        compareWithDemo(snapshotDir());
         QVERIFY(!run.err.contains("error:"));
     }
 
   private slots:
     void initTestCase() {
-        QVERIFY(m_home.isValid());
+        QVERIFY(isolate());
         QVERIFY(QFile::exists(QStringLiteral(RC_RGEMMA_BIN)));
-        isolateEnvironment(m_home.path());
         qputenv("LANGUAGE", "en");
     }
 
-    void init() {
-        m_hub = std::make_unique<FakeHub>();
-        m_hub->addRepo(kDemoRepo, demoRepo());
-        m_hub->setGrantedToken(kGrantedToken);
-        m_cache = std::make_unique<QTemporaryDir>();
-    }
+    void init() { startHub(); }
 
     void cleanup() {
-        m_hub.reset();
-        m_cache.reset();
+        stopHub();
         QFile::remove(m_home.filePath(QStringLiteral("token")));
     }
 

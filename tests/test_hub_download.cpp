@@ -31,15 +31,9 @@ QList<qint64> weightRequestOffsets(const FakeHub& fake) {
 
 }  // namespace
 
-class TestHubDownload : public QObject {
+class TestHubDownload : public HubTestCase {
     Q_OBJECT
 
-    QTemporaryDir m_home;
-    QMap<QString, QByteArray> m_demo = demoModelFiles();
-    std::unique_ptr<FakeHub> m_hub;
-    std::unique_ptr<QTemporaryDir> m_cache;
-
-    hub::DownloadOptions options() const { return testOptions(*m_hub, m_cache->path()); }
     hub::RepoCache repoCache() const { return hub::RepoCache(m_cache->path(), kDemoRepo); }
     const QString m_weightsSha = FakeHub::sha256(m_demo[kWeights]);
     QString weightsPartial() const { return repoCache().incompletePath(m_weightsSha); }
@@ -48,30 +42,21 @@ class TestHubDownload : public QObject {
         QVERIFY2(!run.error, run.error ? qPrintable(run.error->message) : "");
         QCOMPARE(run.state, ModelDownload::State::Finished);
         QCOMPARE(run.snapshot, repoCache().snapshotDir(kDemoCommit));
-        for (auto it = m_demo.begin(); it != m_demo.end(); ++it) {
-            QVERIFY2(readAll(run.snapshot + u'/' + it.key()) == it.value(), qPrintable(it.key()));
-        }
+        compareWithDemo(run.snapshot);
         QVERIFY(!QFileInfo::exists(weightsPartial()));
     }
 
+    // A partial file of the weights as an earlier run (or another tool) left it.
+    void writePartial(const QByteArray& content) {
+        QVERIFY(QDir().mkpath(QFileInfo(weightsPartial()).path()));
+        QFile partial(weightsPartial());
+        QVERIFY(partial.open(QIODevice::WriteOnly) && partial.write(content) == content.size());
+    }
+
   private slots:
-    void initTestCase() {
-        QVERIFY(m_home.isValid());
-        QCOMPARE(m_demo.size(), 3);
-        isolateEnvironment(m_home.path());
-    }
-
-    void init() {
-        m_hub = std::make_unique<FakeHub>();
-        m_hub->addRepo(kDemoRepo, demoRepo());
-        m_hub->setGrantedToken(kGrantedToken);
-        m_cache = std::make_unique<QTemporaryDir>();
-    }
-
-    void cleanup() {
-        m_hub.reset();
-        m_cache.reset();
-    }
+    void initTestCase() { QVERIFY(isolate()); }
+    void init() { startHub(); }
+    void cleanup() { stopHub(); }
 
     void downloadsTheDemoModel() {
         const DownloadRun run = runDownload(options());
@@ -170,11 +155,7 @@ class TestHubDownload : public QObject {
     // A partial file from an earlier run is continued from its size, with no byte fetched twice.
     void partialFromAnEarlierRunIsContinued() {
         const qint64 kept = 1000003;
-        QDir().mkpath(QFileInfo(weightsPartial()).path());
-        QFile partial(weightsPartial());
-        QVERIFY(partial.open(QIODevice::WriteOnly));
-        partial.write(m_demo[kWeights].left(kept));
-        partial.close();
+        writePartial(m_demo[kWeights].left(kept));
         const DownloadRun run = runDownload(options());
         verifySnapshot(run);
         QCOMPARE(weightRequestOffsets(*m_hub), QList<qint64>{kept});
@@ -184,11 +165,7 @@ class TestHubDownload : public QObject {
     }
 
     void serverThatIgnoresRangesRestartsTheFile() {
-        QDir().mkpath(QFileInfo(weightsPartial()).path());
-        QFile partial(weightsPartial());
-        QVERIFY(partial.open(QIODevice::WriteOnly));
-        partial.write(m_demo[kWeights].left(5000));
-        partial.close();
+        writePartial(m_demo[kWeights].left(5000));
         m_hub->setFault(kWeights, Fault::IgnoreRange);
         const DownloadRun run = runDownload(options());
         verifySnapshot(run);
@@ -200,11 +177,7 @@ class TestHubDownload : public QObject {
     }
 
     void unsatisfiableRangeRestartsTheFile() {
-        QDir().mkpath(QFileInfo(weightsPartial()).path());
-        QFile partial(weightsPartial());
-        QVERIFY(partial.open(QIODevice::WriteOnly));
-        partial.write(m_demo[kWeights].left(5000));
-        partial.close();
+        writePartial(m_demo[kWeights].left(5000));
         m_hub->setFault(kWeights, Fault::RangeNotSatisfiableOnce);
         verifySnapshot(runDownload(options()));
         const auto storage = storageRequests(*m_hub);
@@ -216,11 +189,7 @@ class TestHubDownload : public QObject {
 
     // A damaged partial file fails the checksum once resumed: the file is fetched once more from zero.
     void damagedPartialIsFetchedAgain() {
-        QDir().mkpath(QFileInfo(weightsPartial()).path());
-        QFile partial(weightsPartial());
-        QVERIFY(partial.open(QIODevice::WriteOnly));
-        partial.write(QByteArray(5000, 'x'));
-        partial.close();
+        writePartial(QByteArray(5000, 'x'));
         verifySnapshot(runDownload(options()));
         QCOMPARE(weightRequestOffsets(*m_hub), QList<qint64>({5000, 0}));
     }

@@ -31,15 +31,8 @@ QStringList filesUnder(const QString& root) {
 
 }  // namespace
 
-class TestHubFailures : public QObject {
+class TestHubFailures : public HubTestCase {
     Q_OBJECT
-
-    QTemporaryDir m_home;
-    QMap<QString, QByteArray> m_demo = demoModelFiles();
-    std::unique_ptr<FakeHub> m_hub;
-    std::unique_ptr<QTemporaryDir> m_cache;
-
-    hub::DownloadOptions options() const { return testOptions(*m_hub, m_cache->path()); }
 
     // A failed run: its kind, its message (with `expected` in it), and no file of the checkpoint left half-written.
     void expectFailure(const DownloadRun& run, ErrorKind kind, const QString& expected) {
@@ -51,22 +44,9 @@ class TestHubFailures : public QObject {
     }
 
   private slots:
-    void initTestCase() {
-        QVERIFY(m_home.isValid());
-        isolateEnvironment(m_home.path());
-    }
-
-    void init() {
-        m_hub = std::make_unique<FakeHub>();
-        m_hub->addRepo(kDemoRepo, demoRepo());
-        m_hub->setGrantedToken(kGrantedToken);
-        m_cache = std::make_unique<QTemporaryDir>();
-    }
-
-    void cleanup() {
-        m_hub.reset();
-        m_cache.reset();
-    }
+    void initTestCase() { QVERIFY(isolate()); }
+    void init() { startHub(); }
+    void cleanup() { stopHub(); }
 
     void gatedWithoutToken() {
         hub::DownloadOptions o = options();

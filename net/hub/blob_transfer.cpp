@@ -55,12 +55,7 @@ void BlobTransfer::stop(bool deletePartial) {
     m_stopped = true;
     m_stallTimer.stop();
     m_retryTimer.stop();
-    if (m_reply) {
-        m_reply->disconnect(this);
-        m_reply->abort();
-        m_reply->deleteLater();
-    }
-    m_reply = nullptr;
+    dropReply(m_reply, this);
     if (deletePartial) {
         m_partial.remove();
     } else {

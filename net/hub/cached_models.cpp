@@ -7,6 +7,7 @@
 #include <QFileInfo>
 #include <algorithm>
 
+#include "checkpoint_files.h"
 #include "hub_cache.h"
 #include "hub_error.h"
 #include "rgemma/config.h"
@@ -18,10 +19,7 @@ namespace hub {
 
 namespace {
 
-const QString kConfig = QStringLiteral("config.json");
-const QString kTokenizer = QStringLiteral("tokenizer.model");
-const QString kIndex = QStringLiteral("model.safetensors.index.json");
-const QString kWeights = QStringLiteral("model.safetensors");
+using namespace checkpoint;
 constexpr qint64 kMaxSmallFileBytes = 64 << 20;  // a config.json or an index: far smaller
 
 std::filesystem::path fsPath(const QString& path) {

@@ -7,15 +7,13 @@
 #include <QStorageInfo>
 #include <algorithm>
 
+#include "checkpoint_files.h"
+
 namespace hub {
 
 namespace {
 
-const QString kConfig = QStringLiteral("config.json");
-const QString kTokenizer = QStringLiteral("tokenizer.model");
-const QString kIndex = QStringLiteral("model.safetensors.index.json");
-const QString kWeights = QStringLiteral("model.safetensors");
-const QString kWeightsSuffix = QStringLiteral(".safetensors");
+using namespace checkpoint;
 constexpr int kMaxTreePages = 1000;  // the Hub pages 1000 entries at a time: a million files is not a checkpoint
 constexpr int kLockPollMs = 500;
 constexpr qint64 kProgressIntervalMs = 250;

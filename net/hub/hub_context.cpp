@@ -15,6 +15,15 @@ QByteArray errorCode(const HttpAnswer& answer) {
 
 }  // namespace
 
+void dropReply(QPointer<QNetworkReply>& reply, QObject* owner) {
+    if (reply) {
+        reply->disconnect(owner);
+        reply->abort();
+        reply->deleteLater();
+    }
+    reply = nullptr;
+}
+
 bool sameOrigin(const QUrl& a, const QUrl& b) {
     const auto defaultPort = [](const QUrl& url) { return url.port(url.scheme() == u"https" ? 443 : 80); };
     return a.scheme() == b.scheme() && a.host().compare(b.host(), Qt::CaseInsensitive) == 0 &&

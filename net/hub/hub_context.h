@@ -7,6 +7,7 @@
 #include <QNetworkAccessManager>
 #include <QNetworkReply>
 #include <QNetworkRequest>
+#include <QPointer>
 #include <QString>
 #include <QUrl>
 
@@ -29,6 +30,10 @@ struct HubContext {
     int backoffDelayMs(int failures) const;
     bool hasToken() const { return isSendableToken(options.token); }
 };
+
+// Aborts `reply` (if any) without another signal to `owner`, deletes it later (it may be inside one of its own
+// signals) and forgets it.
+void dropReply(QPointer<QNetworkReply>& reply, QObject* owner);
 
 // Same scheme, host and port: the test a browser (and Python's requests) applies before sending credentials on.
 bool sameOrigin(const QUrl& a, const QUrl& b);

@@ -40,12 +40,7 @@ void HubRequest::start() {
 void HubRequest::abort() {
     m_stallTimer.stop();
     m_retryTimer.stop();
-    if (m_reply) {
-        m_reply->disconnect(this);
-        m_reply->abort();
-        m_reply->deleteLater();
-    }
-    m_reply = nullptr;
+    dropReply(m_reply, this);
 }
 
 void HubRequest::send() {
