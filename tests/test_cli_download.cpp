@@ -237,10 +237,13 @@ class TestCliDownload : public HubTestCase {
         QTest::newRow("bad token") << QStringList{"download", "a/b", "--token", "two words"};
         QTest::newRow("bad stall") << QStringList{"download", "a/b", "--stall-timeout", "0"};
         QTest::newRow("bad retries") << QStringList{"download", "a/b", "--retries", "0"};
+        QTest::newRow("bad HF_ENDPOINT") << QStringList{"download", "a/b"};
     }
     void usageErrors() {
         QFETCH(QStringList, args);
-        const Run run = runRgemma(args);
+        const bool onlyTheRepo = args.size() == 2 && args[1] == u"a/b";  // then $HF_ENDPOINT is what is wrong
+        const Run run = runRgemma(args, {{"HF_ENDPOINT", onlyTheRepo ? "not a url" : ""}});
+        QVERIFY2(!onlyTheRepo || run.err.contains("HF_ENDPOINT"), run.err.constData());
         QVERIFY(!run.crashed);
         QCOMPARE(run.exitCode, 2);
         QVERIFY2(run.err.startsWith("error: ") && run.err.contains("--help"), run.err.constData());

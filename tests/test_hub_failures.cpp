@@ -84,6 +84,15 @@ class TestHubFailures : public HubTestCase {
         expectFailure(runDownload(o), ErrorKind::NotACheckpoint, QStringLiteral("it has no tokenizer.model"));
     }
 
+    void endpointThatIsNotAUrl() {
+        hub::DownloadOptions o = options();
+        o.endpoint = QUrl(QStringLiteral("ftp://mirror"));
+        const DownloadRun run = runDownload(o);
+        expectFailure(run, ErrorKind::Network,
+                      QStringLiteral("The Hub's address \"ftp://mirror\" is not an http(s) URL"));
+        QVERIFY(m_hub->requests().isEmpty());
+    }
+
     void serverErrorIsRetried() {
         m_hub->setFault(QStringLiteral("config.json"), Fault::ServerErrorOnce);
         const DownloadRun run = runDownload(options());

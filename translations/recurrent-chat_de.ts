@@ -485,6 +485,10 @@
         <source>too many redirects</source>
         <translation>zu viele Weiterleitungen</translation>
     </message>
+    <message>
+        <source>The Hub&apos;s address &quot;%1&quot; is not an http(s) URL (check HF_ENDPOINT).</source>
+        <translation>Die Adresse des Hubs „%1“ ist keine http(s)-URL (prüfen Sie HF_ENDPOINT).</translation>
+    </message>
 </context>
 <context>
     <name>Main</name>

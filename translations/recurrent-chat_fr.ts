@@ -485,6 +485,10 @@
         <source>too many redirects</source>
         <translation>trop de redirections</translation>
     </message>
+    <message>
+        <source>The Hub&apos;s address &quot;%1&quot; is not an http(s) URL (check HF_ENDPOINT).</source>
+        <translation>L’adresse du Hub «&#xa0;%1&#xa0;» n’est pas une URL http(s) (vérifiez HF_ENDPOINT).</translation>
+    </message>
 </context>
 <context>
     <name>Main</name>

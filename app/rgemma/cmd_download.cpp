@@ -100,6 +100,8 @@ Parsed<hub::DownloadOptions> downloadOptions(const CliArgs& args) {
         options.endpoint = hub::parseEndpoint(QString::fromStdString(*endpoint));
         if (!options.endpoint.isValid())
             return tl::unexpected<std::string>("--endpoint: '" + *endpoint + "' is not an http(s) URL");
+    } else if (!hub::defaultEndpoint().isValid()) {
+        return tl::unexpected<std::string>("$HF_ENDPOINT is not an http(s) URL");
     }
     if (auto token = args.value("token")) {
         options.token = QString::fromStdString(*token);

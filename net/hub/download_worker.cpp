@@ -71,6 +71,9 @@ void DownloadWorker::start(int run, bool planOnly) {
     m_rate.reset();
     m_clock.start();
     const DownloadOptions& o = m_context.options;
+    if (!o.endpoint.isValid() || (o.endpoint.scheme() != u"https" && o.endpoint.scheme() != u"http")) {
+        return fail(HubMessages::badEndpoint(o.endpoint.toString()));
+    }
     fetchTreePage(QUrl(o.endpoint.toString() + QStringLiteral("/api/models/") + o.repo + QStringLiteral("/tree/") +
                        encoded(o.revision) + QStringLiteral("?recursive=true")));
 }

@@ -117,6 +117,11 @@ HubError HubMessages::io(const QString& path, const QString& detail) {
     return make(ErrorKind::Io, tr("Could not write %1 (%2).").arg(path, detail));
 }
 
+HubError HubMessages::badEndpoint(const QString& endpoint) {
+    return make(ErrorKind::Network,
+                tr("The Hub's address \"%1\" is not an http(s) URL (check HF_ENDPOINT).").arg(endpoint));
+}
+
 QString HubMessages::size(qint64 bytes) {
     if (bytes < 1000) return tr("%n byte(s)", nullptr, int(bytes));
     return QLocale().formattedDataSize(bytes, 1, QLocale::DataSizeSIFormat);

@@ -50,6 +50,7 @@ class HubMessages {
     static HubError changedDuringDownload(const QString& repo, const QString& file);
     static HubError notACheckpoint(const QString& repo, const QString& missing);
     static HubError io(const QString& path, const QString& detail);
+    static HubError badEndpoint(const QString& endpoint);
     // "1.5 GB", "806 bytes": sizes in the messages (decimal units, like the Hub's pages).
     static QString size(qint64 bytes);
     // Transient notes while a download goes on (shown, not failures).
