@@ -14,6 +14,7 @@ packages=(
     qml6-module-qt-labs-platform qml6-module-qt-labs-folderlistmodel
     libeigen3-dev libtbb-dev libsentencepiece-dev sentencepiece nlohmann-json3-dev libexpected-dev
     libgl1-mesa-dri xvfb xauth
+    ca-certificates  # downloads from the Hugging Face Hub verify its TLS certificate against these
 )
 # Only for the tests: the desktop entry and metainfo validators, man-page rendering, and what CPack needs to
 # build the .deb (dpkg-shlibdeps, file).

@@ -275,6 +275,209 @@
     </message>
 </context>
 <context>
+    <name>HubMessages</name>
+    <message>
+        <source>The Hugging Face Hub did not accept the access token. Check the token, and accept the model&apos;s licence at %1.</source>
+        <translation>Der Hugging Face Hub hat das Zugriffstoken nicht angenommen. Prüfen Sie das Token und akzeptieren Sie die Lizenz des Modells unter %1.</translation>
+    </message>
+    <message>
+        <source>This model is gated. Accept its licence at %1 and enter a Hugging Face access token.</source>
+        <translation>Dieses Modell ist zugangsbeschränkt. Akzeptieren Sie seine Lizenz unter %1 und geben Sie ein Hugging-Face-Zugriffstoken ein.</translation>
+    </message>
+    <message>
+        <source>Your token does not have access yet: accept the licence at %1 (approval can take a while).</source>
+        <translation>Ihr Token hat noch keinen Zugriff: Akzeptieren Sie die Lizenz unter %1 (die Freigabe kann eine Weile dauern).</translation>
+    </message>
+    <message>
+        <source>There is no model %1 on %2 (or it is private and needs a token).</source>
+        <translation>Auf %2 gibt es kein Modell %1 (oder es ist privat und braucht ein Token).</translation>
+    </message>
+    <message>
+        <source>The model %1 has no revision %2.</source>
+        <translation>Das Modell %1 hat keine Revision %2.</translation>
+    </message>
+    <message>
+        <source>The model %1 has no file %2.</source>
+        <translation>Das Modell %1 hat keine Datei %2.</translation>
+    </message>
+    <message numerus="yes">
+        <source>Could not download from %1 (%2), %n attempt(s) made. Check the network connection and try again: the download resumes where it stopped.</source>
+        <translation>
+            <numerusform>Der Download von %1 ist fehlgeschlagen (%2), %n Versuch. Prüfen Sie die Netzwerkverbindung und versuchen Sie es erneut: Der Download wird dort fortgesetzt, wo er stehen blieb.</numerusform>
+            <numerusform>Der Download von %1 ist fehlgeschlagen (%2), %n Versuche. Prüfen Sie die Netzwerkverbindung und versuchen Sie es erneut: Der Download wird dort fortgesetzt, wo er stehen blieb.</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <source>%1 sent no data for %2 s, %n attempt(s) made. Try again later: the download resumes where it stopped.</source>
+        <translation>
+            <numerusform>%1 hat %2 s lang keine Daten gesendet, %n Versuch. Versuchen Sie es später erneut: Der Download wird dort fortgesetzt, wo er stehen blieb.</numerusform>
+            <numerusform>%1 hat %2 s lang keine Daten gesendet, %n Versuche. Versuchen Sie es später erneut: Der Download wird dort fortgesetzt, wo er stehen blieb.</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <source>%1 answered with HTTP status %2, %n attempt(s) made. Try again later: the download resumes where it stopped.</source>
+        <translation>
+            <numerusform>%1 antwortete mit HTTP-Status %2, %n Versuch. Versuchen Sie es später erneut: Der Download wird dort fortgesetzt, wo er stehen blieb.</numerusform>
+            <numerusform>%1 antwortete mit HTTP-Status %2, %n Versuche. Versuchen Sie es später erneut: Der Download wird dort fortgesetzt, wo er stehen blieb.</numerusform>
+        </translation>
+    </message>
+    <message>
+        <source>The secure connection to %1 could not be verified (%2). Nothing was downloaded from it. Check the system&apos;s date and certificates, or a proxy that intercepts connections.</source>
+        <translation>Die sichere Verbindung zu %1 konnte nicht überprüft werden (%2). Von dort wurde nichts heruntergeladen. Prüfen Sie Datum und Zertifikate des Systems oder einen Proxy, der Verbindungen abfängt.</translation>
+    </message>
+    <message>
+        <source>The disk is full: %1 could not be written (%2). Free some space and try again: the download resumes where it stopped.</source>
+        <translation>Der Datenträger ist voll: %1 konnte nicht geschrieben werden (%2). Geben Sie Speicherplatz frei und versuchen Sie es erneut: Der Download wird dort fortgesetzt, wo er stehen blieb.</translation>
+    </message>
+    <message>
+        <source>Not enough free space in %1: the download needs %2, and %3 are free.</source>
+        <translation>Nicht genug freier Speicherplatz in %1: Der Download braucht %2, frei sind %3.</translation>
+    </message>
+    <message>
+        <source>%1 arrived with %2 bytes instead of %3, so it was deleted. Try again.</source>
+        <translation>%1 kam mit %2 statt %3 Bytes an und wurde deshalb gelöscht. Versuchen Sie es erneut.</translation>
+    </message>
+    <message>
+        <source>%1 arrived damaged (its SHA-256 checksum differs from the Hub&apos;s), so it was deleted. Try again.</source>
+        <translation>%1 kam beschädigt an (seine SHA-256-Prüfsumme weicht von der des Hubs ab) und wurde deshalb gelöscht. Versuchen Sie es erneut.</translation>
+    </message>
+    <message>
+        <source>%1 sent an answer that cannot be used: %2.</source>
+        <translation>%1 hat eine unbrauchbare Antwort gesendet: %2.</translation>
+    </message>
+    <message>
+        <source>The model %1 changed on the Hub while it was downloading (%2). Start the download again.</source>
+        <translation>Das Modell %1 hat sich während des Downloads auf dem Hub geändert (%2). Starten Sie den Download erneut.</translation>
+    </message>
+    <message>
+        <source>%1 is not a RecurrentGemma checkpoint in the Hugging Face format: it has no %2.</source>
+        <translation>%1 ist kein RecurrentGemma-Checkpoint im Hugging-Face-Format: Es fehlt %2.</translation>
+    </message>
+    <message>
+        <source>Could not write %1 (%2).</source>
+        <translation>%1 konnte nicht geschrieben werden (%2).</translation>
+    </message>
+    <message numerus="yes">
+        <source>%n byte(s)</source>
+        <translation>
+            <numerusform>%n Byte</numerusform>
+            <numerusform>%n Bytes</numerusform>
+        </translation>
+    </message>
+    <message>
+        <source>%1; attempt %2 of %3 in %4 s.</source>
+        <translation>%1; Versuch %2 von %3 in %4 s.</translation>
+    </message>
+    <message>
+        <source>The server cannot resume %1: downloading it again from the start.</source>
+        <translation>Der Server kann %1 nicht fortsetzen: Die Datei wird von vorn heruntergeladen.</translation>
+    </message>
+    <message>
+        <source>Another program is downloading %1 into the same cache: waiting for it.</source>
+        <translation>Ein anderes Programm lädt %1 in denselben Cache herunter: Es wird darauf gewartet.</translation>
+    </message>
+    <message>
+        <source>The connection to %1 failed (%2)</source>
+        <translation>Die Verbindung zu %1 ist fehlgeschlagen (%2)</translation>
+    </message>
+    <message>
+        <source>%1 sent no data for %2 s</source>
+        <translation>%1 hat %2 s lang keine Daten gesendet</translation>
+    </message>
+    <message>
+        <source>%1 answered with HTTP status %2</source>
+        <translation>%1 antwortete mit HTTP-Status %2</translation>
+    </message>
+    <message>
+        <source>too many interruptions</source>
+        <translation>zu viele Unterbrechungen</translation>
+    </message>
+    <message>
+        <source>incomplete answer</source>
+        <translation>unvollständige Antwort</translation>
+    </message>
+    <message>
+        <source>unusable redirect</source>
+        <translation>unbrauchbare Weiterleitung</translation>
+    </message>
+    <message>
+        <source>model.embed_tokens.weight is missing</source>
+        <translation>model.embed_tokens.weight fehlt</translation>
+    </message>
+    <message>
+        <source>the file list never ends</source>
+        <translation>die Dateiliste endet nie</translation>
+    </message>
+    <message>
+        <source>cannot create %1</source>
+        <translation>%1 kann nicht angelegt werden</translation>
+    </message>
+    <message>
+        <source>not an object</source>
+        <translation>kein Objekt</translation>
+    </message>
+    <message>
+        <source>size of %1 is not a whole number of bytes</source>
+        <translation>die Größe von %1 ist keine ganze Zahl von Bytes</translation>
+    </message>
+    <message>
+        <source>oid of %1 is not a git id</source>
+        <translation>die oid von %1 ist keine Git-ID</translation>
+    </message>
+    <message>
+        <source>lfs.oid of %1 is not a SHA-256</source>
+        <translation>lfs.oid von %1 ist kein SHA-256</translation>
+    </message>
+    <message>
+        <source>lfs.size of %1 disagrees</source>
+        <translation>lfs.size von %1 stimmt nicht überein</translation>
+    </message>
+    <message>
+        <source>lfs of %1 is not an object</source>
+        <translation>lfs von %1 ist kein Objekt</translation>
+    </message>
+    <message>
+        <source>the file list is not JSON (%1 at byte %2)</source>
+        <translation>die Dateiliste ist kein JSON (%1 bei Byte %2)</translation>
+    </message>
+    <message>
+        <source>the file list is not a JSON array</source>
+        <translation>die Dateiliste ist kein JSON-Array</translation>
+    </message>
+    <message>
+        <source>entry %1 of the file list: %2</source>
+        <translation>Eintrag %1 der Dateiliste: %2</translation>
+    </message>
+    <message>
+        <source>no commit id (X-Repo-Commit) for the file</source>
+        <translation>keine Commit-ID (X-Repo-Commit) für die Datei</translation>
+    </message>
+    <message>
+        <source>no usable ETag for the file</source>
+        <translation>kein brauchbares ETag für die Datei</translation>
+    </message>
+    <message>
+        <source>no usable size (X-Linked-Size, Content-Length) for the file</source>
+        <translation>keine brauchbare Größe (X-Linked-Size, Content-Length) für die Datei</translation>
+    </message>
+    <message>
+        <source>the redirect&apos;s Location is not an http(s) URL</source>
+        <translation>die Location der Weiterleitung ist keine http(s)-URL</translation>
+    </message>
+    <message>
+        <source>an answer larger than 16 MiB</source>
+        <translation>eine Antwort größer als 16 MiB</translation>
+    </message>
+    <message>
+        <source>too many redirects</source>
+        <translation>zu viele Weiterleitungen</translation>
+    </message>
+    <message>
+        <source>The Hub&apos;s address &quot;%1&quot; is not an http(s) URL (check HF_ENDPOINT).</source>
+        <translation>Die Adresse des Hubs „%1“ ist keine http(s)-URL (prüfen Sie HF_ENDPOINT).</translation>
+    </message>
+</context>
+<context>
     <name>Main</name>
     <message>
         <source>%1 — Recurrent Chat</source>

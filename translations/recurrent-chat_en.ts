@@ -2,6 +2,37 @@
 <!DOCTYPE TS>
 <TS version="2.1" language="en">
 <context>
+    <name>HubMessages</name>
+    <message numerus="yes">
+        <source>Could not download from %1 (%2), %n attempt(s) made. Check the network connection and try again: the download resumes where it stopped.</source>
+        <translation>
+            <numerusform>Could not download from %1 (%2), %n attempt made. Check the network connection and try again: the download resumes where it stopped.</numerusform>
+            <numerusform>Could not download from %1 (%2), %n attempts made. Check the network connection and try again: the download resumes where it stopped.</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <source>%1 sent no data for %2 s, %n attempt(s) made. Try again later: the download resumes where it stopped.</source>
+        <translation>
+            <numerusform>%1 sent no data for %2 s, %n attempt made. Try again later: the download resumes where it stopped.</numerusform>
+            <numerusform>%1 sent no data for %2 s, %n attempts made. Try again later: the download resumes where it stopped.</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <source>%1 answered with HTTP status %2, %n attempt(s) made. Try again later: the download resumes where it stopped.</source>
+        <translation>
+            <numerusform>%1 answered with HTTP status %2, %n attempt made. Try again later: the download resumes where it stopped.</numerusform>
+            <numerusform>%1 answered with HTTP status %2, %n attempts made. Try again later: the download resumes where it stopped.</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <source>%n byte(s)</source>
+        <translation>
+            <numerusform>%n byte</numerusform>
+            <numerusform>%n bytes</numerusform>
+        </translation>
+    </message>
+</context>
+<context>
     <name>StatusBar</name>
     <message numerus="yes">
         <source>%n token(s) in this conversation</source>

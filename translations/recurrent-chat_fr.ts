@@ -275,6 +275,209 @@
     </message>
 </context>
 <context>
+    <name>HubMessages</name>
+    <message>
+        <source>The Hugging Face Hub did not accept the access token. Check the token, and accept the model&apos;s licence at %1.</source>
+        <translation>Le Hugging Face Hub n’a pas accepté le jeton d’accès. Vérifiez le jeton et acceptez la licence du modèle sur %1.</translation>
+    </message>
+    <message>
+        <source>This model is gated. Accept its licence at %1 and enter a Hugging Face access token.</source>
+        <translation>Ce modèle est à accès restreint. Acceptez sa licence sur %1 et saisissez un jeton d’accès Hugging Face.</translation>
+    </message>
+    <message>
+        <source>Your token does not have access yet: accept the licence at %1 (approval can take a while).</source>
+        <translation>Votre jeton n’a pas encore accès&#xa0;: acceptez la licence sur %1 (l’approbation peut prendre un moment).</translation>
+    </message>
+    <message>
+        <source>There is no model %1 on %2 (or it is private and needs a token).</source>
+        <translation>Il n’y a pas de modèle %1 sur %2 (ou il est privé et demande un jeton).</translation>
+    </message>
+    <message>
+        <source>The model %1 has no revision %2.</source>
+        <translation>Le modèle %1 n’a pas de révision %2.</translation>
+    </message>
+    <message>
+        <source>The model %1 has no file %2.</source>
+        <translation>Le modèle %1 n’a pas de fichier %2.</translation>
+    </message>
+    <message numerus="yes">
+        <source>Could not download from %1 (%2), %n attempt(s) made. Check the network connection and try again: the download resumes where it stopped.</source>
+        <translation>
+            <numerusform>Impossible de télécharger depuis %1 (%2), %n tentative. Vérifiez la connexion réseau et réessayez&#xa0;: le téléchargement reprendra là où il s’est arrêté.</numerusform>
+            <numerusform>Impossible de télécharger depuis %1 (%2), %n tentatives. Vérifiez la connexion réseau et réessayez&#xa0;: le téléchargement reprendra là où il s’est arrêté.</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <source>%1 sent no data for %2 s, %n attempt(s) made. Try again later: the download resumes where it stopped.</source>
+        <translation>
+            <numerusform>%1 n’a envoyé aucune donnée pendant %2 s, %n tentative. Réessayez plus tard&#xa0;: le téléchargement reprendra là où il s’est arrêté.</numerusform>
+            <numerusform>%1 n’a envoyé aucune donnée pendant %2 s, %n tentatives. Réessayez plus tard&#xa0;: le téléchargement reprendra là où il s’est arrêté.</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <source>%1 answered with HTTP status %2, %n attempt(s) made. Try again later: the download resumes where it stopped.</source>
+        <translation>
+            <numerusform>%1 a répondu avec le statut HTTP %2, %n tentative. Réessayez plus tard&#xa0;: le téléchargement reprendra là où il s’est arrêté.</numerusform>
+            <numerusform>%1 a répondu avec le statut HTTP %2, %n tentatives. Réessayez plus tard&#xa0;: le téléchargement reprendra là où il s’est arrêté.</numerusform>
+        </translation>
+    </message>
+    <message>
+        <source>The secure connection to %1 could not be verified (%2). Nothing was downloaded from it. Check the system&apos;s date and certificates, or a proxy that intercepts connections.</source>
+        <translation>La connexion sécurisée à %1 n’a pas pu être vérifiée (%2). Rien n’a été téléchargé depuis ce serveur. Vérifiez la date et les certificats du système, ou un proxy qui intercepte les connexions.</translation>
+    </message>
+    <message>
+        <source>The disk is full: %1 could not be written (%2). Free some space and try again: the download resumes where it stopped.</source>
+        <translation>Le disque est plein&#xa0;: impossible d’écrire %1 (%2). Libérez de l’espace et réessayez&#xa0;: le téléchargement reprendra là où il s’est arrêté.</translation>
+    </message>
+    <message>
+        <source>Not enough free space in %1: the download needs %2, and %3 are free.</source>
+        <translation>Pas assez d’espace libre dans %1&#xa0;: le téléchargement a besoin de %2, et %3 sont libres.</translation>
+    </message>
+    <message>
+        <source>%1 arrived with %2 bytes instead of %3, so it was deleted. Try again.</source>
+        <translation>%1 est arrivé avec %2 octets au lieu de %3&#xa0;; il a donc été supprimé. Réessayez.</translation>
+    </message>
+    <message>
+        <source>%1 arrived damaged (its SHA-256 checksum differs from the Hub&apos;s), so it was deleted. Try again.</source>
+        <translation>%1 est arrivé endommagé (sa somme de contrôle SHA-256 diffère de celle du Hub)&#xa0;; il a donc été supprimé. Réessayez.</translation>
+    </message>
+    <message>
+        <source>%1 sent an answer that cannot be used: %2.</source>
+        <translation>%1 a envoyé une réponse inutilisable&#xa0;: %2.</translation>
+    </message>
+    <message>
+        <source>The model %1 changed on the Hub while it was downloading (%2). Start the download again.</source>
+        <translation>Le modèle %1 a changé sur le Hub pendant le téléchargement (%2). Relancez le téléchargement.</translation>
+    </message>
+    <message>
+        <source>%1 is not a RecurrentGemma checkpoint in the Hugging Face format: it has no %2.</source>
+        <translation>%1 n’est pas un checkpoint RecurrentGemma au format Hugging Face&#xa0;: il n’a pas de %2.</translation>
+    </message>
+    <message>
+        <source>Could not write %1 (%2).</source>
+        <translation>Impossible d’écrire %1 (%2).</translation>
+    </message>
+    <message numerus="yes">
+        <source>%n byte(s)</source>
+        <translation>
+            <numerusform>%n octet</numerusform>
+            <numerusform>%n octets</numerusform>
+        </translation>
+    </message>
+    <message>
+        <source>%1; attempt %2 of %3 in %4 s.</source>
+        <translation>%1&#xa0;; tentative %2 sur %3 dans %4 s.</translation>
+    </message>
+    <message>
+        <source>The server cannot resume %1: downloading it again from the start.</source>
+        <translation>Le serveur ne peut pas reprendre %1&#xa0;: nouveau téléchargement depuis le début.</translation>
+    </message>
+    <message>
+        <source>Another program is downloading %1 into the same cache: waiting for it.</source>
+        <translation>Un autre programme télécharge %1 dans le même cache&#xa0;: en attente.</translation>
+    </message>
+    <message>
+        <source>The connection to %1 failed (%2)</source>
+        <translation>La connexion à %1 a échoué (%2)</translation>
+    </message>
+    <message>
+        <source>%1 sent no data for %2 s</source>
+        <translation>%1 n’a envoyé aucune donnée pendant %2 s</translation>
+    </message>
+    <message>
+        <source>%1 answered with HTTP status %2</source>
+        <translation>%1 a répondu avec le statut HTTP %2</translation>
+    </message>
+    <message>
+        <source>too many interruptions</source>
+        <translation>trop d’interruptions</translation>
+    </message>
+    <message>
+        <source>incomplete answer</source>
+        <translation>réponse incomplète</translation>
+    </message>
+    <message>
+        <source>unusable redirect</source>
+        <translation>redirection inutilisable</translation>
+    </message>
+    <message>
+        <source>model.embed_tokens.weight is missing</source>
+        <translation>model.embed_tokens.weight manque</translation>
+    </message>
+    <message>
+        <source>the file list never ends</source>
+        <translation>la liste des fichiers ne finit jamais</translation>
+    </message>
+    <message>
+        <source>cannot create %1</source>
+        <translation>impossible de créer %1</translation>
+    </message>
+    <message>
+        <source>not an object</source>
+        <translation>pas un objet</translation>
+    </message>
+    <message>
+        <source>size of %1 is not a whole number of bytes</source>
+        <translation>la taille de %1 n’est pas un nombre entier d’octets</translation>
+    </message>
+    <message>
+        <source>oid of %1 is not a git id</source>
+        <translation>l’oid de %1 n’est pas un identifiant git</translation>
+    </message>
+    <message>
+        <source>lfs.oid of %1 is not a SHA-256</source>
+        <translation>lfs.oid de %1 n’est pas un SHA-256</translation>
+    </message>
+    <message>
+        <source>lfs.size of %1 disagrees</source>
+        <translation>lfs.size de %1 ne concorde pas</translation>
+    </message>
+    <message>
+        <source>lfs of %1 is not an object</source>
+        <translation>lfs de %1 n’est pas un objet</translation>
+    </message>
+    <message>
+        <source>the file list is not JSON (%1 at byte %2)</source>
+        <translation>la liste des fichiers n’est pas du JSON (%1 à l’octet %2)</translation>
+    </message>
+    <message>
+        <source>the file list is not a JSON array</source>
+        <translation>la liste des fichiers n’est pas un tableau JSON</translation>
+    </message>
+    <message>
+        <source>entry %1 of the file list: %2</source>
+        <translation>entrée %1 de la liste des fichiers&#xa0;: %2</translation>
+    </message>
+    <message>
+        <source>no commit id (X-Repo-Commit) for the file</source>
+        <translation>pas d’identifiant de commit (X-Repo-Commit) pour le fichier</translation>
+    </message>
+    <message>
+        <source>no usable ETag for the file</source>
+        <translation>pas d’ETag utilisable pour le fichier</translation>
+    </message>
+    <message>
+        <source>no usable size (X-Linked-Size, Content-Length) for the file</source>
+        <translation>pas de taille utilisable (X-Linked-Size, Content-Length) pour le fichier</translation>
+    </message>
+    <message>
+        <source>the redirect&apos;s Location is not an http(s) URL</source>
+        <translation>la Location de la redirection n’est pas une URL http(s)</translation>
+    </message>
+    <message>
+        <source>an answer larger than 16 MiB</source>
+        <translation>une réponse de plus de 16 Mio</translation>
+    </message>
+    <message>
+        <source>too many redirects</source>
+        <translation>trop de redirections</translation>
+    </message>
+    <message>
+        <source>The Hub&apos;s address &quot;%1&quot; is not an http(s) URL (check HF_ENDPOINT).</source>
+        <translation>L’adresse du Hub «&#xa0;%1&#xa0;» n’est pas une URL http(s) (vérifiez HF_ENDPOINT).</translation>
+    </message>
+</context>
+<context>
     <name>Main</name>
     <message>
         <source>%1 — Recurrent Chat</source>

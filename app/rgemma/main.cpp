@@ -18,8 +18,9 @@ namespace {
 
 const std::vector<const Command*>& commands() {
     static const std::vector<const Command*> all{
-        &chatCommand(),  &generateCommand(),    &logitsCommand(),     &inspectCommand(),  &stateInspectCommand(),
-        &benchCommand(), &benchResumeCommand(), &makeRandomCommand(), &quantizeCommand(), &compareCommand(),
+        &chatCommand(),         &generateCommand(), &logitsCommand(),      &inspectCommand(),
+        &stateInspectCommand(), &benchCommand(),    &benchResumeCommand(), &makeRandomCommand(),
+        &quantizeCommand(),     &compareCommand(),  &downloadCommand(),
     };
     return all;
 }

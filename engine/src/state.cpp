@@ -5,20 +5,40 @@
 
 namespace rgemma {
 
+namespace {
+
+// The sizes of each layer's state, in floats: the constructor allocates them, stateByteSize adds them up.
+std::size_t convFloats(const ModelConfig& config) {
+    return static_cast<std::size_t>((config.convWidth - 1) * config.lruWidth);
+}
+std::size_t attentionFloats(const ModelConfig& config) {  // each of keys and values
+    return static_cast<std::size_t>(config.attentionWindow * config.headDim);
+}
+
+}  // namespace
+
 State::State(const ModelConfig& config) {
     layers.resize(config.blocks.size());
     for (std::size_t i = 0; i < layers.size(); ++i) {
         LayerState& layer = layers[i];
         layer.type = config.blocks[i];
         if (layer.type == BlockType::Recurrent) {
-            layer.recurrent.conv.assign(static_cast<std::size_t>((config.convWidth - 1) * config.lruWidth), 0.0f);
+            layer.recurrent.conv.assign(convFloats(config), 0.0f);
             layer.recurrent.h.assign(static_cast<std::size_t>(config.lruWidth), 0.0f);
         } else {
-            const auto size = static_cast<std::size_t>(config.attentionWindow * config.headDim);
-            layer.attention.keys.assign(size, 0.0f);
-            layer.attention.values.assign(size, 0.0f);
+            layer.attention.keys.assign(attentionFloats(config), 0.0f);
+            layer.attention.values.assign(attentionFloats(config), 0.0f);
         }
     }
+}
+
+uint64_t stateByteSize(const ModelConfig& config) {
+    uint64_t floats = 0;
+    for (BlockType type : config.blocks) {
+        floats += type == BlockType::Recurrent ? convFloats(config) + static_cast<uint64_t>(config.lruWidth)
+                                               : 2 * attentionFloats(config);
+    }
+    return floats * sizeof(float);
 }
 
 State State::fork() const {

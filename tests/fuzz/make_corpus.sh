@@ -8,7 +8,7 @@ corpus="$root/tests/fuzz/corpus"
 data="$root/tests/data"
 rgemma="${RC_BUILD_DIR:-$root/build}/app/rgemma/rgemma"
 rm -rf "$corpus"
-mkdir -p "$corpus"/{safetensors,index,config,tokenizer,tokenizer_text,state_file}
+mkdir -p "$corpus"/{safetensors,index,config,tokenizer,tokenizer_text,state_file,hub_protocol}
 
 python3 - "$corpus" "$data" <<'PY'
 import json, struct, sys, pathlib
@@ -70,6 +70,26 @@ texts = {
 for name, text in texts.items():
     out.joinpath(name).write_text(text, encoding="utf-8")
 out.joinpath("invalid_utf8").write_bytes(b"ab\xff\xfe\xc3(\xe2\x82\x00nul\x00\xed\xa0\x80 \xf4\x90\x80\x80")
+
+# The Hub's answers as fuzz_hub_protocol reads them: a header block, a blank line, a page of the tree API.
+out = corpus / "hub_protocol"
+oid, sha = "0123456789abcdef0123456789abcdef01234567", "ab" * 32
+page = json.dumps([
+    {"type": "file", "oid": oid, "size": 806, "path": "config.json"},
+    {"type": "directory", "oid": oid, "size": 0, "path": "docs"},
+    {"type": "file", "oid": oid, "size": 13926408, "path": "model.safetensors",
+     "lfs": {"oid": sha, "size": 13926408, "pointerSize": 134}},
+    {"type": "file", "oid": oid, "size": 9, "path": "docs/a b.md"},
+]).encode()
+lfs_head = (f"google/recurrentgemma-2b\nX-Repo-Commit: {oid}\nX-Linked-Etag: \"{sha}\"\nX-Linked-Size: 13926408\n"
+            f"ETag: \"other\"\nLocation: https://cdn-lfs.hf.co/repos/{sha}?X-Amz-Signature=1\n"
+            f"Link: <https://huggingface.co/api/models/a/b/tree/main?cursor=abc>; rel=\"next\"\n"
+            f"Content-Range: bytes 100-13926407/13926408").encode()
+small_head = f"refs/pr/1\nx-repo-commit: {oid}\netag: W/\"{oid}\"\ncontent-length: 806".encode()
+out.joinpath("lfs_file").write_bytes(lfs_head + b"\n\n" + page)
+out.joinpath("small_file").write_bytes(small_head + b"\n\n[]")
+out.joinpath("hostile").write_bytes(b"../etc\nX-Repo-Commit: ../../x\nLocation: file:///etc/passwd\n\n"
+                                     b'[{"type":"file","oid":"x","size":-1,"path":"../../evil"}]')
 PY
 
 # State files of tiny-f32: before, at and past the attention window (8), and one of the 2b-shaped model (a

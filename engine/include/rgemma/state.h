@@ -56,4 +56,8 @@ class State {
     State() = default;
 };
 
+// The byteSize() a State for `config` has, without allocating one: what a list of models not loaded shows (a
+// hostile config.json may ask for terabytes).
+uint64_t stateByteSize(const ModelConfig& config);
+
 }  // namespace rgemma

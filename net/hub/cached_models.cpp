@@ -1,0 +1,132 @@
+// cached_models.cpp — walking models--*/snapshots/* of a Hugging Face cache and describing each checkpoint.
+#include "cached_models.h"
+
+#include <QDir>
+#include <QDirIterator>
+#include <QFile>
+#include <QFileInfo>
+#include <algorithm>
+
+#include "checkpoint_files.h"
+#include "hub_cache.h"
+#include "hub_error.h"
+#include "rgemma/config.h"
+#include "rgemma/dtype.h"
+#include "rgemma/state.h"
+#include "weight_store.h"
+
+namespace hub {
+
+namespace {
+
+using namespace checkpoint;
+constexpr qint64 kMaxSmallFileBytes = 64 << 20;  // a config.json or an index: far smaller
+
+std::filesystem::path fsPath(const QString& path) {
+    return std::filesystem::path(QFile::encodeName(path).toStdString());
+}
+
+QByteArray readSmallFile(const QString& path) {
+    QFile file(path);
+    if (!file.open(QIODevice::ReadOnly) || file.size() > kMaxSmallFileBytes) return {};
+    return file.readAll();
+}
+
+// revision -> commit for every file under refs/ ("main", "refs/pr/1").
+QHash<QString, QString> readRefs(const QString& repoDir) {
+    QHash<QString, QString> refs;
+    const QString root = repoDir + QStringLiteral("/refs");
+    for (QDirIterator it(root, QDir::Files, QDirIterator::Subdirectories); it.hasNext();) {
+        const QString path = it.next();
+        const QString commit = QString::fromLatin1(readSmallFile(path).left(64)).trimmed();
+        refs.insert(QDir(root).relativeFilePath(path), commit);
+    }
+    return refs;
+}
+
+// The files the checkpoint in `dir` needs: the shards its index names, else model.safetensors.
+QStringList checkpointFiles(const QString& dir) {
+    QStringList files{kConfig, kTokenizer};
+    const QString index = dir + u'/' + kIndex;
+    if (!QFileInfo::exists(index)) return files << kWeights;
+    files << kIndex;
+    auto weightMap = rgemma::parseWeightMap(readSmallFile(index).toStdString(), index.toStdString());
+    if (!weightMap) return files;  // the engine names the problem when the snapshot is opened
+    QStringList shards;
+    for (const auto& [tensor, shard] : *weightMap) shards << QString::fromStdString(shard);
+    shards.removeDuplicates();
+    shards.sort();
+    return files << shards;
+}
+
+// The dtype of the embedding (the bulk of the weights), or the engine's reason the weights do not open.
+void describeWeights(CachedModel& model) {
+    auto store = rgemma::WeightStore::open(fsPath(model.snapshotDir));
+    if (!store) {
+        model.problem = QString::fromStdString(store.error().message);
+        return;
+    }
+    const rgemma::TensorView* embedding = store->find("model.embed_tokens.weight");
+    if (!embedding) {
+        model.problem = HubMessages::tr("model.embed_tokens.weight is missing");
+        return;
+    }
+    model.dtype = QString::fromLatin1(rgemma::dtypeName(embedding->dtype));
+}
+
+qint64 partialBytes(const QString& repoDir) {
+    qint64 bytes = 0;
+    for (const QFileInfo& info :
+         QDir(repoDir + QStringLiteral("/blobs")).entryInfoList({QStringLiteral("*.incomplete")}, QDir::Files)) {
+        bytes += info.size();
+    }
+    return bytes;
+}
+
+}  // namespace
+
+QList<CachedModel> listCachedModels(const QString& cacheDir) {
+    QList<CachedModel> models;
+    const QDir cache(cacheDir);
+    for (const QString& folder :
+         cache.entryList({QStringLiteral("models--*")}, QDir::Dirs | QDir::NoDotAndDotDot, QDir::Name)) {
+        const auto repo = repoFromFolderName(folder);
+        if (!repo) continue;
+        const QString repoDir = cache.filePath(folder);
+        const QHash<QString, QString> refs = readRefs(repoDir);
+        const qint64 partial = partialBytes(repoDir);
+        const QDir snapshots(repoDir + QStringLiteral("/snapshots"));
+        for (const QString& commit : snapshots.entryList(QDir::Dirs | QDir::NoDotAndDotDot, QDir::Name)) {
+            CachedModel model;
+            model.repo = *repo;
+            model.commit = commit;
+            model.snapshotDir = snapshots.filePath(commit);
+            model.partialBytes = partial;
+            const QByteArray configText = readSmallFile(model.snapshotDir + u'/' + kConfig);
+            const auto config = rgemma::parseModelConfig(configText.toStdString(), "config.json");
+            if (!config) continue;  // not a RecurrentGemma checkpoint, or no config.json yet
+            model.stateBytes = static_cast<qint64>(rgemma::stateByteSize(*config));
+            for (auto it = refs.begin(); it != refs.end(); ++it) {
+                if (it.value() == commit) model.refs << it.key();
+            }
+            model.refs.sort();
+            for (const QString& file : checkpointFiles(model.snapshotDir)) {
+                const QFileInfo info(model.snapshotDir + u'/' + file);
+                if (info.exists()) {
+                    model.sizeBytes += info.size();
+                } else {
+                    model.missing << file;
+                }
+            }
+            if (model.missing.isEmpty()) describeWeights(model);
+            models << model;
+        }
+    }
+    std::stable_sort(models.begin(), models.end(), [](const CachedModel& a, const CachedModel& b) {
+        if (a.repo != b.repo) return a.repo < b.repo;
+        return !a.refs.isEmpty() && b.refs.isEmpty();
+    });
+    return models;
+}
+
+}  // namespace hub

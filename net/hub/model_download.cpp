@@ -1,0 +1,100 @@
+// model_download.cpp — the owner's side of a download: its thread, its commands, and the signals of the current run.
+#include "model_download.h"
+
+#include "download_worker.h"
+#include "hub_locations.h"
+
+namespace hub {
+
+namespace {
+
+DownloadOptions resolved(DownloadOptions options) {
+    if (options.endpoint.isEmpty()) options.endpoint = defaultEndpoint();
+    options.token = findToken(options.token).value;
+    if (options.cacheDir.isEmpty()) options.cacheDir = defaultCacheDir();
+    return options;
+}
+
+}  // namespace
+
+ModelDownload::ModelDownload(DownloadOptions options, QObject* parent)
+    : QObject(parent), m_options(resolved(std::move(options))) {
+    qRegisterMetaType<CheckpointPlan>();
+    qRegisterMetaType<DownloadProgress>();
+    qRegisterMetaType<HubError>();
+    m_thread.setObjectName(QStringLiteral("hub-download"));
+    m_worker = new DownloadWorker(m_options);
+    m_worker->moveToThread(&m_thread);
+    connect(&m_thread, &QThread::finished, m_worker, &QObject::deleteLater);
+    // Each run's signals count only while it is the current run: a paused or cancelled run's last words are dropped.
+    connect(m_worker, &DownloadWorker::stateChanged, this, [this](int run, State state) {
+        if (run == m_run) setState(state);
+    });
+    connect(m_worker, &DownloadWorker::planned, this, [this](int run, const CheckpointPlan& plan) {
+        if (run != m_run) return;
+        m_plan = plan;
+        emit planned(plan);
+    });
+    connect(m_worker, &DownloadWorker::progress, this, [this](int run, const DownloadProgress& progress) {
+        if (run != m_run) return;
+        m_progress = progress;
+        emit this->progress(progress);
+    });
+    connect(m_worker, &DownloadWorker::notice, this, [this](int run, const QString& text) {
+        if (run == m_run) emit notice(text);
+    });
+    connect(m_worker, &DownloadWorker::finished, this, [this](int run, const QString& snapshotDir) {
+        if (run == m_run) emit finished(snapshotDir);
+    });
+    connect(m_worker, &DownloadWorker::failed, this, [this](int run, const HubError& error) {
+        if (run == m_run) emit failed(error);
+    });
+    m_thread.start();
+}
+
+ModelDownload::~ModelDownload() {
+    // The worker is deleted on its thread as the thread finishes: its destructor stops the transfer (keeping the
+    // partial file) and releases the blob's lock.
+    m_thread.quit();
+    m_thread.wait();
+}
+
+bool ModelDownload::isActive() const { return m_state == State::Listing || m_state == State::Downloading; }
+
+void ModelDownload::fetchPlan() {
+    if (isActive()) return;
+    ++m_run;
+    setState(State::Listing);
+    QMetaObject::invokeMethod(
+        m_worker, [worker = m_worker, run = m_run] { worker->start(run, true); }, Qt::QueuedConnection);
+}
+
+void ModelDownload::start() {
+    if (isActive()) return;
+    ++m_run;
+    setState(State::Listing);
+    QMetaObject::invokeMethod(
+        m_worker, [worker = m_worker, run = m_run] { worker->start(run, false); }, Qt::QueuedConnection);
+}
+
+void ModelDownload::pause() {
+    if (!isActive()) return;
+    ++m_run;
+    QMetaObject::invokeMethod(m_worker, &DownloadWorker::pause, Qt::QueuedConnection);
+    setState(State::Paused);
+}
+
+void ModelDownload::cancel() {
+    if (m_state == State::Finished || m_state == State::Cancelled) return;
+    ++m_run;
+    QMetaObject::invokeMethod(m_worker, &DownloadWorker::cancel, Qt::QueuedConnection);
+    setState(State::Cancelled);
+}
+
+void ModelDownload::setState(State state) {
+    if (m_state == state) return;
+    m_state = state;
+    emit stateChanged(state);
+}
+
+}  // namespace hub
