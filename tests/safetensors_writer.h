@@ -9,8 +9,8 @@
 #include <string>
 #include <vector>
 
+#include "io/tensor_view.h"
 #include "rgemma/dtype.h"
-#include "tensor_view.h"
 
 namespace rctest {
 

@@ -9,11 +9,11 @@
 #include <algorithm>
 #include <cstring>
 
-#include "dtype_convert.h"
-#include "model_weights.h"
+#include "checkpoint/model_weights.h"
+#include "io/dtype_convert.h"
+#include "io/weight_store.h"
 #include "rgemma/config.h"
 #include "safetensors_writer.h"
-#include "weight_store.h"
 
 using namespace rgemma;
 using rctest::TensorBlob;

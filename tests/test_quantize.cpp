@@ -2,8 +2,8 @@
 // greedy tokens equal to the reference's for the first 10 steps, decode equal to prefill, and the logits' max
 // error against the float reference reported (the int8 model is not the reference: no tolerance on that).
 // The engine's internal headers include oneTBB, which must come before Qt defines its `emit` macro.
-#include "quantize.h"
-#include "weight_store.h"
+#include "checkpoint/quantize.h"
+#include "io/weight_store.h"
 
 // Qt after oneTBB.
 #include <QTemporaryDir>

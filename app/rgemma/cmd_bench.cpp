@@ -12,10 +12,10 @@
 #include <vector>
 
 #include "cli_common.h"
-#include "machine_probe.h"
-#include "prefill_arithmetic.h"
+#include "kernels/prefill_arithmetic.h"
 #include "rgemma/model.h"
 #include "rgemma/runtime.h"
+#include "runtime/machine_probe.h"
 
 namespace rgemma::cli {
 

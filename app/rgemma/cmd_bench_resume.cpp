@@ -11,10 +11,10 @@
 #include <vector>
 
 #include "cli_common.h"
-#include "model_fingerprint.h"
+#include "io/weight_store.h"
 #include "rgemma/model.h"
 #include "rgemma/state_file.h"
-#include "weight_store.h"
+#include "state/model_fingerprint.h"
 
 namespace rgemma::cli {
 

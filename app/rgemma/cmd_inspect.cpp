@@ -6,8 +6,8 @@
 #include <vector>
 
 #include "cli_common.h"
+#include "io/weight_store.h"
 #include "rgemma/model.h"
-#include "weight_store.h"
 
 namespace rgemma::cli {
 

@@ -11,7 +11,7 @@
 
 #include "cli_common.h"
 #include "commands.h"
-#include "matmul_kernels.h"
+#include "kernels/matmul_kernels.h"
 
 namespace rgemma::cli {
 namespace {

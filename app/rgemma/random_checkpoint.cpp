@@ -10,8 +10,8 @@
 #include <nlohmann/json.hpp>
 #include <vector>
 
-#include "dtype_convert.h"
-#include "xxhash64.h"
+#include "io/dtype_convert.h"
+#include "io/xxhash64.h"
 
 namespace rgemma::cli {
 

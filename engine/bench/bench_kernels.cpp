@@ -9,13 +9,13 @@
 #include <string>
 #include <vector>
 
-#include "blocks.h"
-#include "dtype_convert.h"
-#include "linear.h"
-#include "machine_probe.h"
-#include "matmul_kernels.h"
+#include "io/dtype_convert.h"
+#include "kernels/matmul_kernels.h"
+#include "layers/linear.h"
+#include "model/blocks.h"
 #include "rgemma/runtime.h"
-#include "runtime_impl.h"
+#include "runtime/machine_probe.h"
+#include "runtime/runtime_impl.h"
 
 namespace rgemma {
 namespace {
