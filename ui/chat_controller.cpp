@@ -14,8 +14,8 @@
 #include <QSaveFile>
 #include <QSet>
 
+#include "demo_model.h"
 #include "markdown_text.h"
-#include "rgemma/demo_model.h"
 #include "thread_handoff.h"
 
 namespace {

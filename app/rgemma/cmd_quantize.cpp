@@ -4,8 +4,8 @@
 #include <cstdio>
 #include <string>
 
-#include "checkpoint/quantize.h"
 #include "cli_common.h"
+#include "rgemma/checkpoint.h"
 
 namespace rgemma::cli {
 

@@ -1,7 +1,5 @@
 // quantize.cpp — the int8 checkpoint writer: absmax scales per 32 values, rows quantized in parallel, tensors streamed
 // to one safetensors file so the float checkpoint is never held in memory.
-#include "checkpoint/quantize.h"
-
 #include <oneapi/tbb/parallel_for.h>
 
 #include <algorithm>
@@ -14,6 +12,7 @@
 
 #include "io/dtype_convert.h"
 #include "io/weight_store.h"
+#include "rgemma/checkpoint.h"
 
 namespace rgemma {
 

@@ -3,6 +3,8 @@
 
 #include <cstdlib>
 
+#include "rgemma/machine.h"
+
 #if defined(__x86_64__) || defined(__i386__)
 #include <cpuid.h>
 #endif

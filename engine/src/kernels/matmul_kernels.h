@@ -164,13 +164,9 @@ struct MatmulKernels {
 inline constexpr int64_t kDotPeakFlopsPerIteration = 12 * 64;  // 12 vdpbf16ps × 16 lanes × 2 pairs × 2 FLOP
 
 // The best level this CPU supports, lowered by the environment variable RGEMMA_ISA (portable, avx2, avx512,
-// avx512vnni, avx512bf16) when set to a supported level — for comparing paths in one binary.
+// avx512vnni, avx512bf16) when set to a supported level — for comparing paths in one binary. What RGEMMA_ISA asked
+// for, and why it was not followed, are public: requestedIsa() and isaRequestProblem() in rgemma/machine.h.
 Isa defaultIsa();
-// RGEMMA_ISA as set (null when unset or empty), and why defaultIsa() did not follow it: not a level's name, or a
-// level this CPU cannot run (empty when it did). The engine prints nothing: its callers say it (rgemma warns on
-// stderr for every command, and `rgemma bench` reports both beside the level in force).
-const char* requestedIsa();
-std::string isaRequestProblem();
 // Whether this CPU (and OS) can run `isa`.
 bool isaSupported(Isa isa);
 // Whether this CPU has AVX-VNNI (vpdpbusd on 256-bit registers, CPUID leaf 7 subleaf 1 EAX bit 4) besides AVX2:

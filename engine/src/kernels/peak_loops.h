@@ -1,7 +1,7 @@
 // peak_loops.h — register-only loops that run one instruction set's arithmetic at its peak rate, for the
-// machine's peaks (machine_probe.h): f32 multiply-adds, int8 dot products and bf16 dot products.
-// Each loop keeps enough independent accumulator chains to cover the instruction's latency at the core's issue
-// rate, all in registers (no memory traffic), and lives in a file compiled with its level's flags
+// machine's peaks (rgemma/machine.h, runtime/machine_probe.cpp): f32 multiply-adds, int8 dot products and bf16 dot
+// products. Each loop keeps enough independent accumulator chains to cover the instruction's latency at the core's
+// issue rate, all in registers (no memory traffic), and lives in a file compiled with its level's flags
 // (kernels/CMakeLists.txt): peak_loops.cpp (baseline x86-64, and the dispatch), peak_avx2.cpp, peak_avx512.cpp,
 // peak_avx512vnni.cpp; the bf16 loop is the AVX-512 BF16 kernel table's (matmul_kernels.h).
 #pragma once

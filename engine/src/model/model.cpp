@@ -13,7 +13,6 @@
 #include "layers/ops.h"
 #include "model/blocks.h"
 #include "runtime/runtime_impl.h"
-#include "state/model_fingerprint.h"
 
 namespace rgemma {
 
@@ -27,7 +26,7 @@ int64_t countParameters(const WeightStore& store) {
     for (const TensorView* tensor : store.tensors()) {
         // lm_head is tied to the embedding; "<name>_scale" holds an I8 matrix's scales, not parameters.
         const bool scales = tensor->name.ends_with("_scale");
-        if (tensor->name != "lm_head.weight" && !scales) total += tensor->numel();
+        if (tensor->name != kTiedOutputTensor && !scales) total += tensor->numel();
     }
     return total;
 }
@@ -58,12 +57,12 @@ Model::~Model() = default;
 Result<std::unique_ptr<Model>> Model::load(const std::filesystem::path& dir) {
     auto config = loadModelConfig(dir / "config.json");
     if (!config) return tl::unexpected(config.error());
-    auto store = WeightStore::open(dir);
-    if (!store) return tl::unexpected(store.error());
+    auto checkpoint = CheckpointFiles::open(dir);
+    if (!checkpoint) return tl::unexpected(checkpoint.error());
     auto model = std::unique_ptr<Model>(new Model());
     model->m_config = std::move(*config);
-    model->m_store = std::make_unique<WeightStore>(std::move(*store));
-    auto weights = bindModelWeights(model->m_config, *model->m_store);
+    model->m_checkpoint = std::make_unique<CheckpointFiles>(std::move(*checkpoint));
+    auto weights = bindModelWeights(model->m_config, model->store());
     if (!weights) return tl::unexpected(weights.error());
     model->m_weights = std::make_unique<ModelWeights>(std::move(*weights));
 
@@ -72,10 +71,10 @@ Result<std::unique_ptr<Model>> Model::load(const std::filesystem::path& dir) {
     info.name = std::filesystem::absolute(dir).lexically_normal().filename().string();
     if (info.name.empty()) info.name = std::filesystem::absolute(dir).lexically_normal().parent_path().filename();
     info.dtype = model->m_weights->embedTokens.dtype;
-    info.parameterCount = countParameters(*model->m_store);
-    info.weightBytes = model->m_store->totalBytes();
+    info.parameterCount = countParameters(model->store());
+    info.weightBytes = model->m_checkpoint->totalBytes();
     info.stateBytes = model->newState().byteSize();
-    info.fingerprint = computeModelFingerprint(model->m_config, *model->m_store);
+    info.fingerprint = model->m_checkpoint->fingerprint(model->m_config);
     return model;
 }
 

@@ -1,5 +1,5 @@
-// machine_probe.cpp — read bandwidth, arithmetic peaks and Eigen GEMM rate, measured on the runtime's arena.
-#include "runtime/machine_probe.h"
+// machine_probe.cpp — rgemma/machine.h's measurements: read bandwidth, arithmetic peaks (the peak loops of
+// kernels/peak_loops.h) and Eigen's GEMM rate, taken on the runtime's own threads.
 
 #include <oneapi/tbb/blocked_range.h>
 #include <oneapi/tbb/parallel_for.h>
@@ -11,6 +11,10 @@
 #include <cstdint>
 #include <cstring>
 #include <vector>
+
+#include "kernels/peak_loops.h"
+#include "rgemma/machine.h"
+#include "runtime/runtime_impl.h"
 
 namespace rgemma {
 
@@ -34,9 +38,36 @@ double onEveryThread(Runtime::Impl& runtime, Work work) {
     return seconds;
 }
 
+// The rate of `loop` with every thread of the arena running it at once, in 10^9 operations per second: a warm-up on
+// every thread that also sizes a pass to about 50 ms (the wide units and the clock settle), then the best of
+// `passes`.
+double measurePeak(Runtime::Impl& runtime, const PeakLoop& loop, int passes = 3) {
+    constexpr double kPassSeconds = 0.05;
+    volatile double sink = 0;
+    const auto runEverywhere = [&](int64_t iterations) {
+        return onEveryThread(runtime, [&](int) { sink = sink + loop.run(iterations); });
+    };
+    // Warm-up: double the length until a pass is long enough to time, then size the passes from it.
+    int64_t iterations = 1 << 14;
+    double seconds = runEverywhere(iterations);
+    while (seconds < kPassSeconds / 4) {
+        iterations *= 2;
+        seconds = runEverywhere(iterations);
+    }
+    iterations = static_cast<int64_t>(static_cast<double>(iterations) * kPassSeconds / seconds) + 1;
+    double best = 0;
+    for (int pass = 0; pass < passes; ++pass) {
+        seconds = runEverywhere(iterations);
+        best = std::max(best, static_cast<double>(iterations) * static_cast<double>(loop.opsPerIteration) *
+                                  runtime.threads / seconds / 1e9);
+    }
+    return best;
+}
+
 }  // namespace
 
-double measureReadBandwidth(Runtime::Impl& runtime, std::size_t bytes, int passes) {
+double measureReadBandwidth(Runtime& publicRuntime, std::size_t bytes, int passes) {
+    Runtime::Impl& runtime = publicRuntime.impl();
     const std::size_t words = bytes / sizeof(uint64_t);
     std::vector<uint64_t> buffer(words);
     for (std::size_t i = 0; i < words; ++i) buffer[i] = i;  // touch every page before timing
@@ -65,39 +96,25 @@ double measureReadBandwidth(Runtime::Impl& runtime, std::size_t bytes, int passe
     return best;
 }
 
-double measurePeak(Runtime::Impl& runtime, const PeakLoop& loop, int passes) {
-    constexpr double kPassSeconds = 0.05;
-    volatile double sink = 0;
-    const auto runEverywhere = [&](int64_t iterations) {
-        return onEveryThread(runtime, [&](int) { sink = sink + loop.run(iterations); });
-    };
-    // Warm-up: double the length until a pass is long enough to time, then size the passes from it.
-    int64_t iterations = 1 << 14;
-    double seconds = runEverywhere(iterations);
-    while (seconds < kPassSeconds / 4) {
-        iterations *= 2;
-        seconds = runEverywhere(iterations);
-    }
-    iterations = static_cast<int64_t>(static_cast<double>(iterations) * kPassSeconds / seconds) + 1;
-    double best = 0;
-    for (int pass = 0; pass < passes; ++pass) {
-        seconds = runEverywhere(iterations);
-        best = std::max(best, static_cast<double>(iterations) * static_cast<double>(loop.opsPerIteration) *
-                                  runtime.threads / seconds / 1e9);
-    }
-    return best;
-}
-
-MachinePeaks measurePeaks(Runtime::Impl& runtime) {
+MachinePeaks measurePeaks(Runtime& publicRuntime) {
+    Runtime::Impl& runtime = publicRuntime.impl();
+    const PeakLoops& loops = peakLoops(runtime.kernels->isa);
     MachinePeaks peaks;
-    peaks.loops = &peakLoops(runtime.kernels->isa);
-    peaks.fp32Gflops = measurePeak(runtime, peaks.loops->fp32);
-    if (peaks.loops->int8) peaks.int8Gops = measurePeak(runtime, peaks.loops->int8);
-    if (peaks.loops->bf16) peaks.bf16Gflops = measurePeak(runtime, peaks.loops->bf16);
+    peaks.fp32Gflops = measurePeak(runtime, loops.fp32);
+    peaks.fp32Instructions = loops.fp32.instructions;
+    if (loops.int8) {
+        peaks.int8Gops = measurePeak(runtime, loops.int8);
+        peaks.int8Instructions = loops.int8.instructions;
+    }
+    if (loops.bf16) {
+        peaks.bf16Gflops = measurePeak(runtime, loops.bf16);
+        peaks.bf16Instructions = loops.bf16.instructions;
+    }
     return peaks;
 }
 
-double measureEigenGemm(Runtime::Impl& runtime, int m, int k, int n) {
+double measureEigenGemm(Runtime& publicRuntime, int m, int k, int n) {
+    Runtime::Impl& runtime = publicRuntime.impl();
     using Matrix = Eigen::Matrix<float, Eigen::Dynamic, Eigen::Dynamic, Eigen::RowMajor>;
     const Matrix a = Matrix::Random(m, k);
     const Matrix b = Matrix::Random(k, n);

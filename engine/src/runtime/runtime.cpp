@@ -6,6 +6,7 @@
 
 #include <cassert>
 
+#include "kernels/prefill_arithmetic.h"
 #include "runtime/runtime_impl.h"
 
 namespace rgemma {
@@ -28,6 +29,24 @@ void Runtime::setPrefillPrecision(PrefillPrecision precision) { m_impl->prefillP
 
 Int8Activations Runtime::int8Activations() const { return m_impl->int8Activations; }
 void Runtime::setInt8Activations(Int8Activations activations) { m_impl->int8Activations = activations; }
+
+std::string_view Runtime::isa() const { return isaName(m_impl->kernels->isa); }
+
+PrefillArithmetic Runtime::prefillArithmetic(PrefillPrecision precision, DType weights) const {
+    return rgemma::prefillArithmetic(*m_impl->kernels, precision, weights);
+}
+
+std::string_view prefillArithmeticName(PrefillArithmetic arithmetic) {
+    switch (arithmetic) {
+        case PrefillArithmetic::Exact:
+            return "exact";
+        case PrefillArithmetic::Bf16:
+            return "bf16";
+        case PrefillArithmetic::Int8:
+            return "int8";
+    }
+    return "exact";
+}
 
 std::size_t Runtime::Impl::threadSlot() const {
     const int index = tbb::this_task_arena::current_thread_index();

@@ -1,5 +1,6 @@
-// rgemma/demo_model.h — where the built-in demo model is: the small RecurrentGemma-architecture model trained by
-// this project (resources/demo-model), used by the app and rgemma when no other model is chosen.
+// demo_model.h — where the built-in demo model is: the small RecurrentGemma-architecture model trained by this project
+// (resources/demo-model), which the app installs and uses, like rgemma, when no other model is chosen. Where the app
+// installs its files is the app's business, not the engine's: this library is shared by the GUI (ui/) and rgemma.
 #pragma once
 
 #include <filesystem>

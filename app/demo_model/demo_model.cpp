@@ -1,5 +1,5 @@
 // demo_model.cpp — locating the demo model: next to an installed binary first, then the source tree.
-#include "rgemma/demo_model.h"
+#include "demo_model.h"
 
 #include <system_error>
 
