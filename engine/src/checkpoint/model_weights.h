@@ -66,8 +66,9 @@ struct ModelWeights {
     std::vector<LayerWeights> layers;
 };
 
-// Binds every tensor by its Hugging Face name and checks each shape against `config`; an error names the tensor,
-// the expected and the actual shape. An optional lm_head.weight must equal the embedding's shape (it is tied).
+// Binds every tensor of the checkpoint table (checkpoint_schema.h) by its Hugging Face name, checking each one's
+// presence, shape against `config` and dtype; an error names the tensor, the expected and the actual shape. An
+// optional lm_head.weight must equal the embedding's shape (it is tied); a layer past num_hidden_layers is an error.
 Result<ModelWeights> bindModelWeights(const ModelConfig& config, const WeightStore& store);
 
 }  // namespace rgemma

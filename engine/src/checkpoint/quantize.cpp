@@ -1,16 +1,18 @@
-// quantize.cpp — the int8 checkpoint writer: absmax scales per 32 values, rows quantized in parallel, tensors streamed
-// to one safetensors file so the float checkpoint is never held in memory.
+// quantize.cpp — the int8 checkpoint writer (rgemma/checkpoint.h): the checkpoint table's dense matrices and
+// embedding get absmax scales per 32 values, rows quantized in parallel, and every tensor is streamed to one
+// safetensors file so the float checkpoint is never held in memory.
 #include <oneapi/tbb/parallel_for.h>
 
 #include <algorithm>
 #include <cmath>
-#include <fstream>
-#include <nlohmann/json.hpp>
+#include <set>
 #include <string>
 #include <system_error>
 #include <vector>
 
+#include "checkpoint/checkpoint_schema.h"
 #include "io/dtype_convert.h"
+#include "io/safetensors_writer.h"
 #include "io/weight_store.h"
 #include "rgemma/checkpoint.h"
 
@@ -18,23 +20,11 @@ namespace rgemma {
 
 namespace {
 
-using json = nlohmann::json;
-
-bool quantizable(const TensorView& tensor) {
-    const std::string_view name = tensor.name;
-    const std::string_view suffix = ".weight";
-    return tensor.shape.size() == 2 && tensor.dtype != DType::I8 && name.size() > suffix.size() &&
-           name.substr(name.size() - suffix.size()) == suffix;
-}
-
-// One output tensor: what it is and where its bytes come from.
+// One output tensor: where its bytes come from.
 struct Entry {
-    std::string name;
     const TensorView* source;
     enum class Kind { Copy, Values, Scales } kind;
-    DType dtype;
-    std::vector<int64_t> shape;
-    uint64_t bytes;
+    SafetensorsEntry stored;
 };
 
 Error ioError(const std::filesystem::path& path, const std::string& what) {
@@ -64,12 +54,9 @@ void quantizeRows(const TensorView& tensor, int64_t r0, int64_t r1, int8_t* q, f
     });
 }
 
-Result<void> writeTensor(std::ofstream& file, const Entry& entry, const std::filesystem::path& path) {
+Result<void> writeTensor(SafetensorsWriter& file, const Entry& entry) {
     const TensorView& tensor = *entry.source;
-    if (entry.kind == Entry::Kind::Copy) {
-        file.write(static_cast<const char*>(tensor.data), static_cast<std::streamsize>(tensor.byteSize));
-        return file ? Result<void>{} : tl::unexpected(ioError(path, "write failed"));
-    }
+    if (entry.kind == Entry::Kind::Copy) return file.write(tensor.data, tensor.byteSize);
     // Chunks of rows bound the memory; the scales pass recomputes them (cheap beside the write).
     constexpr int64_t kChunkBytes = 64 << 20;
     const int64_t rows = tensor.shape[0], width = tensor.shape[1];
@@ -79,13 +66,10 @@ Result<void> writeTensor(std::ofstream& file, const Entry& entry, const std::fil
     for (int64_t r0 = 0; r0 < rows; r0 += chunk) {
         const int64_t r1 = std::min(rows, r0 + chunk);
         quantizeRows(tensor, r0, r1, q.data(), scales.data());
-        if (entry.kind == Entry::Kind::Values) {
-            file.write(reinterpret_cast<const char*>(q.data()), static_cast<std::streamsize>((r1 - r0) * width));
-        } else {
-            file.write(reinterpret_cast<const char*>(scales.data()),
-                       static_cast<std::streamsize>((r1 - r0) * i8Blocks(width) * static_cast<int64_t>(sizeof(float))));
-        }
-        if (!file) return tl::unexpected(ioError(path, "write failed"));
+        auto written = entry.kind == Entry::Kind::Values
+                           ? file.write(q.data(), static_cast<std::size_t>((r1 - r0) * width))
+                           : file.write(scales.data(), static_cast<std::size_t>((r1 - r0) * i8Blocks(width)) * 4);
+        if (!written) return written;
     }
     return {};
 }
@@ -105,6 +89,41 @@ Result<void> copyOtherFiles(const std::filesystem::path& dir, const std::filesys
     return {};
 }
 
+// The checkpoint as it will be written, sorted by name: the table's quantizable matrices stored as floats become I8
+// and their scales, the tied output layer is dropped, everything else (the other roles, I8 matrices, tensors the
+// table does not know) is copied.
+std::vector<Entry> plan(const ModelConfig& config, const WeightStore& store, QuantizeReport& report) {
+    std::set<std::string, std::less<>> quantizable;
+    for (const TensorSpec& spec : checkpointTensors(config)) {
+        if (isQuantizable(spec.role)) quantizable.insert(spec.name);
+    }
+    std::vector<Entry> entries;
+    for (const TensorView* tensor : store.tensors()) {
+        if (tensor->name == kTiedOutputTensor) continue;
+        report.bytesIn += tensor->byteSize;
+        if (quantizable.contains(tensor->name) && !hasBlockScales(tensor->dtype)) {
+            const auto scaleShape = blockScaleShape(tensor->shape);
+            entries.push_back({tensor,
+                               Entry::Kind::Values,
+                               {tensor->name, "I8", tensor->shape, static_cast<uint64_t>(tensor->numel())}});
+            entries.push_back({tensor,
+                               Entry::Kind::Scales,
+                               {blockScaleName(tensor->name), "F32", scaleShape,
+                                static_cast<uint64_t>(scaleShape[0] * scaleShape[1]) * sizeof(float)}});
+            ++report.quantizedTensors;
+        } else {
+            entries.push_back({tensor,
+                               Entry::Kind::Copy,
+                               {tensor->name, std::string(dtypeName(tensor->dtype)), tensor->shape, tensor->byteSize}});
+            ++report.copiedTensors;
+        }
+    }
+    std::sort(entries.begin(), entries.end(),
+              [](const Entry& a, const Entry& b) { return a.stored.name < b.stored.name; });
+    for (const Entry& entry : entries) report.bytesOut += entry.stored.bytes;
+    return entries;
+}
+
 }  // namespace
 
 Result<QuantizeReport> quantizeCheckpointInt8(const std::filesystem::path& dir, const std::filesystem::path& outDir) {
@@ -119,60 +138,27 @@ Result<QuantizeReport> quantizeCheckpointInt8(const std::filesystem::path& dir, 
         message.insert(0, 1, '\'').append("' exists and is not an empty folder");
         return makeError(ErrorCode::Io, message);
     }
+    // Only a checkpoint the engine loads is worth converting: the same checks as Model::load.
+    auto config = loadModelConfig(dir / "config.json");
+    if (!config) return tl::unexpected(config.error());
     auto store = WeightStore::open(dir);
     if (!store) return tl::unexpected(store.error());
+    if (auto bound = bindModelWeights(*config, *store); !bound) return tl::unexpected(bound.error());
     std::filesystem::create_directories(outDir, ec);
     if (ec) return tl::unexpected(ioError(outDir, ec.message()));
 
     QuantizeReport report;
-    std::vector<Entry> entries;
-    for (const TensorView* tensor : store->tensors()) {
-        if (tensor->name == "lm_head.weight") continue;  // tied to the embedding
-        report.bytesIn += tensor->byteSize;
-        if (quantizable(*tensor)) {
-            const int64_t rows = tensor->shape[0], blocks = i8Blocks(tensor->shape[1]);
-            entries.push_back({tensor->name, tensor, Entry::Kind::Values, DType::I8, tensor->shape,
-                               static_cast<uint64_t>(tensor->numel())});
-            entries.push_back({tensor->name + "_scale",
-                               tensor,
-                               Entry::Kind::Scales,
-                               DType::F32,
-                               {rows, blocks},
-                               static_cast<uint64_t>(rows * blocks) * sizeof(float)});
-            ++report.quantizedTensors;
-        } else {
-            entries.push_back(
-                {tensor->name, tensor, Entry::Kind::Copy, tensor->dtype, tensor->shape, tensor->byteSize});
-            ++report.copiedTensors;
-        }
-    }
-    // The data in name order, as the (sorted) JSON header lists it.
-    std::sort(entries.begin(), entries.end(), [](const Entry& a, const Entry& b) { return a.name < b.name; });
-    json header = json::object();
-    header["__metadata__"] = {{"format", "pt"},
-                              {"quantization", "int8, absmax scales per 32 values of a row in <name>_scale"}};
-    uint64_t offset = 0;
+    const std::vector<Entry> entries = plan(*config, *store, report);
+    std::vector<SafetensorsEntry> stored;
+    for (const Entry& entry : entries) stored.push_back(entry.stored);
+    auto file =
+        SafetensorsWriter::create(outDir / "model.safetensors", stored,
+                                  {{"quantization", "int8, absmax scales per 32 values of a row in <name>_scale"}});
+    if (!file) return tl::unexpected(file.error());
     for (const Entry& entry : entries) {
-        header[entry.name] = {{"dtype", dtypeName(entry.dtype)},
-                              {"shape", entry.shape},
-                              {"data_offsets", {offset, offset + entry.bytes}}};
-        offset += entry.bytes;
-        report.bytesOut += entry.bytes;
+        if (auto written = writeTensor(*file, entry); !written) return tl::unexpected(written.error());
     }
-    std::string text = header.dump();
-    text.append((8 - text.size() % 8) % 8, ' ');  // the data starts 8-byte aligned
-
-    const std::filesystem::path path = outDir / "model.safetensors";
-    std::ofstream file(path, std::ios::binary | std::ios::trunc);
-    const uint64_t headerSize = text.size();
-    file.write(reinterpret_cast<const char*>(&headerSize), sizeof headerSize);  // little-endian on x86-64
-    file.write(text.data(), static_cast<std::streamsize>(text.size()));
-    if (!file) return tl::unexpected(ioError(path, "cannot write"));
-    for (const Entry& entry : entries) {
-        if (auto written = writeTensor(file, entry, path); !written) return tl::unexpected(written.error());
-    }
-    file.close();
-    if (!file) return tl::unexpected(ioError(path, "write failed"));
+    if (auto finished = file->finish(); !finished) return tl::unexpected(finished.error());
     if (auto copied = copyOtherFiles(dir, outDir); !copied) return tl::unexpected(copied.error());
     return report;
 }

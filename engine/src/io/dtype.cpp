@@ -62,6 +62,8 @@ std::string_view dtypeName(DType dtype) {
     return "?";
 }
 
+bool hasBlockScales(DType dtype) { return dtype == DType::I8; }
+
 std::optional<DType> dtypeFromName(std::string_view name) {
     if (name == "F32") return DType::F32;
     if (name == "BF16") return DType::BF16;

@@ -27,9 +27,8 @@ uint16_t floatToF16(float value);
 // Converts `count` elements of `dtype` starting at `src` into f32 `dst` (I8: the integers, unscaled).
 void convertToFloat(DType dtype, const void* src, float* dst, int64_t count);
 
-// Blocks of an I8 matrix per row of `in`, and `rows` rows of it dequantized: dst[r, i] = q[r, i] · scales[r, i / 32]
-// (scales row-major [rows, i8Blocks(in)]).
-inline int64_t i8Blocks(int64_t in) { return (in + kI8BlockSize - 1) / kI8BlockSize; }
+// `rows` rows of an I8 matrix dequantized: dst[r, i] = q[r, i] · scales[r, i / 32] (scales row-major
+// [rows, i8Blocks(in)]).
 void dequantizeI8(const int8_t* q, const float* scales, int64_t in, int64_t rows, float* dst);
 
 // The activations of a product with I8 weights, quantized per block of 32 like the weights: for each of `tokens`
