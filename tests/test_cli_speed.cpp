@@ -6,7 +6,7 @@
 // exactly where the level has no such arithmetic, and agree.
 // The engine's internal headers include oneTBB, which must come before Qt defines its `emit` macro.
 #include "kernels/matmul_kernels.h"
-#include "kernels/prefill_arithmetic.h"
+#include "layers/weight_plan.h"
 
 // Qt after oneTBB.
 #include <QDir>

@@ -152,6 +152,15 @@ void convertToFloat(DType dtype, const void* src, float* dst, int64_t count) {
     }
 }
 
+void convertRowsToFloat(DType dtype, const void* src, const float* scales, int64_t in, int64_t rows, float* dst) {
+    if (dtype == DType::I8) {
+        assert(scales != nullptr);
+        dequantizeI8(static_cast<const int8_t*>(src), scales, in, rows, dst);
+    } else {
+        convertToFloat(dtype, src, dst, in * rows);
+    }
+}
+
 void dequantizeI8(const int8_t* q, const float* scales, int64_t in, int64_t rows, float* dst) {
     const int64_t blocks = i8Blocks(in);
     for (int64_t r = 0; r < rows; ++r) {

@@ -26,6 +26,9 @@ uint16_t floatToF16(float value);
 
 // Converts `count` elements of `dtype` starting at `src` into f32 `dst` (I8: the integers, unscaled).
 void convertToFloat(DType dtype, const void* src, float* dst, int64_t count);
+// `rows` rows of `in` elements of `dtype` at `src` into f32 `dst`: converted, or dequantized with their block scales
+// [rows, i8Blocks(in)] where the dtype has them (hasBlockScales; `scales` may be null otherwise).
+void convertRowsToFloat(DType dtype, const void* src, const float* scales, int64_t in, int64_t rows, float* dst);
 
 // `rows` rows of an I8 matrix dequantized: dst[r, i] = q[r, i] · scales[r, i / 32] (scales row-major
 // [rows, i8Blocks(in)]).

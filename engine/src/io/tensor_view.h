@@ -25,4 +25,9 @@ struct TensorView {
 // Whether stored floats at `data` can be read as floats in place (a safetensors offset need not be aligned).
 inline bool isFloatAligned(const void* data) { return reinterpret_cast<std::uintptr_t>(data) % alignof(float) == 0; }
 
+// Elements of `dtype` at `data` as floats read in place (f32, aligned), or null where they must be converted.
+inline const float* floatsInPlace(DType dtype, const void* data) {
+    return dtype == DType::F32 && isFloatAligned(data) ? static_cast<const float*>(data) : nullptr;
+}
+
 }  // namespace rgemma

@@ -9,6 +9,7 @@
 #include <cstdint>
 #include <cstring>
 
+#include "kernels/avx2_helpers.h"
 #include "kernels/kernels_avx2.h"
 #include "kernels/matmul_kernels.h"
 #include "rgemma/dtype.h"
@@ -16,26 +17,6 @@
 namespace rgemma::avx2 {
 
 namespace {
-
-// Lanes [0, left) of an 8-lane vector as a maskload/maskstore mask (all lanes from 8 on, none at <= 0).
-inline __m256i laneMask(int64_t left) {
-    const int count = left >= 8 ? 8 : left <= 0 ? 0 : static_cast<int>(left);
-    return _mm256_cmpgt_epi32(_mm256_set1_epi32(count), _mm256_setr_epi32(0, 1, 2, 3, 4, 5, 6, 7));
-}
-
-inline float horizontalSum(__m256 v) {
-    __m128 s = _mm_add_ps(_mm256_castps256_ps128(v), _mm256_extractf128_ps(v, 1));
-    s = _mm_add_ps(s, _mm_movehl_ps(s, s));
-    s = _mm_add_ss(s, _mm_movehdup_ps(s));
-    return _mm_cvtss_f32(s);
-}
-
-inline float horizontalMax(__m256 v) {
-    __m128 s = _mm_max_ps(_mm256_castps256_ps128(v), _mm256_extractf128_ps(v, 1));
-    s = _mm_max_ps(s, _mm_movehl_ps(s, s));
-    s = _mm_max_ss(s, _mm_movehdup_ps(s));
-    return _mm_cvtss_f32(s);
-}
 
 // 2^n for integral n in [-63, 64] (a normal f32 built from its exponent bits).
 inline __m256 pow2(__m256i n) {
@@ -77,20 +58,6 @@ inline __m256 gelu8(__m256 x) {
 inline __m256 sigmoid8(__m256 x) {
     const __m256 e = exp8(_mm256_sub_ps(_mm256_setzero_ps(), x));
     return _mm256_div_ps(_mm256_set1_ps(1.0f), _mm256_add_ps(_mm256_set1_ps(1.0f), e));
-}
-
-// Widens 8 bf16 to f32 exactly: the bf16 bits are the high half of the f32 bits.
-inline __m256 load8(const uint16_t* p) {
-    const __m128i half = _mm_loadu_si128(reinterpret_cast<const __m128i*>(p));
-    return _mm256_castsi256_ps(_mm256_slli_epi32(_mm256_cvtepu16_epi32(half), 16));
-}
-inline __m256 load8(const float* p) { return _mm256_loadu_ps(p); }
-inline float toFloat(float v) { return v; }
-inline float toFloat(uint16_t bits) {
-    uint32_t widened = uint32_t{bits} << 16;
-    float f;
-    std::memcpy(&f, &widened, sizeof f);
-    return f;
 }
 
 // R tokens × 8·V columns of x @ W from column c (all 8·V inside cols): W row i (V loads) meets each token's x[t, i]
@@ -182,7 +149,7 @@ inline __m256 loadI8(const int8_t* p, int64_t left) {
 // dst[r, i] = q[r, i] · scale[r, i / 32], 8 values at a time (a block's scale covers four vectors).
 template <typename Store>
 void dequantizeRows(const int8_t* q, const float* scales, int64_t in, int64_t rows, Store store) {
-    const int64_t blocks = (in + kI8BlockSize - 1) / kI8BlockSize;
+    const int64_t blocks = i8Blocks(in);
     for (int64_t r = 0; r < rows; ++r) {
         for (int64_t i = 0; i < in; i += 8) {
             const __m256 value =
@@ -324,7 +291,7 @@ void dequantizeI8Bf16(const int8_t* q, const float* scales, int64_t in, int64_t 
 }
 
 void quantizeActivationsI8(const float* x, int64_t in, int64_t tokens, int8_t* q, float* scales, float* values) {
-    const int64_t stride = i8ActivationStride(in), blocks = (in + kI8BlockSize - 1) / kI8BlockSize;
+    const int64_t stride = i8ActivationStride(in), blocks = i8Blocks(in);
     for (int64_t t = 0; t < tokens; ++t) {
         int8_t* qRow = q + t * stride;
         for (int64_t b = 0; b < blocks; ++b) {

@@ -14,6 +14,7 @@
 
 #include <cstdint>
 
+#include "kernels/avx2_helpers.h"
 #include "kernels/kernels_avx2.h"
 #include "kernels/matmul_kernels.h"
 #include "rgemma/dtype.h"
@@ -41,13 +42,8 @@ struct F32Rows {
 struct Bf16Rows {
     const uint16_t* w;
     int64_t in;
-    __m256 load8(int64_t r, int64_t k) const {
-        const __m128i bits = _mm_loadu_si128(reinterpret_cast<const __m128i*>(w + r * in + k));
-        return _mm256_castsi256_ps(_mm256_slli_epi32(_mm256_cvtepu16_epi32(bits), 16));
-    }
-    float at(int64_t r, int64_t k) const {
-        return _mm_cvtss_f32(_mm_castsi128_ps(_mm_slli_epi32(_mm_cvtsi32_si128(w[r * in + k]), 16)));
-    }
+    __m256 load8(int64_t r, int64_t k) const { return loadBf16(w + r * in + k); }
+    float at(int64_t r, int64_t k) const { return bf16Value(w[r * in + k]); }
 };
 
 // IEEE half -> f32 with F16C, exact for every value (as dtype_convert.h's f16ToFloat).
@@ -117,11 +113,6 @@ void packWeightTile(const Rows& w, int64_t r0, int64_t rows, int vectors, int64_
     }
 }
 
-// Lanes [0, n) of a store mask.
-inline __m256i firstLanes(int64_t n) {
-    return _mm256_cmpgt_epi32(_mm256_set1_epi32(static_cast<int>(n)), _mm256_setr_epi32(0, 1, 2, 3, 4, 5, 6, 7));
-}
-
 // acc[v][t] = Σ_{k < kc} wp[k][8v .. 8v+7] · a[k][t]: `Vectors` × 8 rows against 4 tokens, then stored into
 // y[t, 0 .. rows) (rows < 8 · Vectors masked), added to what is there after the first k-block.
 // Every loop over `acc` is unrolled: where one is not, GCC 12 keeps the array on the stack.
@@ -157,7 +148,7 @@ void microTile(const float* wp, const float* a, int64_t kc, int64_t rows, int64_
                 const __m256 sum = accumulate ? _mm256_add_ps(_mm256_loadu_ps(out + 8 * v), acc[v][t]) : acc[v][t];
                 _mm256_storeu_ps(out + 8 * v, sum);
             } else {
-                const __m256i mask = firstLanes(left);
+                const __m256i mask = laneMask(left);
                 const __m256 sum =
                     accumulate ? _mm256_add_ps(_mm256_maskload_ps(out + 8 * v, mask), acc[v][t]) : acc[v][t];
                 _mm256_maskstore_ps(out + 8 * v, mask, sum);
@@ -237,7 +228,7 @@ void gemmF16Weights(const void* packed, const uint16_t* w, int64_t in, int64_t t
 
 void gemmI8Weights(const void* packed, const int8_t* w, const float* scales, int64_t in, int64_t tokens,
                    int64_t rowBegin, int64_t rowEnd, int64_t panelBegin, int64_t panelEnd, float* y, int64_t ldy) {
-    const int64_t blocks = (in + kI8BlockSize - 1) / kI8BlockSize;
+    const int64_t blocks = i8Blocks(in);
     panelGemm(packed, I8Rows{w, scales, in, blocks}, in, tokens, rowBegin, rowEnd, panelBegin, panelEnd, y, ldy);
 }
 

@@ -10,6 +10,7 @@
 #include <cstdint>
 #include <cstring>
 
+#include "kernels/avx2_helpers.h"
 #include "kernels/kernels_avx2.h"
 
 namespace rgemma {
@@ -34,7 +35,7 @@ void gemm(const uint32_t* packed, const int8_t* w, const float* wScales, int64_t
 // the quads. Panels are cleared first, so tokens past the end (and their scales) are 0.
 void pack(const int8_t* q, int64_t qStride, const float* scales, int64_t tokens, int64_t in, int64_t panelBegin,
           int64_t panelEnd, uint32_t* packed) {
-    const int64_t blocks = int8Blocks(in), quads = blocks * kQuadsPerBlock;
+    const int64_t blocks = i8Blocks(in), quads = blocks * kQuadsPerBlock;
     const int64_t panelUnits = Int8PanelGemm::panelUnits(in);
     for (int64_t p = panelBegin; p < panelEnd; ++p) {
         uint32_t* panel = packed + p * panelUnits;
@@ -52,22 +53,10 @@ void pack(const int8_t* q, int64_t qStride, const float* scales, int64_t tokens,
     }
 }
 
-inline __m256 loadBf16(const uint16_t* p) {
-    const __m128i half = _mm_loadu_si128(reinterpret_cast<const __m128i*>(p));
-    return _mm256_castsi256_ps(_mm256_slli_epi32(_mm256_cvtepu16_epi32(half), 16));
-}
-
-inline float bf16Value(uint16_t bits) {
-    const uint32_t u = static_cast<uint32_t>(bits) << 16;
-    float f;
-    std::memcpy(&f, &u, sizeof f);
-    return f;
-}
-
 // Int8PanelGemm::quantizeBf16: each block as dtype.cpp's quantizeActivationsI8 does it, with the same f32 operations
 // (absmax, 127 / absmax, round to nearest even, clamp to ±127), so the same bits; a short last block in scalar code.
 void quantizeBf16(const uint16_t* w, int64_t in, int64_t rows, int8_t* q, float* scales) {
-    const int64_t blocks = int8Blocks(in), fullBlocks = in / kI8BlockSize;
+    const int64_t blocks = i8Blocks(in), fullBlocks = in / kI8BlockSize;
     const __m256 signBit = _mm256_set1_ps(-0.0f), limit = _mm256_set1_ps(127.0f), negLimit = _mm256_set1_ps(-127.0f);
     const __m256i order = _mm256_setr_epi32(0, 4, 1, 5, 2, 6, 3, 7);
     for (int64_t r = 0; r < rows; ++r) {

@@ -37,8 +37,6 @@ constexpr int64_t kQuadsPerBlock = kI8BlockSize / 4;   // k-quads per block of 3
 constexpr int64_t kPanelQuadUnits = kInt8PanelTokens;  // 32-bit units per k-quad of a panel: one per token
 constexpr int64_t kPanelBlockUnits = kQuadsPerBlock * kPanelQuadUnits;
 
-inline int64_t int8Blocks(int64_t in) { return (in + kI8BlockSize - 1) / kI8BlockSize; }
-
 // 4 bytes of a weight row at k, broadcast to every lane; `left` (< 4) bytes only at the row's end, the rest 0 (the
 // activations there are 0 too), so no read passes the row.
 inline __m256i weightQuad(const int8_t* row, int64_t k) {
@@ -79,7 +77,7 @@ inline void blockDots(const uint32_t* panelBlock, const int8_t* const rows[kInt8
 template <typename Dot>
 void int8PanelGemm(const uint32_t* packed, const int8_t* w, const float* wScales, int64_t in, int64_t tokens,
                    int64_t rowBegin, int64_t rowEnd, int64_t panelBegin, int64_t panelEnd, float* y, int64_t ldy) {
-    const int64_t blocks = int8Blocks(in), fullBlocks = in / kI8BlockSize;
+    const int64_t blocks = i8Blocks(in), fullBlocks = in / kI8BlockSize;
     const int64_t panelUnits = Int8PanelGemm::panelUnits(in);
     for (int64_t p = panelBegin; p < panelEnd; ++p) {
         const uint32_t* panel = packed + p * panelUnits;

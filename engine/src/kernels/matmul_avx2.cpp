@@ -7,6 +7,7 @@
 
 #include <cstdint>
 
+#include "kernels/avx2_helpers.h"
 #include "kernels/kernels_avx2.h"
 #include "kernels/matmul_kernels.h"
 #include "rgemma/dtype.h"
@@ -14,29 +15,6 @@
 namespace rgemma {
 
 namespace {
-
-// Widens 8 bf16 to f32 exactly: the bf16 bits are the high half of the f32 bits.
-inline __m256 loadBf16(const uint16_t* p) {
-    const __m128i half = _mm_loadu_si128(reinterpret_cast<const __m128i*>(p));
-    return _mm256_castsi256_ps(_mm256_slli_epi32(_mm256_cvtepu16_epi32(half), 16));
-}
-inline __m256 load8(const float* p) { return _mm256_loadu_ps(p); }
-inline __m256 load8(const int8_t* p) {
-    return _mm256_cvtepi32_ps(_mm256_cvtepi8_epi32(_mm_loadl_epi64(reinterpret_cast<const __m128i*>(p))));
-}
-inline __m256 load8(const uint16_t* p) { return loadBf16(p); }
-inline float toFloat(float v) { return v; }
-inline float toFloat(uint16_t bits) {
-    const __m128i widened = _mm_slli_epi32(_mm_cvtsi32_si128(bits), 16);
-    return _mm_cvtss_f32(_mm_castsi128_ps(widened));
-}
-
-inline float horizontalSum(__m256 v) {
-    __m128 s = _mm_add_ps(_mm256_castps256_ps128(v), _mm256_extractf128_ps(v, 1));
-    s = _mm_add_ps(s, _mm_movehl_ps(s, s));
-    s = _mm_add_ss(s, _mm_movehdup_ps(s));
-    return _mm_cvtss_f32(s);
-}
 
 // How far ahead of the reads the weights are asked for, as in matmul_avx512.cpp: rows are short (2560 bytes for
 // int8 in the 2B) and the hardware prefetchers ramp up again at every new row. On a shared, loaded Zen 2 (2 threads)
@@ -114,7 +92,7 @@ float dotRowI8(const int8_t* q, const float* scales, int64_t in, const float* x)
 
 void matvecI8(const int8_t* w, const float* scales, int64_t in, int64_t rowBegin, int64_t rowEnd, const float* x,
               float* y) {
-    const int64_t blocks = (in + kI8BlockSize - 1) / kI8BlockSize;
+    const int64_t blocks = i8Blocks(in);
     for (int64_t r = rowBegin; r < rowEnd; ++r) y[r - rowBegin] = dotRowI8(w + r * in, scales + r * blocks, in, x);
 }
 

@@ -47,7 +47,7 @@ float dotRow(const T* w, int64_t in, const float* x) {
             acc[j] = _mm512_fmadd_ps(load16(w + i + 16 * j), _mm512_loadu_ps(x + i + 16 * j), acc[j]);
     }
     for (; i < in; i += 16) {
-        const __mmask16 mask = in - i >= 16 ? kAll : firstLanes(in - i);
+        const __mmask16 mask = laneMask(in - i);
         acc[0] = _mm512_fmadd_ps(load16(w + i, mask), _mm512_maskz_loadu_ps(mask, x + i), acc[0]);
     }
     return horizontalSum(_mm512_add_ps(_mm512_add_ps(acc[0], acc[1]), _mm512_add_ps(acc[2], acc[3])));
@@ -103,14 +103,14 @@ float dotRowI8(const int8_t* q, const float* scales, int64_t in, const float* x)
 
 void matvecI8(const int8_t* w, const float* scales, int64_t in, int64_t rowBegin, int64_t rowEnd, const float* x,
               float* y) {
-    const int64_t blocks = (in + kI8BlockSize - 1) / kI8BlockSize;
+    const int64_t blocks = i8Blocks(in);
     for (int64_t r = rowBegin; r < rowEnd; ++r) y[r - rowBegin] = dotRowI8(w + r * in, scales + r * blocks, in, x);
 }
 
 // dst[r, i] = q[r, i] · scale[r, i / 32], 16 values at a time (a block's scale covers two vectors).
 template <typename Store>
 void dequantizeRows(const int8_t* q, const float* scales, int64_t in, int64_t rows, Store store) {
-    const int64_t blocks = (in + kI8BlockSize - 1) / kI8BlockSize;
+    const int64_t blocks = i8Blocks(in);
     for (int64_t r = 0; r < rows; ++r) {
         for (int64_t i = 0; i < in; i += 16) {
             const __mmask16 mask = laneMask(in - i);
@@ -165,11 +165,9 @@ inline __m512 gelu16(__m512 x) {
     return _mm512_div_ps(x, _mm512_add_ps(_mm512_set1_ps(1.0f), e));
 }
 
-inline __mmask16 tailMask(int64_t left) { return left >= 16 ? kAll : firstLanes(left); }
-
 void geluTanh(float* x, const float* mul, int64_t n) {
     for (int64_t i = 0; i < n; i += 16) {
-        const __mmask16 mask = tailMask(n - i);
+        const __mmask16 mask = laneMask(n - i);
         __m512 g = gelu16(_mm512_maskz_loadu_ps(mask, x + i));
         if (mul != nullptr) g = _mm512_mul_ps(g, _mm512_maskz_loadu_ps(mask, mul + i));
         _mm512_mask_storeu_ps(x + i, mask, g);
@@ -178,7 +176,7 @@ void geluTanh(float* x, const float* mul, int64_t n) {
 
 void sigmoid(float* x, int64_t n) {
     for (int64_t i = 0; i < n; i += 16) {
-        const __mmask16 mask = tailMask(n - i);
+        const __mmask16 mask = laneMask(n - i);
         const __m512 e = exp16(_mm512_sub_ps(_mm512_setzero_ps(), _mm512_maskz_loadu_ps(mask, x + i)));
         _mm512_mask_storeu_ps(x + i, mask, _mm512_div_ps(_mm512_set1_ps(1.0f), _mm512_add_ps(_mm512_set1_ps(1.0f), e)));
     }
@@ -192,7 +190,7 @@ float dot(const float* a, const float* b, int64_t n) {
         acc[1] = _mm512_fmadd_ps(_mm512_loadu_ps(a + i + 16), _mm512_loadu_ps(b + i + 16), acc[1]);
     }
     for (; i < n; i += 16) {
-        const __mmask16 mask = tailMask(n - i);
+        const __mmask16 mask = laneMask(n - i);
         acc[0] = _mm512_fmadd_ps(_mm512_maskz_loadu_ps(mask, a + i), _mm512_maskz_loadu_ps(mask, b + i), acc[0]);
     }
     return horizontalSum(_mm512_add_ps(acc[0], acc[1]));
@@ -201,7 +199,7 @@ float dot(const float* a, const float* b, int64_t n) {
 void axpy(float a, const float* x, float* y, int64_t n) {
     const __m512 scale = _mm512_set1_ps(a);
     for (int64_t i = 0; i < n; i += 16) {
-        const __mmask16 mask = tailMask(n - i);
+        const __mmask16 mask = laneMask(n - i);
         const __m512 sum =
             _mm512_fmadd_ps(scale, _mm512_maskz_loadu_ps(mask, x + i), _mm512_maskz_loadu_ps(mask, y + i));
         _mm512_mask_storeu_ps(y + i, mask, sum);

@@ -21,7 +21,7 @@ constexpr int64_t kUnitsPerPair = kGemmPanelTokens;
 void packRow(const float* x, int64_t in, int64_t column, uint32_t* panel) {
     for (int64_t i = 0; i < in; i += 16) {
         const bool full = in - i >= 16;
-        const __m512 values = _mm512_maskz_loadu_ps(full ? static_cast<__mmask16>(0xFFFF) : firstLanes(in - i), x + i);
+        const __m512 values = _mm512_maskz_loadu_ps(laneMask(in - i), x + i);
         alignas(32) uint32_t words[8];
         _mm256_store_si256(reinterpret_cast<__m256i*>(words), reinterpret_cast<__m256i>(_mm512_cvtneps_pbh(values)));
         const int64_t pairs = full ? 8 : (in - i + 1) / 2;

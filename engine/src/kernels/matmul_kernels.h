@@ -11,6 +11,8 @@
 #include <string>
 #include <string_view>
 
+#include "rgemma/dtype.h"
+
 namespace rgemma {
 
 // Instruction-set levels, each a superset of the one before.
@@ -102,7 +104,7 @@ struct Int8PanelGemm {
 
     explicit operator bool() const { return gemm != nullptr; }
     // 32-bit units of one panel and of the packed activations for `tokens` × `in`.
-    static int64_t panelUnits(int64_t in) { return (in + 31) / 32 * (8 * kInt8PanelTokens + kInt8PanelTokens); }
+    static int64_t panelUnits(int64_t in) { return i8Blocks(in) * (8 * kInt8PanelTokens + kInt8PanelTokens); }
     static std::size_t packedUnits(int64_t tokens, int64_t in) {
         return static_cast<std::size_t>((tokens + kInt8PanelTokens - 1) / kInt8PanelTokens * panelUnits(in));
     }

@@ -15,7 +15,8 @@ namespace rgemma {
 // T == 1 is the decode path (matrix-vector), T > 1 the prefill path (matrix-matrix); both split the output
 // rows over the arena's threads and convert bf16/f16 weights tile by tile, never the whole matrix.
 // Must be called inside runtime.arena.
-// An I8 weight needs its block scales [out, in / 32] (rgemma/dtype.h); other dtypes pass none.
+// A weight of a block-scaled dtype (hasBlockScales: I8) needs its block scales [out, i8Blocks(in)]; others pass none.
+// The dtype's weight plan (weight_plan.h) picks the kernels.
 void linearForward(Runtime::Impl& runtime, const TensorView& weight, std::span<const float> bias, const float* x,
                    int64_t tokens, float* y, std::span<const float> blockScales = {});
 // The same for a bound layer: its weight, bias and row scales.

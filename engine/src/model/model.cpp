@@ -39,13 +39,8 @@ void embed(const TensorView& table, std::span<const float> blockScales, const To
     for (int64_t t = 0; t < count; ++t) {
         const auto* row = static_cast<const std::byte*>(table.data) + static_cast<std::size_t>(tokens[t]) * rowBytes;
         float* out = x + t * width;
-        if (table.dtype == DType::I8) {
-            const auto blocks = static_cast<std::size_t>(i8Blocks(width));
-            dequantizeI8(reinterpret_cast<const int8_t*>(row),
-                         blockScales.data() + static_cast<std::size_t>(tokens[t]) * blocks, width, 1, out);
-        } else {
-            convertToFloat(table.dtype, row, out, width);
-        }
+        const float* scales = blockScales.empty() ? nullptr : blockScales.data() + tokens[t] * i8Blocks(width);
+        convertRowsToFloat(table.dtype, row, scales, width, 1, out);
         for (int64_t i = 0; i < width; ++i) out[i] *= scale;
     }
 }

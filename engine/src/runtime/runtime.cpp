@@ -6,7 +6,7 @@
 
 #include <cassert>
 
-#include "kernels/prefill_arithmetic.h"
+#include "layers/weight_plan.h"
 #include "runtime/runtime_impl.h"
 
 namespace rgemma {
