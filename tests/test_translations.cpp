@@ -245,8 +245,8 @@ class TestTranslations : public QObject {
         QTest::newRow("fr 1") << QStringLiteral("fr") << 1 << QStringLiteral("1 jeton dans cette conversation");
         QTest::newRow("fr 2") << QStringLiteral("fr") << 2 << QStringLiteral("2 jetons dans cette conversation");
         // No Japanese catalogue: the English one, whose plural forms still apply.
-        QTest::newRow("ja falls back to English") << QStringLiteral("ja") << 2
-                                                  << QStringLiteral("2 tokens in this conversation");
+        QTest::newRow("ja falls back to English")
+            << QStringLiteral("ja") << 2 << QStringLiteral("2 tokens in this conversation");
     }
 
     void pluralsReadRight() {
