@@ -1,8 +1,5 @@
 // weight_plans.cpp — one WeightPlan per stored dtype (F32, BF16, F16, I8): which kernel of the table in force each
 // product takes on such weights, and what it converts them to where no kernel reads them in place.
-#include <array>
-
-#include "io/dtype_convert.h"
 #include "layers/weight_plan.h"
 
 namespace rgemma {
