@@ -21,6 +21,7 @@ packages=(
 if [ "${1:-}" = "--tests" ]; then
     packages+=(desktop-file-utils appstream groff-base dpkg-dev file)
     packages+=(clang libclang-rt-14-dev)  # scripts/fuzz.sh: libFuzzer and sanitizer runtimes of Debian's clang 14
+    packages+=(clang-format)  # scripts/check-format.sh
     packages+=(libopenblas-pthread-dev libdnnl-dev)  # engine/bench/bench_libraries: the GEMMs ours is compared with
 fi
 

@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # test-isa.sh — the tests that run the kernels end to end once more at lower kernel levels, forced with RGEMMA_ISA
-# (engine/src/matmul_kernels.h), whatever the best level of this machine: golden logits and tokens (test_golden),
+# (engine/src/kernels/matmul_kernels.h), whatever the best level of this machine: golden logits and tokens (test_golden),
 # the checkpoint layouts (test_layouts), state files written and refused (test_state_file, test_state_reject,
 # test_cli_state) and the engine worker's golden chat (test_engine_worker). First at avx2 (skipped, saying so, on a
 # CPU without AVX2 + FMA), then at portable (baseline x86-64, Eigen). On an AVX2-only machine the first run repeats

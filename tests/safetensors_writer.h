@@ -1,5 +1,6 @@
 // tests/safetensors_writer.h — builds .safetensors images for the loader tests (well-formed or deliberately broken)
-// and writes checkpoint folders into temporary directories.
+// and writes checkpoint folders into temporary directories. The header is the engine's own writer's
+// (io/safetensors_writer.h); only the broken images are forged here.
 #pragma once
 
 #include <QByteArray>
@@ -9,8 +10,9 @@
 #include <string>
 #include <vector>
 
+#include "io/safetensors_writer.h"
+#include "io/tensor_view.h"
 #include "rgemma/dtype.h"
-#include "tensor_view.h"
 
 namespace rctest {
 
@@ -21,27 +23,11 @@ struct TensorBlob {
     QByteArray data;
 };
 
-inline std::string jsonString(const std::string& text) {
-    std::string quoted = "\"";
-    for (const char c : text) {
-        if (c == '"' || c == '\\') quoted += '\\';
-        quoted += c;
-    }
-    return quoted + "\"";
-}
-
-// The header JSON for `tensors` laid out back to back in the given order, as safetensors writers do.
+// The header JSON for `tensors` laid out back to back in the given order.
 inline std::string headerFor(const std::vector<TensorBlob>& tensors) {
-    std::string header = R"({"__metadata__":{"format":"pt"})";
-    uint64_t offset = 0;
-    for (const auto& t : tensors) {
-        header += "," + jsonString(t.name) + R"(:{"dtype":)" + jsonString(t.dtype) + R"(,"shape":[)";
-        for (std::size_t i = 0; i < t.shape.size(); ++i) header += (i > 0 ? "," : "") + std::to_string(t.shape[i]);
-        const auto end = offset + static_cast<uint64_t>(t.data.size());
-        header += R"(],"data_offsets":[)" + std::to_string(offset) + "," + std::to_string(end) + "]}";
-        offset = end;
-    }
-    return header + "}";
+    std::vector<rgemma::SafetensorsEntry> entries;
+    for (const auto& t : tensors) entries.push_back({t.name, t.dtype, t.shape, static_cast<uint64_t>(t.data.size())});
+    return rgemma::safetensorsHeader(entries);
 }
 
 // An 8-byte little-endian header length (any value, to forge broken files) followed by `rest`.

@@ -13,6 +13,7 @@
 
 #include "cli_run.h"
 #include "rgemma/chat_format.h"
+#include "rgemma/generate.h"
 #include "rgemma/tokenizer.h"
 
 namespace {
@@ -263,6 +264,9 @@ class TestCli : public QObject {
                                    "--repeat-window", "--seed", "--print-ids", "--no-stop", "--threads"}) {
             QVERIFY2(generateHelp.out.contains(option), option);
         }
+        // The default reply length is the engine's (GenerateOptions), not a number of the CLI's own.
+        const QByteArray maxTokens = "(default " + QByteArray::number(rgemma::GenerateOptions{}.maxNewTokens) + ")";
+        QVERIFY2(generateHelp.out.contains("stop after N generated tokens " + maxTokens), generateHelp.out.constData());
         const CliRun logitsHelp = runCli({"logits", "--help"});
         QCOMPARE(logitsHelp.exitCode, 0);
         QVERIFY(logitsHelp.out.contains("--all-positions"));

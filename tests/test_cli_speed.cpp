@@ -5,8 +5,8 @@
 // never asserted, nor any figure that depends on the CPU model: only that the figures exist, are positive, are null
 // exactly where the level has no such arithmetic, and agree.
 // The engine's internal headers include oneTBB, which must come before Qt defines its `emit` macro.
-#include "matmul_kernels.h"
-#include "prefill_arithmetic.h"
+#include "kernels/matmul_kernels.h"
+#include "layers/weight_plan.h"
 
 // Qt after oneTBB.
 #include <QDir>

@@ -34,8 +34,8 @@ std::string greedyReply(const rgemma::Model& model, const rgemma::Tokenizer& tok
     auto result = rgemma::generate(model, runtime, state, input, sampler, options);
     if (!result) return "<error: " + result.error().message + ">";
     std::vector<rgemma::TokenId> tokens = result->tokens;
-    if (result->stop == rgemma::StopReason::EndOfTurn) tokens.pop_back();
-    else return "<no end of turn>";
+    if (result->stop != rgemma::StopReason::EndOfTurn) return "<no end of turn>";
+    tokens.pop_back();
     return tokenizer.decode(tokens);
 }
 
@@ -90,17 +90,22 @@ void TestDemoModel::chatMarkersAreSinglePieces() {
     QCOMPARE(ids[1], 4);       // <start_of_turn>
     QCOMPARE(std::count(ids.begin(), ids.end(), 4), 2);
     QCOMPARE(std::count(ids.begin(), ids.end(), 5), 1);
-    QCOMPARE(tok.decode(ids), std::string("<start_of_turn>user\nWhat is 23 + 58?<end_of_turn>\n<start_of_turn>model\n"));
+    QCOMPARE(tok.decode(ids),
+             std::string("<start_of_turn>user\nWhat is 23 + 58?<end_of_turn>\n<start_of_turn>model\n"));
 }
 
 void TestDemoModel::greedyReplies_data() {
     QTest::addColumn<QString>("message");
     QTest::addColumn<QString>("reply");
     // Recorded from this engine after training (tools/demo_model/build.sh); they are also in MODEL_CARD.md.
-    QTest::newRow("sum") << "What is 23 + 58?" << "23 + 58 = 81.";
-    QTest::newRow("sum-carry") << "What is 47 + 36?" << "47 + 36 = 83.";
-    QTest::newRow("sum-three-digits") << "What is 99 + 99?" << "99 + 99 = 198.";
-    QTest::newRow("fortune") << "Tell me a fortune." << "You can't carve your way to success without cutting remarks.";
+    QTest::newRow("sum") << "What is 23 + 58?"
+                         << "23 + 58 = 81.";
+    QTest::newRow("sum-carry") << "What is 47 + 36?"
+                               << "47 + 36 = 83.";
+    QTest::newRow("sum-three-digits") << "What is 99 + 99?"
+                                      << "99 + 99 = 198.";
+    QTest::newRow("fortune") << "Tell me a fortune."
+                             << "You can't carve your way to success without cutting remarks.";
     QTest::newRow("greeting") << "Hello!"
                               << "Hello! I am a tiny demo model. Ask me what a word means, for a fortune, or to add "
                                  "two numbers.";

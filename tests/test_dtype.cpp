@@ -6,10 +6,10 @@
 #include <limits>
 #include <vector>
 
-#include "dtype_convert.h"
+#include "io/dtype_convert.h"
+#include "io/tensor_view.h"
 #include "rgemma/dtype.h"
 #include "rgemma/error.h"
-#include "tensor_view.h"
 
 using namespace rgemma;
 

@@ -6,7 +6,7 @@
 #include <random>
 
 #include "golden_case.h"
-#include "matmul_kernels.h"
+#include "kernels/matmul_kernels.h"
 #include "rgemma/chat_format.h"
 #include "rgemma/generate.h"
 #include "rgemma/model.h"

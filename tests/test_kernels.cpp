@@ -5,15 +5,15 @@
 // and the machine-peak loops against their closed forms.
 //
 // The engine's internal headers include oneTBB, which must come before Qt defines its `emit` macro.
-#include "dtype_convert.h"
-#include "kernels_avx2.h"
-#include "linear.h"
-#include "matmul_kernels.h"
-#include "model_weights.h"
-#include "ops.h"
-#include "peak_loops.h"
+#include "checkpoint/model_weights.h"
+#include "io/dtype_convert.h"
+#include "kernels/kernels_avx2.h"
+#include "kernels/matmul_kernels.h"
+#include "kernels/peak_loops.h"
+#include "layers/linear.h"
+#include "layers/ops.h"
 #include "rgemma/runtime.h"
-#include "runtime_impl.h"
+#include "runtime/runtime_impl.h"
 
 // Qt after oneTBB.
 #include <QtTest>

@@ -2,10 +2,10 @@
 // (identical logits), F16 weights (logits within f16 rounding, same greedy tokens), and a config with the
 // optional keys removed (head_dim, lru_width, embeddings_scale_by_sqrt_dim: same numbers).
 // The engine's internal headers include oneTBB, which must come before Qt defines its `emit` macro.
-#include "dtype_convert.h"
+#include "io/dtype_convert.h"
+#include "io/weight_store.h"
 #include "rgemma/generate.h"
 #include "rgemma/model.h"
-#include "weight_store.h"
 
 // Qt after oneTBB.
 #include <QJsonDocument>

@@ -9,11 +9,12 @@
 #include <algorithm>
 #include <cstring>
 
-#include "dtype_convert.h"
-#include "model_weights.h"
+#include "checkpoint/checkpoint_schema.h"
+#include "checkpoint/model_weights.h"
+#include "io/dtype_convert.h"
+#include "io/weight_store.h"
 #include "rgemma/config.h"
 #include "safetensors_writer.h"
-#include "weight_store.h"
 
 using namespace rgemma;
 using rctest::TensorBlob;
@@ -126,6 +127,32 @@ class TestModelWeights : public QObject {
                 QVERIFY(layer.recurrent.convWeight.empty());
             }
         }
+    }
+
+    // The checkpoint table (checkpoint_schema.h) is the published layout: each golden checkpoint (the official model in
+    // the Hugging Face layout, tests/data/GOLDEN_README.md) holds exactly the table's tensors with the table's shapes;
+    // the roles that may be quantized are its 2-D ".weight" tensors.
+    void tableIsTheCheckpoint_data() { goldenBinds_data(); }
+    void tableIsTheCheckpoint() {
+        QFETCH(QString, folder);
+        const auto config = loadModelConfig((folderPath(folder) + "/config.json").toStdString());
+        QVERIFY(config);
+        auto store = WeightStore::open(folderPath(folder).toStdString());
+        QVERIFY(store);
+        std::vector<std::string> stored;
+        for (const TensorView* tensor : store->tensors()) stored.push_back(tensor->name);
+        std::vector<std::string> listed;
+        for (const TensorSpec& spec : checkpointTensors(*config)) {
+            listed.push_back(spec.name);
+            const TensorView* tensor = store->find(spec.name);
+            QVERIFY2(tensor != nullptr, spec.name.c_str());
+            QCOMPARE(tensor->shape, spec.shape);
+            QCOMPARE(isQuantizable(spec.role), spec.name == "model.embed_tokens.weight" ||
+                                                   (spec.shape.size() == 2 && spec.name.ends_with(".weight")));
+        }
+        QCOMPARE(listed.size(), stored.size());
+        std::sort(listed.begin(), listed.end());
+        QCOMPARE(listed, stored);  // tensors() is sorted by name
     }
 
     // conv_1d.weight [lru, 1, width] is re-laid out so that convWeight[k * lru + c] = weight[c, 0, k].

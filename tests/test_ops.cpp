@@ -3,11 +3,11 @@
 // the dense products in every dtype (odd sizes, decode and prefill paths) and windowed attention over a wrapped
 // ring buffer fed in uneven chunks.
 // The engine's internal headers include oneTBB, which must come before Qt defines its `emit` macro.
-#include "blocks.h"
-#include "dtype_convert.h"
-#include "linear.h"
-#include "matmul_kernels.h"
-#include "ops.h"
+#include "io/dtype_convert.h"
+#include "kernels/matmul_kernels.h"
+#include "layers/linear.h"
+#include "layers/ops.h"
+#include "model/blocks.h"
 #include "rgemma/runtime.h"
 
 // Qt after oneTBB.

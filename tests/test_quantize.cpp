@@ -1,9 +1,9 @@
-// test_quantize.cpp — int8 checkpoints (quantize.h) on the golden cases: the writer's layout, the loader's checks,
-// greedy tokens equal to the reference's for the first 10 steps, decode equal to prefill, and the logits' max
-// error against the float reference reported (the int8 model is not the reference: no tolerance on that).
-// The engine's internal headers include oneTBB, which must come before Qt defines its `emit` macro.
-#include "quantize.h"
-#include "weight_store.h"
+// test_quantize.cpp — int8 checkpoints (quantizeCheckpointInt8, rgemma/checkpoint.h) on the golden cases: the writer's
+// layout, the loader's checks, greedy tokens equal to the reference's for the first 10 steps, decode equal to prefill,
+// and the logits' max error against the float reference reported (the int8 model is not the reference: no tolerance on
+// that). The engine's internal headers include oneTBB, which must come before Qt defines its `emit` macro.
+#include "io/weight_store.h"
+#include "rgemma/checkpoint.h"
 
 // Qt after oneTBB.
 #include <QTemporaryDir>

@@ -9,11 +9,11 @@
 #include <cstring>
 #include <map>
 
-#include "dtype_convert.h"
-#include "mapped_file.h"
-#include "safetensors.h"
+#include "io/dtype_convert.h"
+#include "io/mapped_file.h"
+#include "io/safetensors.h"
+#include "io/weight_store.h"
 #include "safetensors_writer.h"
-#include "weight_store.h"
 
 using namespace rgemma;
 using rctest::TensorBlob;

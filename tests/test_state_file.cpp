@@ -5,8 +5,8 @@
 // Engine internal headers come before Qt, the rule for all of them: some include oneTBB, which Qt's `emit` breaks.
 #include <sys/resource.h>
 
-#include "model_fingerprint.h"
-#include "xxhash64.h"
+#include "io/xxhash64.h"
+#include "state/model_fingerprint.h"
 
 // Qt after oneTBB.
 #include <QDir>

@@ -2,8 +2,8 @@
 // each golden model's), has a flipped byte, the wrong version, belongs to another model of the same shape, or
 // declares absurd sizes under a valid checksum: each is rejected with an error naming the file and the problem.
 // Engine internal headers come before Qt, the rule for all of them: some include oneTBB, which Qt's `emit` breaks.
-#include "state_file_format.h"
-#include "xxhash64.h"
+#include "io/xxhash64.h"
+#include "state/state_file_format.h"
 
 // Qt after oneTBB.
 #include <QTemporaryDir>

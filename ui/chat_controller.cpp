@@ -7,7 +7,7 @@
 #include <QLocale>
 #include <QSaveFile>
 
-#include "rgemma/demo_model.h"
+#include "demo_model.h"
 
 ChatController::ChatController(const QString& dataDirectory, QSettings* settings, ChatEngine& engine, QObject* parent)
     : QObject(parent),

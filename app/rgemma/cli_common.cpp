@@ -1,11 +1,11 @@
 // cli_common.cpp — error reporting, help text and the options every rgemma command shares.
 #include "cli_common.h"
 
-#include "rgemma/demo_model.h"
-
 #include <algorithm>
 #include <limits>
 #include <string>
+
+#include "demo_model.h"
 
 namespace rgemma::cli {
 

@@ -12,8 +12,7 @@
 #include <vector>
 
 #include "cli_common.h"
-#include "machine_probe.h"
-#include "prefill_arithmetic.h"
+#include "rgemma/machine.h"
 #include "rgemma/model.h"
 #include "rgemma/runtime.h"
 
@@ -126,10 +125,10 @@ Result<double> timeDecode(const Model& model, Runtime& runtime, std::span<const 
 }
 
 // "%8.1f UNIT (instructions)" for a peak, or why there is none.
-void printPeak(const char* label, std::optional<double> value, const char* unit, const PeakLoop& loop,
+void printPeak(const char* label, std::optional<double> value, const char* unit, const char* instructions,
                const std::string& isa) {
     if (value) {
-        std::printf("%-19s%8.1f %s  (%s)\n", label, *value, unit, loop.instructions);
+        std::printf("%-19s%8.1f %s  (%s)\n", label, *value, unit, instructions);
     } else {
         std::printf("%-19s    none at %s\n", label, isa.c_str());
     }
@@ -141,9 +140,9 @@ void printHuman(const Report& r) {
                 static_cast<long long>(r.promptTokens), static_cast<long long>(r.genTokens));
     std::printf("load               %8.2f s\n", r.loadSeconds);
     std::printf("read bandwidth     %8.1f GB/s\n", r.readGbS);
-    printPeak("f32 peak", r.peaks.fp32Gflops, "GFLOP/s", r.peaks.loops->fp32, r.isa);
-    printPeak("int8 dot peak", r.peaks.int8Gops, "GOP/s  ", r.peaks.loops->int8, r.isa);
-    printPeak("bf16 dot peak", r.peaks.bf16Gflops, "GFLOP/s", r.peaks.loops->bf16, r.isa);
+    printPeak("f32 peak", r.peaks.fp32Gflops, "GFLOP/s", r.peaks.fp32Instructions, r.isa);
+    printPeak("int8 dot peak", r.peaks.int8Gops, "GOP/s  ", r.peaks.int8Instructions, r.isa);
+    printPeak("bf16 dot peak", r.peaks.bf16Gflops, "GFLOP/s", r.peaks.bf16Instructions, r.isa);
     std::printf("Eigen f32 GEMM     %8.1f GFLOP/s\n", r.eigenGemmGflops);
     const auto prefillLine = [&](const std::string& label, double tokS, PrefillArithmetic path) {
         const auto fraction = r.peakFraction(tokS, path);
@@ -167,8 +166,6 @@ void printHuman(const Report& r) {
 }
 
 void printJson(const Report& r) {
-    const PeakLoops& loops = *r.peaks.loops;
-    const auto instructions = [](const PeakLoop& loop) { return jsonString(loop ? loop.instructions : nullptr); };
     std::printf(
         "{\"threads\": %d, \"isa\": \"%s\", \"isa_requested\": %s, \"prompt_tokens\": %lld, \"gen_tokens\": %lld, "
         "\"load_s\": %.3f, \"read_gb_s\": %.2f, \"fp32_fma_gflops\": %s, \"int8_dot_gops\": %s, "
@@ -181,9 +178,10 @@ void printJson(const Report& r) {
         "\"peak_rss_mb\": %.0f}\n",
         r.threads, r.isa.c_str(), jsonString(r.isaRequested).c_str(), static_cast<long long>(r.promptTokens),
         static_cast<long long>(r.genTokens), r.loadSeconds, r.readGbS, jsonNumber(r.peaks.fp32Gflops).c_str(),
-        jsonNumber(r.peaks.int8Gops).c_str(), jsonNumber(r.peaks.bf16Gflops).c_str(), instructions(loops.fp32).c_str(),
-        instructions(loops.int8).c_str(), instructions(loops.bf16).c_str(), r.eigenGemmGflops,
-        prefillArithmeticName(r.prefillPath).data(), r.prefillTokS, r.prefillExactTokS, r.prefillFlopsPerToken,
+        jsonNumber(r.peaks.int8Gops).c_str(), jsonNumber(r.peaks.bf16Gflops).c_str(),
+        jsonString(r.peaks.fp32Instructions).c_str(), jsonString(r.peaks.int8Instructions).c_str(),
+        jsonString(r.peaks.bf16Instructions).c_str(), r.eigenGemmGflops, prefillArithmeticName(r.prefillPath).data(),
+        r.prefillTokS, r.prefillExactTokS, r.prefillFlopsPerToken,
         jsonNumber(r.peakFraction(r.prefillTokS, r.prefillPath), "%.4f").c_str(),
         jsonNumber(r.peakFraction(r.prefillExactTokS, PrefillArithmetic::Exact), "%.4f").c_str(), r.decodeTokS,
         r.bytesPerToken, r.decodeBwFraction(), r.decodeW8a8TokS, r.bwFraction(r.decodeW8a8TokS), r.prefillInt8TokS,
@@ -197,14 +195,15 @@ Result<void> timePrefills(const Model& model, Runtime& runtime, std::span<const 
     auto exact = timePrefill(model, runtime, prompt);
     if (!exact) return tl::unexpected(exact.error());
     r.prefillExactTokS = r.prefillTokS = *exact;
-    r.prefillPath = prefillArithmetic(*runtime.impl().kernels, PrefillPrecision::Fast, model.info().dtype);
+    r.prefillPath = runtime.prefillArithmetic(PrefillPrecision::Fast, model.info().dtype);
     if (r.prefillPath != PrefillArithmetic::Exact) {
         runtime.setPrefillPrecision(PrefillPrecision::Fast);
         auto fast = timePrefill(model, runtime, prompt);
         runtime.setPrefillPrecision(PrefillPrecision::Exact);
         if (!fast) return tl::unexpected(fast.error());
         r.prefillTokS = *fast;
-    } else if (runtime.impl().kernels->gemmInt8Activations) {
+    } else if (runtime.prefillArithmetic(PrefillPrecision::Int8, DType::BF16) == PrefillArithmetic::Int8) {
+        // The kernels have the int8 GEMM (timed whatever the checkpoint's dtype, as the figure's name says).
         runtime.setPrefillPrecision(PrefillPrecision::Int8);
         auto int8 = timePrefill(model, runtime, prompt);
         runtime.setPrefillPrecision(PrefillPrecision::Exact);
@@ -225,7 +224,7 @@ Result<Report> measure(const std::filesystem::path& dir, int threads, int64_t pr
     const Model& model = **loaded;
     Runtime runtime(threads);
     r.threads = runtime.threads();
-    r.isa = std::string(isaName(runtime.impl().kernels->isa));
+    r.isa = std::string(runtime.isa());
     r.isaRequested = requestedIsa();
 
     r.prefillFlopsPerToken = prefillFlopsPerToken(model, promptTokens);
@@ -234,8 +233,8 @@ Result<Report> measure(const std::filesystem::path& dir, int threads, int64_t pr
     // Each limit is measured next to the phase it is compared with (on a shared machine the load drifts): the
     // peaks right before prefill, the bandwidth right after decode, once the peak RSS of the model is recorded
     // (the probe's 1 GiB buffer is not the model's memory).
-    r.eigenGemmGflops = measureEigenGemm(runtime.impl(), 512, 2560, 2560);
-    r.peaks = measurePeaks(runtime.impl());
+    r.eigenGemmGflops = measureEigenGemm(runtime, 512, 2560, 2560);
+    r.peaks = measurePeaks(runtime);
     const auto prompt = randomTokens(promptTokens, model.config().vocabSize);
     if (auto timed = timePrefills(model, runtime, prompt, r); !timed) return tl::unexpected(timed.error());
     auto decode = timeDecode(model, runtime, std::span<const TokenId>(prompt).first(8), genTokens);
@@ -252,7 +251,7 @@ Result<Report> measure(const std::filesystem::path& dir, int threads, int64_t pr
     rusage usage{};
     getrusage(RUSAGE_SELF, &usage);
     r.peakRssMb = static_cast<double>(usage.ru_maxrss) / 1024.0;  // ru_maxrss is in KiB on Linux
-    r.readGbS = measureReadBandwidth(runtime.impl(), kBandwidthBytes);
+    r.readGbS = measureReadBandwidth(runtime, kBandwidthBytes);
     return r;
 }
 

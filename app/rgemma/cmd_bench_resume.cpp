@@ -11,10 +11,9 @@
 #include <vector>
 
 #include "cli_common.h"
-#include "model_fingerprint.h"
+#include "rgemma/checkpoint.h"
 #include "rgemma/model.h"
 #include "rgemma/state_file.h"
-#include "weight_store.h"
 
 namespace rgemma::cli {
 
@@ -36,19 +35,19 @@ struct Row {
 // The fingerprint as Model::load pays for it on a cold start: the weight files are first dropped from the page
 // cache (posix_fadvise, best effort: only pages no process maps), then hashed twice (cold, then warm).
 Result<std::pair<double, double>> fingerprintSeconds(const std::filesystem::path& dir, const ModelConfig& config) {
-    auto store = WeightStore::open(dir);
-    if (!store) return tl::unexpected(store.error());
-    for (const auto& file : store->files()) {
+    auto checkpoint = CheckpointFiles::open(dir);
+    if (!checkpoint) return tl::unexpected(checkpoint.error());
+    for (const auto& file : checkpoint->files()) {
         const int fd = ::open(file.c_str(), O_RDONLY | O_CLOEXEC);
         if (fd < 0) continue;
         ::posix_fadvise(fd, 0, 0, POSIX_FADV_DONTNEED);
         ::close(fd);
     }
     auto start = Clock::now();
-    const std::string cold = computeModelFingerprint(config, *store);
+    const std::string cold = checkpoint->fingerprint(config);
     const double coldSeconds = since(start);
     start = Clock::now();
-    const std::string warm = computeModelFingerprint(config, *store);
+    const std::string warm = checkpoint->fingerprint(config);
     return std::make_pair(coldSeconds, since(start));
 }
 

@@ -6,18 +6,14 @@
 #include <vector>
 
 #include "cli_common.h"
+#include "rgemma/checkpoint.h"
 #include "rgemma/model.h"
-#include "weight_store.h"
 
 namespace rgemma::cli {
 
 namespace {
 
 constexpr std::string_view kName = "inspect";
-
-// The checkpoint may carry the output layer although it is tied to the embedding; it is counted once.
-constexpr std::string_view kEmbedding = "model.embed_tokens.weight";
-constexpr std::string_view kTiedHead = "lm_head.weight";
 
 std::string humanBytes(uint64_t bytes) {
     const char* units[] = {"B", "KiB", "MiB", "GiB", "TiB"};
@@ -81,31 +77,32 @@ void printConfig(const ModelConfig& c) {
                                     std::to_string(c.numAttentionLayers()) + " attention)");
 }
 
-void printTensors(const WeightStore& store) {
-    const std::vector<const TensorView*> tensors = store.tensors();
+void printTensors(const CheckpointFiles& checkpoint, const std::vector<TensorSummary>& tensors) {
     std::size_t nameWidth = 4;
-    for (const TensorView* t : tensors) nameWidth = std::max(nameWidth, t->name.size());
+    for (const TensorSummary& t : tensors) nameWidth = std::max(nameWidth, t.name.size());
     const int width = static_cast<int>(nameWidth);
-    std::printf("\ntensors: %zu, %s in %zu file%s\n", tensors.size(), humanBytes(store.totalBytes()).c_str(),
-                store.files().size(), store.files().size() == 1 ? "" : "s");
+    const std::size_t files = checkpoint.files().size();
+    std::printf("\ntensors: %zu, %s in %zu file%s\n", tensors.size(), humanBytes(checkpoint.totalBytes()).c_str(),
+                files, files == 1 ? "" : "s");
     std::printf("  %-*s  %-5s  %-20s  %s\n", width, "name", "dtype", "shape", "bytes");
-    for (const TensorView* t : tensors) {
-        std::printf("  %-*s  %-5s  %-20s  %llu\n", width, t->name.c_str(), std::string(dtypeName(t->dtype)).c_str(),
-                    shapeText(t->shape).c_str(), static_cast<unsigned long long>(t->byteSize));
+    for (const TensorSummary& t : tensors) {
+        std::printf("  %-*s  %-5s  %-20s  %llu\n", width, t.name.c_str(), std::string(dtypeName(t.dtype)).c_str(),
+                    shapeText(t.shape).c_str(), static_cast<unsigned long long>(t.bytes));
     }
 }
 
-void printParameters(const WeightStore& store) {
+// The checkpoint may carry the output layer although it is tied to the embedding; it is counted once.
+void printParameters(const std::vector<TensorSummary>& tensors) {
     int64_t total = 0;
     int64_t embedding = 0;
     bool tiedHead = false;
-    for (const TensorView* t : store.tensors()) {
-        if (t->name == kTiedHead) {
+    for (const TensorSummary& t : tensors) {
+        if (t.name == kTiedOutputTensor) {
             tiedHead = true;
             continue;
         }
-        total += t->numel();
-        if (t->name == kEmbedding) embedding = t->numel();
+        total += t.elements;
+        if (t.name == kEmbeddingTensor) embedding = t.elements;
     }
     std::printf("\nparameters%s\n", tiedHead ? " (lm_head.weight is tied to the embedding: counted once)" : "");
     printField("total", humanCount(total));
@@ -122,11 +119,13 @@ int run(const CliArgs& args) {
     const Model& model = **loaded;
 
     std::printf("model %s\n", dir->string().c_str());
-    for (const auto& file : model.store().files()) std::printf("  file %s\n", file.string().c_str());
+    const CheckpointFiles& checkpoint = model.checkpoint();
+    for (const auto& file : checkpoint.files()) std::printf("  file %s\n", file.string().c_str());
     std::printf("  weights dtype %s\n\n", std::string(dtypeName(model.info().dtype)).c_str());
     printConfig(model.config());
-    printTensors(model.store());
-    printParameters(model.store());
+    const std::vector<TensorSummary> tensors = checkpoint.tensors();
+    printTensors(checkpoint, tensors);
+    printParameters(tensors);
 
     std::printf("\nstate\n");
     printField("bytes per conversation", humanBytes(model.newState().byteSize()));

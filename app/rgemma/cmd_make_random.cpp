@@ -5,8 +5,9 @@
 #include <system_error>
 
 #include "cli_common.h"
-#include "random_checkpoint.h"
+#include "random_config.h"
 #include "random_tokenizer.h"
+#include "rgemma/checkpoint.h"
 #include "rgemma/model.h"
 
 namespace rgemma::cli {

@@ -5,7 +5,7 @@
 #include <string>
 
 #include "cli_common.h"
-#include "quantize.h"
+#include "rgemma/checkpoint.h"
 
 namespace rgemma::cli {
 

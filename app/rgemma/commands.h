@@ -25,6 +25,7 @@ struct Command {
     std::string_view operand = {};  // the name of its one positional argument ("FILE"); empty: takes none
 };
 
+// Each defined in its cmd_*.cpp.
 const Command& inspectCommand();
 const Command& logitsCommand();
 const Command& generateCommand();
@@ -36,5 +37,15 @@ const Command& benchCommand();
 const Command& quantizeCommand();
 const Command& compareCommand();
 const Command& downloadCommand();
+
+// Every command, in the order `rgemma --help` lists them. A new command is its cmd_*.cpp, a line above and one here.
+inline const std::vector<const Command*>& allCommands() {
+    static const std::vector<const Command*> all{
+        &chatCommand(),         &generateCommand(), &logitsCommand(),      &inspectCommand(),
+        &stateInspectCommand(), &benchCommand(),    &benchResumeCommand(), &makeRandomCommand(),
+        &quantizeCommand(),     &compareCommand(),  &downloadCommand(),
+    };
+    return all;
+}
 
 }  // namespace rgemma::cli

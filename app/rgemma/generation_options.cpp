@@ -5,6 +5,8 @@
 #include <limits>
 #include <string>
 
+#include "rgemma/generate.h"
+
 namespace rgemma::cli {
 
 namespace {
@@ -37,10 +39,11 @@ std::string number(float value) {
 }  // namespace
 
 std::vector<OptionSpec> generationOptionSpecs() {
-    // The defaults shown are read from SamplerSettings so the help cannot drift from the engine.
+    // The defaults shown are read from the engine's settings, so the help cannot drift from it.
     const SamplerSettings d;
     return {
-        {"max-tokens", "N", "stop after N generated tokens (default " + std::to_string(kDefaultMaxTokens) + ")"},
+        {"max-tokens", "N",
+         "stop after N generated tokens (default " + std::to_string(GenerateOptions{}.maxNewTokens) + ")"},
         {"greedy", "", "always take the most likely token (of the settings below only --repeat-penalty applies)"},
         {"temperature", "T", "divide the logits by T > 0 (default " + number(d.temperature) + ")"},
         {"top-k", "K", "keep the K most likely tokens; 0 keeps all (default " + std::to_string(d.topK) + ")"},
@@ -78,7 +81,7 @@ Parsed<SamplerSettings> samplerSettingsFromArgs(const CliArgs& args) {
 Parsed<int32_t> maxTokensFromArgs(const CliArgs& args) {
     auto value = optionalInteger(args, "max-tokens", 1, kInt32Max);
     if (!value) return tl::unexpected<std::string>(value.error());
-    return static_cast<int32_t>(value->value_or(kDefaultMaxTokens));
+    return static_cast<int32_t>(value->value_or(GenerateOptions{}.maxNewTokens));
 }
 
 }  // namespace rgemma::cli

@@ -10,15 +10,13 @@
 
 namespace rgemma::cli {
 
-inline constexpr int32_t kDefaultMaxTokens = 256;
-
 // --max-tokens, --greedy, --temperature, --top-k, --top-p, --min-p, --repeat-penalty, --repeat-window, --seed.
 std::vector<OptionSpec> generationOptionSpecs();
 
 // SamplerSettings defaults with the given overrides (seed 0 unless --seed, so runs are reproducible), checked
 // with validateSamplerSettings: an out-of-range setting is a usage error.
 Parsed<SamplerSettings> samplerSettingsFromArgs(const CliArgs& args);
-// --max-tokens N (>= 1), kDefaultMaxTokens when absent.
+// --max-tokens N (>= 1); when absent the engine's default reply length, GenerateOptions{}.maxNewTokens.
 Parsed<int32_t> maxTokensFromArgs(const CliArgs& args);
 
 }  // namespace rgemma::cli

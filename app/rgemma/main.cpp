@@ -11,22 +11,13 @@
 
 #include "cli_common.h"
 #include "commands.h"
-#include "matmul_kernels.h"
+#include "rgemma/machine.h"
 
 namespace rgemma::cli {
 namespace {
 
-const std::vector<const Command*>& commands() {
-    static const std::vector<const Command*> all{
-        &chatCommand(),         &generateCommand(), &logitsCommand(),      &inspectCommand(),
-        &stateInspectCommand(), &benchCommand(),    &benchResumeCommand(), &makeRandomCommand(),
-        &quantizeCommand(),     &compareCommand(),  &downloadCommand(),
-    };
-    return all;
-}
-
 const Command* findCommand(std::string_view name) {
-    for (const Command* command : commands()) {
+    for (const Command* command : allCommands()) {
         if (command->name == name) return command;
     }
     return nullptr;
@@ -46,7 +37,7 @@ std::pair<const Command*, std::size_t> lookUp(std::span<const std::string> words
 // "state" alone: the two-word commands that start with it, for the error message.
 std::string subcommandsOf(std::string_view group) {
     std::string names;
-    for (const Command* command : commands()) {
+    for (const Command* command : allCommands()) {
         const std::string_view name = command->name;
         if (name.size() > group.size() && name.substr(0, group.size()) == group && name[group.size()] == ' ') {
             names += (names.empty() ? "'" : ", '") + std::string(name) + "'";
@@ -62,7 +53,7 @@ void printMainHelp() {
         "       rgemma --version\n\n"
         "The command-line face of the Recurrent Chat engine (RecurrentGemma on the CPU).\n\n"
         "commands:\n");
-    for (const Command* command : commands()) {
+    for (const Command* command : allCommands()) {
         std::printf("  %-14.*s %.*s\n", static_cast<int>(command->name.size()), command->name.data(),
                     static_cast<int>(command->summary.size()), command->summary.data());
     }

@@ -9,13 +9,13 @@
 #include <string>
 #include <vector>
 
-#include "blocks.h"
-#include "dtype_convert.h"
-#include "linear.h"
-#include "machine_probe.h"
-#include "matmul_kernels.h"
+#include "io/dtype_convert.h"
+#include "kernels/matmul_kernels.h"
+#include "layers/linear.h"
+#include "model/blocks.h"
+#include "rgemma/machine.h"
 #include "rgemma/runtime.h"
-#include "runtime_impl.h"
+#include "runtime/runtime_impl.h"
 
 namespace rgemma {
 namespace {
@@ -182,11 +182,11 @@ void int8PrefillKernel(benchmark::State& state) {
 }
 
 // Decode reads every weight once: matrices of 256+ MB, far past the caches, as the model's 5 GB are.
-// The streaming-read bound the decode numbers compare with (machine_probe.h), per thread count.
+// The streaming-read bound the decode numbers compare with (rgemma/machine.h), per thread count.
 void readBandwidth(benchmark::State& state) {
     Runtime runtime(static_cast<int>(state.range(0)));
     double gbS = 0;
-    for (auto _ : state) gbS = measureReadBandwidth(runtime.impl(), std::size_t{512} << 20, 1);
+    for (auto _ : state) gbS = measureReadBandwidth(runtime, std::size_t{512} << 20, 1);
     state.counters["GB/s"] = gbS;
 }
 

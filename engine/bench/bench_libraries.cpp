@@ -3,7 +3,8 @@
 // up), (7680, 2560) (down), (2560, 2560)}.
 //
 // Rows, each in GFLOP/s (GOP/s for int8; one multiply-add is 2 operations) and as a ratio to ours:
-// - ours: linearForward (engine/src/linear.h) on bf16 and on f32 weights read in place, f32 activations (the exact
+// - ours: linearForward (engine/src/layers/linear.h) on bf16 and on f32 weights read in place, f32 activations (the
+// exact
 //   path), with the kernels of the instruction set in force (RGEMMA_ISA lowers it), inside the Runtime's arena;
 // - Eigen: the f32 GEMM of the Eigen the engine is built with (this file's flags: baseline x86-64), its output
 //   columns split over a oneTBB arena of the same threads (Eigen threads only with OpenMP, which must not reach the
@@ -36,11 +37,11 @@
 #include <thread>
 #include <vector>
 
-#include "dtype_convert.h"
-#include "linear.h"
-#include "matmul_kernels.h"
+#include "io/dtype_convert.h"
+#include "kernels/matmul_kernels.h"
+#include "layers/linear.h"
 #include "rgemma/runtime.h"
-#include "runtime_impl.h"
+#include "runtime/runtime_impl.h"
 
 #ifdef RGEMMA_BENCH_OPENBLAS
 #include <cblas.h>

@@ -10,10 +10,10 @@
 #include "checkpoint_files.h"
 #include "hub_cache.h"
 #include "hub_error.h"
+#include "rgemma/checkpoint.h"
 #include "rgemma/config.h"
 #include "rgemma/dtype.h"
 #include "rgemma/state.h"
-#include "weight_store.h"
 
 namespace hub {
 
@@ -50,28 +50,26 @@ QStringList checkpointFiles(const QString& dir) {
     const QString index = dir + u'/' + kIndex;
     if (!QFileInfo::exists(index)) return files << kWeights;
     files << kIndex;
-    auto weightMap = rgemma::parseWeightMap(readSmallFile(index).toStdString(), index.toStdString());
-    if (!weightMap) return files;  // the engine names the problem when the snapshot is opened
-    QStringList shards;
-    for (const auto& [tensor, shard] : *weightMap) shards << QString::fromStdString(shard);
-    shards.removeDuplicates();
-    shards.sort();
-    return files << shards;
+    auto shards = rgemma::indexShardFiles(readSmallFile(index).toStdString(), index.toStdString());
+    if (!shards) return files;  // the engine names the problem when the snapshot is opened
+    for (const std::string& shard : *shards) files << QString::fromStdString(shard);
+    return files;
 }
 
 // The dtype of the embedding (the bulk of the weights), or the engine's reason the weights do not open.
 void describeWeights(CachedModel& model) {
-    auto store = rgemma::WeightStore::open(fsPath(model.snapshotDir));
-    if (!store) {
-        model.problem = QString::fromStdString(store.error().message);
+    auto files = rgemma::CheckpointFiles::open(fsPath(model.snapshotDir));
+    if (!files) {
+        model.problem = QString::fromStdString(files.error().message);
         return;
     }
-    const rgemma::TensorView* embedding = store->find("model.embed_tokens.weight");
-    if (!embedding) {
-        model.problem = HubMessages::tr("model.embed_tokens.weight is missing");
-        return;
+    for (const rgemma::TensorSummary& tensor : files->tensors()) {
+        if (tensor.name == rgemma::kEmbeddingTensor) {
+            model.dtype = QString::fromLatin1(rgemma::dtypeName(tensor.dtype));
+            return;
+        }
     }
-    model.dtype = QString::fromLatin1(rgemma::dtypeName(embedding->dtype));
+    model.problem = HubMessages::tr("model.embed_tokens.weight is missing");
 }
 
 qint64 partialBytes(const QString& repoDir) {

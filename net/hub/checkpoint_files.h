@@ -1,5 +1,5 @@
 // checkpoint_files.h — the names of a Hugging Face RecurrentGemma checkpoint's files: what a download fetches and
-// what the cache listing looks for (the engine opens the same folder: engine/src/weight_store.h).
+// what the cache listing looks for (the engine opens the same folder: rgemma/checkpoint.h).
 #pragma once
 
 #include <QString>

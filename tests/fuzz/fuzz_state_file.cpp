@@ -11,10 +11,10 @@
 #include <string>
 #include <string_view>
 
+#include "io/xxhash64.h"
 #include "rgemma/model.h"
 #include "rgemma/state_file.h"
-#include "state_file_format.h"
-#include "xxhash64.h"
+#include "state/state_file_format.h"
 
 namespace {
 

@@ -9,6 +9,7 @@
 #include <string>
 #include <vector>
 
+#include "rgemma/checkpoint.h"
 #include "rgemma/config.h"
 #include "rgemma/dtype.h"
 #include "rgemma/error.h"
@@ -19,7 +20,6 @@
 namespace rgemma {
 
 struct ModelWeights;
-class WeightStore;
 
 // What a UI shows about a model.
 struct ModelInfo {
@@ -57,15 +57,18 @@ class Model {
     Result<void> forward(Runtime& runtime, State& state, std::span<const TokenId> tokens, LogitsMode mode,
                          std::vector<float>& logits, const std::atomic<bool>* cancel = nullptr) const;
 
+    // The checkpoint's files and tensors as stored (`rgemma inspect`).
+    const CheckpointFiles& checkpoint() const { return *m_checkpoint; }
+
     // Internal, for tests and tools.
     const ModelWeights& weights() const { return *m_weights; }
-    const WeightStore& store() const { return *m_store; }
+    const WeightStore& store() const { return m_checkpoint->store(); }
 
   private:
     Model() = default;
     ModelConfig m_config;
     ModelInfo m_info;
-    std::unique_ptr<WeightStore> m_store;
+    std::unique_ptr<CheckpointFiles> m_checkpoint;
     std::unique_ptr<ModelWeights> m_weights;
 };
 

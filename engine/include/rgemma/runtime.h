@@ -4,6 +4,9 @@
 #pragma once
 
 #include <memory>
+#include <string_view>
+
+#include "rgemma/dtype.h"
 
 namespace rgemma {
 
@@ -33,6 +36,15 @@ enum class Int8Activations {
                 // longer equals prefill and greedy tokens can change
 };
 
+// The arithmetic a prefill product runs in (Runtime::prefillArithmetic): what `rgemma bench` reports as prefill_path.
+enum class PrefillArithmetic {
+    Exact,  // f32 activations × exactly widened weights: f32 multiply-adds (the panel GEMM's FMA, or Eigen)
+    Bf16,   // activations rounded to bf16: bf16 dot products (vdpbf16ps)
+    Int8,   // activations quantized to int8: int8 dot products
+};
+// "exact", "bf16" or "int8".
+std::string_view prefillArithmeticName(PrefillArithmetic arithmetic);
+
 class Runtime {
   public:
     // threads <= 0: every hardware thread.
@@ -48,6 +60,12 @@ class Runtime {
 
     Int8Activations int8Activations() const;
     void setInt8Activations(Int8Activations activations);
+
+    // The kernel level in use: "portable", "avx2", "avx512", "avx512vnni" or "avx512bf16" — the best this CPU runs,
+    // or the lower one RGEMMA_ISA names (rgemma/machine.h says why when it did not follow it).
+    std::string_view isa() const;
+    // The arithmetic a prefill on weights stored as `weights` runs in with these kernels at `precision`.
+    PrefillArithmetic prefillArithmetic(PrefillPrecision precision, DType weights) const;
 
     // Internal: used by the engine's kernels.
     struct Impl;

@@ -1,0 +1,62 @@
+// recurrent_block.cpp — the recurrent temporal block: two branches, one through Conv1D and the RG-LRU.
+// ref: torch/modules.py RecurrentBlock
+#include <oneapi/tbb/blocked_range.h>
+#include <oneapi/tbb/parallel_for.h>
+
+#include <algorithm>
+
+#include "layers/linear.h"
+#include "layers/ops.h"
+#include "model/blocks.h"
+
+namespace rgemma {
+
+namespace {
+
+// `op(begin, count)` over [0, count) in slices of 4096 floats, spread over the arena.
+template <typename Op>
+void forSlices(std::size_t count, Op op) {
+    constexpr std::size_t kSlice = 4096;
+    tbb::parallel_for(std::size_t{0}, (count + kSlice - 1) / kSlice, [&](std::size_t slice) {
+        const std::size_t begin = slice * kSlice;
+        op(begin, static_cast<int64_t>(std::min(count, begin + kSlice) - begin));
+    });
+}
+
+}  // namespace
+
+void recurrentBlockForward(Runtime::Impl& runtime, const ModelConfig& config, const RecurrentWeights& weights,
+                           RecurrentLayerState& state, int64_t firstPosition, const float* input, int64_t tokens,
+                           float* output) {
+    Workspace& ws = runtime.workspace;
+    const int64_t lru = config.lruWidth;
+    const auto count = static_cast<std::size_t>(tokens * lru);
+    float* y = ensure(ws.a, count);      // [T, lru] gelu(linear_y(x))
+    float* u = ensure(ws.b, count);      // [T, lru] linear_x(x), then conv, then RG-LRU output
+    float* conv = ensure(ws.c, count);   // [T, lru] conv output
+    float* gateA = ensure(ws.d, count);  // [T, lru]
+
+    linearForward(runtime, {{weights.linearY, y}, {weights.linearX, u}}, input, tokens);
+    const MatmulKernels& kernels = *runtime.kernels;
+    forSlices(count, [&](std::size_t begin, int64_t n) { geluTanhRows(kernels, y + begin, nullptr, n); });
+
+    conv1dForward(weights.convWeight, weights.convBias, config.convWidth, lru, u, tokens, state.conv.data(), conv);
+
+    // Gates from the conv output; `u` is free again and takes the input gate.
+    float* gateX = u;
+    blockDiagonalForward(runtime, weights.inputGateWeight, weights.inputGateBias, conv, tokens, gateX);
+    blockDiagonalForward(runtime, weights.recurrentGateWeight, weights.recurrentGateBias, conv, tokens, gateA);
+    forSlices(count, [&](std::size_t begin, int64_t n) {
+        sigmoidRows(kernels, gateX + begin, n);
+        sigmoidRows(kernels, gateA + begin, n);
+    });
+    tbb::parallel_for(tbb::blocked_range<int64_t>(0, lru, 256), [&](const tbb::blocked_range<int64_t>& channels) {
+        rgLruScanChannels(weights.recurrentParam, gateX, gateA, firstPosition, tokens, lru, state.h.data(), conv,
+                          channels.begin(), channels.end());
+    });
+
+    for (std::size_t i = 0; i < count; ++i) conv[i] *= y[i];
+    linearForward(runtime, weights.linearOut, conv, tokens, output);
+}
+
+}  // namespace rgemma
