@@ -35,5 +35,6 @@ const Command& benchResumeCommand();
 const Command& benchCommand();
 const Command& quantizeCommand();
 const Command& compareCommand();
+const Command& serveCommand();
 
 }  // namespace rgemma::cli

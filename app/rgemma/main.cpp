@@ -20,6 +20,7 @@ const std::vector<const Command*>& commands() {
     static const std::vector<const Command*> all{
         &chatCommand(),  &generateCommand(),    &logitsCommand(),     &inspectCommand(),  &stateInspectCommand(),
         &benchCommand(), &benchResumeCommand(), &makeRandomCommand(), &quantizeCommand(), &compareCommand(),
+        &serveCommand(),
     };
     return all;
 }
