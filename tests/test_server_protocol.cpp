@@ -12,6 +12,7 @@
 #include "rgemma/tokenizer.h"
 #include "stop_matcher.h"
 #include "token_prefix_hash.h"
+#include "turn_encodings.h"
 
 using namespace rcserver;
 
@@ -71,9 +72,11 @@ class TestServerProtocol : public QObject {
     void rendersRememberedRepliesToTheirIds();
     void refusesUnrenderableConversations();
     void rendersTextAndIdPrompts();
+    void turnEncodingsAreTheFormatsOwnAndBounded();
 
   private:
     std::optional<rgemma::Tokenizer> m_tokenizer;
+    TurnEncodings m_turns;
     const rgemma::Tokenizer& tokenizer() {
         if (!m_tokenizer) {
             auto loaded = rgemma::Tokenizer::load(RC_DEMO_MODEL_DIR "/tokenizer.model");
@@ -345,17 +348,19 @@ void TestServerProtocol::ignoresFieldsClientsSendWithDefaults() {
 void TestServerProtocol::rendersChatAsTheAppFeedsIt() {
     const rgemma::Tokenizer& tok = tokenizer();
     ReplyMemory none;
-    auto single = renderPrompt(tok, *chat(R"({"messages":[{"role":"user","content":"What is 12+30?"}]})"), none);
+    auto single =
+        renderPrompt(tok, *chat(R"({"messages":[{"role":"user","content":"What is 12+30?"}]})"), none, m_turns);
     QVERIFY(single);
     QCOMPARE(*single, rgemma::firstTurnTokens(tok, "What is 12+30?"));
     // The app: systemPrompt.trimmed() + "\n\n" + the first user message (chat_generation.cpp).
     auto withSystem = renderPrompt(
-        tok, *chat(R"({"messages":[{"role":"system","content":" Be brief. "},{"role":"user","content":"Hi"}]})"), none);
+        tok, *chat(R"({"messages":[{"role":"system","content":" Be brief. "},{"role":"user","content":"Hi"}]})"), none,
+        m_turns);
     QCOMPARE(*withSystem, rgemma::firstTurnTokens(tok, "Be brief.\n\nHi"));
     auto turns = renderPrompt(tok,
                               *chat(R"({"messages":[{"role":"user","content":"a"},{"role":"assistant","content":"b"},)"
                                     R"({"role":"user","content":"c"}]})"),
-                              none);
+                              none, m_turns);
     std::vector<rgemma::TokenId> expected = rgemma::firstTurnTokens(tok, "a");
     for (const auto& part : {tok.encode("b"), rgemma::nextTurnTokens(tok, "c")}) {
         expected.insert(expected.end(), part.begin(), part.end());
@@ -372,7 +377,7 @@ void TestServerProtocol::rendersRememberedRepliesToTheirIds() {
     auto turns = renderPrompt(tok,
                               *chat(R"({"messages":[{"role":"user","content":"a"},{"role":"assistant","content":"b"},)"
                                     R"({"role":"user","content":"c"}]})"),
-                              memory);
+                              memory, m_turns);
     std::vector<rgemma::TokenId> expected = first;
     expected.insert(expected.end(), generated.begin(), generated.end());
     const auto next = rgemma::nextTurnTokens(tok, "c");
@@ -382,7 +387,7 @@ void TestServerProtocol::rendersRememberedRepliesToTheirIds() {
     auto other = renderPrompt(tok,
                               *chat(R"({"messages":[{"role":"user","content":"z"},{"role":"assistant","content":"b"},)"
                                     R"({"role":"user","content":"c"}]})"),
-                              memory);
+                              memory, m_turns);
     QVERIFY(std::search(other->begin(), other->end(), generated.begin(), generated.end()) == other->end());
 }
 
@@ -391,7 +396,7 @@ void TestServerProtocol::refusesUnrenderableConversations() {
     for (const char* body : {R"({"messages":[{"role":"assistant","content":"x"},{"role":"user","content":"y"}]})",
                              R"({"messages":[{"role":"user","content":"x"},{"role":"assistant","content":"y"}]})",
                              R"({"messages":[{"role":"system","content":"only"}]})"}) {
-        auto rendered = renderPrompt(tokenizer(), *chat(body), none);
+        auto rendered = renderPrompt(tokenizer(), *chat(body), none, m_turns);
         QVERIFY(!rendered);
         QCOMPARE(rendered.error().status, 400);
         QCOMPARE(QByteArray::fromStdString(rendered.error().param), QByteArray("messages"));
@@ -401,18 +406,32 @@ void TestServerProtocol::refusesUnrenderableConversations() {
 void TestServerProtocol::rendersTextAndIdPrompts() {
     const rgemma::Tokenizer& tok = tokenizer();
     ReplyMemory none;
-    auto text = renderPrompt(tok, *parseCompletionRequest(Endpoint::Completions, R"({"prompt":["Once"]})"), none);
+    auto text =
+        renderPrompt(tok, *parseCompletionRequest(Endpoint::Completions, R"({"prompt":["Once"]})"), none, m_turns);
     std::vector<rgemma::TokenId> expected{tok.bos()};
     const auto once = tok.encode("Once");
     expected.insert(expected.end(), once.begin(), once.end());
     QCOMPARE(*text, expected);
-    auto ids = renderPrompt(tok, *parseCompletionRequest(Endpoint::Completions, R"({"prompt":[2,17,33]})"), none);
+    auto ids =
+        renderPrompt(tok, *parseCompletionRequest(Endpoint::Completions, R"({"prompt":[2,17,33]})"), none, m_turns);
     QCOMPARE(*ids, (std::vector<rgemma::TokenId>{2, 17, 33}));
-    auto outside = renderPrompt(tok, *parseCompletionRequest(Endpoint::Completions, R"({"prompt":[2,4000]})"), none);
+    auto outside =
+        renderPrompt(tok, *parseCompletionRequest(Endpoint::Completions, R"({"prompt":[2,4000]})"), none, m_turns);
     QVERIFY(!outside);
     QVERIFY(QByteArray::fromStdString(outside.error().message).contains("not in the vocabulary"));
     QVERIFY(!parseCompletionRequest(Endpoint::Completions, R"({"prompt":["a","b"]})"));
     QVERIFY(!parseCompletionRequest(Endpoint::Completions, R"({"prompt":[1.5]})"));
+}
+
+void TestServerProtocol::turnEncodingsAreTheFormatsOwnAndBounded() {
+    const rgemma::Tokenizer& tok = tokenizer();
+    TurnEncodings small(200);
+    QCOMPARE(small.userTurn(tok, "hello there", true), rgemma::firstTurnTokens(tok, "hello there"));
+    QCOMPARE(small.userTurn(tok, "hello there", false), rgemma::nextTurnTokens(tok, "hello there"));
+    QCOMPARE(small.userTurn(tok, "hello there", true), rgemma::firstTurnTokens(tok, "hello there"));  // cached
+    const std::string longer(300, 'a');  // over the bound alone: kept until the next one, then dropped
+    QCOMPARE(small.userTurn(tok, longer, false), rgemma::nextTurnTokens(tok, longer));
+    QCOMPARE(small.userTurn(tok, "x", false), rgemma::nextTurnTokens(tok, "x"));
 }
 
 QTEST_GUILESS_MAIN(TestServerProtocol)

@@ -156,7 +156,7 @@ void ApiServer::startCompletion(HttpConnection* connection, const HttpRequest& r
     auto parsed = parseCompletionRequest(endpoint, request.body);
     if (!parsed) return answerError(connection, request, parsed.error());
     const rgemma::Tokenizer* tokenizer = m_backend->tokenizer();
-    auto prompt = renderPrompt(*tokenizer, *parsed, m_replies);
+    auto prompt = renderPrompt(*tokenizer, *parsed, m_replies, m_turnEncodings);
     if (!prompt) return answerError(connection, request, prompt.error());
 
     CompletionJob job;

@@ -13,6 +13,7 @@
 #include "http_server.h"
 #include "reply_memory.h"
 #include "request_log.h"
+#include "turn_encodings.h"
 
 namespace rcserver {
 
@@ -58,6 +59,7 @@ class ApiServer : public QObject {
     ApiServerOptions m_options;
     HttpServer m_http;
     ReplyMemory m_replies;
+    TurnEncodings m_turnEncodings;
     QHash<quint64, CompletionExchange*> m_exchanges;
     QHash<quint64, uint64_t> m_promptHashes;  // per running job: idsHash of its prompt, for ReplyMemory
     quint64 m_nextJob = 1;

@@ -4,7 +4,6 @@
 
 #include <string>
 
-#include "rgemma/chat_format.h"
 #include "token_prefix_hash.h"
 
 namespace rcserver {
@@ -69,7 +68,7 @@ tl::expected<std::vector<Turn>, ApiError> toTurns(const std::vector<ChatMessage>
 
 tl::expected<std::vector<rgemma::TokenId>, ApiError> renderChat(const rgemma::Tokenizer& tokenizer,
                                                                 const std::vector<ChatMessage>& messages,
-                                                                const ReplyMemory& replies) {
+                                                                const ReplyMemory& replies, TurnEncodings& encodings) {
     auto turns = toTurns(messages);
     if (!turns) return tl::unexpected(turns.error());
     std::vector<rgemma::TokenId> ids;
@@ -82,10 +81,9 @@ tl::expected<std::vector<rgemma::TokenId>, ApiError> renderChat(const rgemma::To
         if (!turn.user) {
             const std::vector<rgemma::TokenId>* known = replies.find(hash, turn.text);
             append(known ? *known : tokenizer.encode(turn.text));
-        } else if (ids.empty()) {
-            append(rgemma::firstTurnTokens(tokenizer, turn.text));
         } else {
-            append(rgemma::nextTurnTokens(tokenizer, turn.text));  // closes the reply before it
+            // The first turn starts with BOS; a later one closes the reply before it.
+            append(encodings.userTurn(tokenizer, turn.text, ids.empty()));
         }
     }
     return ids;
@@ -95,8 +93,8 @@ tl::expected<std::vector<rgemma::TokenId>, ApiError> renderChat(const rgemma::To
 
 tl::expected<std::vector<rgemma::TokenId>, ApiError> renderPrompt(const rgemma::Tokenizer& tokenizer,
                                                                   const CompletionRequest& request,
-                                                                  const ReplyMemory& replies) {
-    if (request.endpoint == Endpoint::ChatCompletions) return renderChat(tokenizer, request.messages, replies);
+                                                                  const ReplyMemory& replies, TurnEncodings& turns) {
+    if (request.endpoint == Endpoint::ChatCompletions) return renderChat(tokenizer, request.messages, replies, turns);
     if (!request.promptIds) {
         std::vector<rgemma::TokenId> ids{tokenizer.bos()};
         const std::vector<rgemma::TokenId> text = tokenizer.encode(request.prompt);

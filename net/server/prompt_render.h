@@ -11,11 +11,12 @@
 #include "completion_request.h"
 #include "reply_memory.h"
 #include "rgemma/tokenizer.h"
+#include "turn_encodings.h"
 
 namespace rcserver {
 
 tl::expected<std::vector<rgemma::TokenId>, ApiError> renderPrompt(const rgemma::Tokenizer& tokenizer,
                                                                   const CompletionRequest& request,
-                                                                  const ReplyMemory& replies);
+                                                                  const ReplyMemory& replies, TurnEncodings& turns);
 
 }  // namespace rcserver
