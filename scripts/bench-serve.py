@@ -133,21 +133,26 @@ def time_first_tokens(args, sizes, off_sizes):
     on = Server(args.rgemma, args.model, True, args.threads, args.parallel)
     per_word = tokens_per_word(on)
     histories = {}
+    built = {}
     for size in sizes:
         history, turn = conversation(size, per_word)
         first = on.post("/v1/chat/completions", {"messages": [user(history)], "max_tokens": 16, "temperature": 0,
                                                  "ignore_eos": True})
         reply = first["choices"][0]["message"]["content"]
-        messages = [user(history), {"role": "assistant", "content": reply}, user(turn)]
-        histories[size] = messages
-        # The median of a few: one first token is milliseconds here, and the machine is shared.
-        runs = sorted(on.stream({"messages": messages, "max_tokens": 2, "temperature": 0}) for _ in range(args.repeats))
-        ttft, _, usage = runs[len(runs) // 2]
-        rows.append({"size": size,
-                     "history_tokens": first["usage"]["prompt_tokens"] + first["usage"]["completion_tokens"],
-                     "prompt_tokens": usage["prompt_tokens"],
+        histories[size] = [user(history), {"role": "assistant", "content": reply}, user(turn)]
+        built[size] = first["usage"]["prompt_tokens"] + first["usage"]["completion_tokens"]
+    # Rounds over every size, then the median per size: the machine is shared and its load drifts over minutes, so
+    # the sizes are timed side by side rather than one after another.
+    runs = {size: [] for size in sizes}
+    for _ in range(args.repeats):
+        for size in sizes:
+            runs[size].append(on.stream({"messages": histories[size], "max_tokens": 2, "temperature": 0}))
+    for size in sizes:
+        ordered = sorted(runs[size], key=lambda run: run[0])
+        ttft, _, usage = ordered[len(ordered) // 2]
+        rows.append({"size": size, "history_tokens": built[size], "prompt_tokens": usage["prompt_tokens"],
                      "reuse": True, "cached_tokens": usage["prompt_tokens_details"]["cached_tokens"],
-                     "ttft_s": round(ttft, 4)})
+                     "ttft_s": round(ttft, 4), "ttft_runs_s": [round(run[0], 4) for run in runs[size]]})
         print(json.dumps(rows[-1]), file=sys.stderr)
     on.close()
     off = Server(args.rgemma, args.model, False, args.threads, args.parallel)
@@ -201,7 +206,7 @@ def main():
     parser.add_argument("--clients", type=int, default=4)
     parser.add_argument("--tokens", type=int, default=64, help="tokens per client in the throughput runs")
     parser.add_argument("--no-throughput", action="store_true")
-    parser.add_argument("--repeats", type=int, default=3, help="timed requests per size with reuse (the median)")
+    parser.add_argument("--repeats", type=int, default=5, help="timed requests per size with reuse (the median)")
     args = parser.parse_args()
     sizes = [int(s) for s in args.sizes.split(",") if s]
     off_sizes = [int(s) for s in (args.off_sizes if args.off_sizes is not None else args.sizes).split(",") if s]
