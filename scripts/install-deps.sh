@@ -23,6 +23,9 @@ if [ "${1:-}" = "--tests" ]; then
     packages+=(clang libclang-rt-14-dev)  # scripts/fuzz.sh: libFuzzer and sanitizer runtimes of Debian's clang 14
     packages+=(clang-format)  # scripts/check-format.sh
     packages+=(libopenblas-pthread-dev libdnnl-dev)  # engine/bench/bench_libraries: the GEMMs ours is compared with
+    # tests/openai-client: the official openai npm package against rgemma serve (Node 18 or later, npm). A Node
+    # installed otherwise (NodeSource's bundles npm) is used as it is.
+    if ! command -v node >/dev/null || ! command -v npm >/dev/null; then packages+=(nodejs npm); fi
 fi
 
 missing=()

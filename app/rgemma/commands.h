@@ -37,13 +37,14 @@ const Command& benchCommand();
 const Command& quantizeCommand();
 const Command& compareCommand();
 const Command& downloadCommand();
+const Command& serveCommand();
 
 // Every command, in the order `rgemma --help` lists them. A new command is its cmd_*.cpp, a line above and one here.
 inline const std::vector<const Command*>& allCommands() {
     static const std::vector<const Command*> all{
         &chatCommand(),         &generateCommand(), &logitsCommand(),      &inspectCommand(),
         &stateInspectCommand(), &benchCommand(),    &benchResumeCommand(), &makeRandomCommand(),
-        &quantizeCommand(),     &compareCommand(),  &downloadCommand(),
+        &quantizeCommand(),     &compareCommand(),  &downloadCommand(), &serveCommand(),
     };
     return all;
 }
