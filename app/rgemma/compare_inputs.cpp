@@ -29,8 +29,11 @@ Result<std::vector<bool>> modelTurnTokens(const std::vector<TokenId>& tokens, co
     }
     // The header's ids: the chat format's user turn ends by opening the model's turn.
     const std::vector<TokenId> userTurn = tokenizer.encode(formatUserTurn(""));
-    const auto opener = std::find(userTurn.rbegin(), userTurn.rend(), *tokenizer.startOfTurn()).base() - 1;
-    const std::vector<TokenId> header(opener, userTurn.end());
+    const auto last = std::find(userTurn.rbegin(), userTurn.rend(), *tokenizer.startOfTurn());
+    if (last == userTurn.rend()) {
+        return makeError(ErrorCode::InvalidArgument, "the tokenizer does not encode \"<start_of_turn>\" as its piece");
+    }
+    const std::vector<TokenId> header(last.base() - 1, userTurn.end());
     std::vector<bool> inReply(tokens.size(), false);
     bool replying = false;
     for (std::size_t i = 0; i < tokens.size(); ++i) {
