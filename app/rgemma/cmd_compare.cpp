@@ -1,7 +1,7 @@
 // cmd_compare.cpp — `rgemma compare`: how far a checkpoint's logits are from a reference's (a quantized copy against
-// its original) on random prompts: top-1 agreement, the logits' max and mean absolute error, the softmax's KL.
+// its original) on random prompts or on a text: top-1 agreement, the logits' max and mean absolute error, the
+// softmax's KL, and on a text both models' perplexity.
 #include <algorithm>
-#include <charconv>
 #include <cmath>
 #include <cstdio>
 #include <cstdlib>
@@ -11,10 +11,12 @@
 #include <random>
 #include <span>
 #include <string>
-#include <type_traits>
 #include <vector>
 
 #include "cli_common.h"
+#include "compare_checks.h"
+#include "compare_inputs.h"
+#include "compare_metrics.h"
 #include "rgemma/model.h"
 #include "rgemma/runtime.h"
 
@@ -23,14 +25,15 @@ namespace rgemma::cli {
 namespace {
 
 constexpr std::string_view kName = "compare";
-// Ids 0..3 are <pad>, <eos>, <bos> and <unk> in Gemma vocabularies: a prompt of them is not text-like.
-constexpr TokenId kFirstOrdinaryId = 4;
 
 struct CompareRequest {
     std::filesystem::path model, reference;
     int threads = 0;
     int64_t prompts = 8, promptTokens = 64;
     uint64_t seed = 1234;
+    std::optional<std::filesystem::path> text;  // set: windows of this text's tokens instead of random prompts
+    TextCut cut;                                // how the text is cut and scored
+    std::optional<int64_t> maxWindows;          // only the first windows of the text
     float margin = 0.1f;  // a reference top-1 - top-2 gap below this is a near-tie either side of which is fine
     PrefillPrecision prefill = PrefillPrecision::Exact;  // the model's; the reference always runs exact
     bool json = false;
@@ -58,18 +61,36 @@ std::optional<PrefillPrecision> prefillFromName(std::string_view name) {
     return std::nullopt;
 }
 
-Parsed<CompareRequest> parseRequest(const CliArgs& args) {
-    CompareRequest request;
-    auto dir = modelDir(args);
-    if (!dir) return tl::unexpected<std::string>(dir.error());
-    request.model = *dir;
-    auto reference = args.value("reference");
-    if (!reference) return tl::unexpected<std::string>("missing required option --reference DIR");
-    if (reference->empty()) return tl::unexpected<std::string>("--reference: the folder name is empty");
-    request.reference = *reference;
-    auto threads = threadCount(args);
-    if (!threads) return tl::unexpected<std::string>(threads.error());
-    request.threads = *threads;
+// What is fed: --text FILE [--window N] [--max-windows K] [--score S] [--paragraphs], or random prompts (--prompts,
+// --prompt-tokens, --seed); the two sets of options exclude each other.
+Parsed<void> parseInputs(const CliArgs& args, CompareRequest& request) {
+    if (auto text = args.value("text")) {
+        for (const char* randomOnly : {"prompts", "prompt-tokens", "seed"}) {
+            if (args.has(randomOnly)) {
+                return tl::unexpected<std::string>("--" + std::string(randomOnly) +
+                                                   " is for random prompts; it cannot go with --text");
+            }
+        }
+        if (text->empty()) return tl::unexpected<std::string>("--text: the file name is empty");
+        request.text = *text;
+        auto window = optionalInteger(args, "window", 1, 1 << 20);
+        if (!window) return tl::unexpected<std::string>(window.error());
+        request.cut.window = window->value_or(request.cut.window);
+        auto maxWindows = optionalInteger(args, "max-windows", 1, std::numeric_limits<int64_t>::max());
+        if (!maxWindows) return tl::unexpected<std::string>(maxWindows.error());
+        request.maxWindows = *maxWindows;
+        if (auto score = args.value("score")) {
+            if (*score != "all" && *score != "replies") {
+                return tl::unexpected<std::string>("--score must be all or replies, not '" + *score + "'");
+            }
+            request.cut.score = *score == "all" ? TextScore::All : TextScore::Replies;
+        }
+        request.cut.paragraphs = args.has("paragraphs");
+        return {};
+    }
+    for (const char* textOnly : {"window", "max-windows", "score", "paragraphs"}) {
+        if (args.has(textOnly)) return tl::unexpected<std::string>("--" + std::string(textOnly) + " needs --text FILE");
+    }
     auto prompts = parseInteger(args.value("prompts").value_or("8"), "prompts", 1, 1 << 20);
     if (!prompts) return tl::unexpected<std::string>(prompts.error());
     request.prompts = *prompts;
@@ -82,6 +103,22 @@ Parsed<CompareRequest> parseRequest(const CliArgs& args) {
         if (!parsed) return tl::unexpected<std::string>(parsed.error());
         request.seed = *parsed;
     }
+    return {};
+}
+
+Parsed<CompareRequest> parseRequest(const CliArgs& args) {
+    CompareRequest request;
+    auto dir = modelDir(args);
+    if (!dir) return tl::unexpected<std::string>(dir.error());
+    request.model = *dir;
+    auto reference = args.value("reference");
+    if (!reference) return tl::unexpected<std::string>("missing required option --reference DIR");
+    if (reference->empty()) return tl::unexpected<std::string>("--reference: the folder name is empty");
+    request.reference = *reference;
+    auto threads = threadCount(args);
+    if (!threads) return tl::unexpected<std::string>(threads.error());
+    request.threads = *threads;
+    if (auto inputs = parseInputs(args, request); !inputs) return tl::unexpected<std::string>(inputs.error());
     auto margin = optionalFloat(args, "margin");
     if (!margin) return tl::unexpected<std::string>(margin.error());
     request.margin = margin->value_or(request.margin);
@@ -100,165 +137,6 @@ Parsed<CompareRequest> parseRequest(const CliArgs& args) {
     return request;
 }
 
-// A value as config.json would spell it: floats in their shortest form (1e-06, not 9.99999997e-07), strings quoted
-// (invalid UTF-8 in a piece replaced, not thrown on), lists in brackets.
-template <class T>
-std::string spell(const T& value) {
-    if constexpr (std::is_same_v<T, float>) {
-        char text[32];
-        return std::string(text, std::to_chars(text, text + sizeof text, value).ptr);
-    } else {
-        return nlohmann::json(value).dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
-    }
-}
-
-// Appends "key a vs b" when the values differ.
-template <class T>
-void noteDifference(std::string& out, std::string_view key, const T& a, const T& b) {
-    if (a == b) return;
-    out += (out.empty() ? "" : ", ") + std::string(key) + " " + spell(a) + " vs " + spell(b);
-}
-
-// The config.json keys on which `a` and `b` differ, each with both values ("hidden_size 96 vs 160"); empty if none.
-std::string configDifferences(const ModelConfig& a, const ModelConfig& b) {
-    std::string out;
-    noteDifference(out, "vocab_size", a.vocabSize, b.vocabSize);
-    noteDifference(out, "hidden_size", a.hiddenSize, b.hiddenSize);
-    noteDifference(out, "lru_width", a.lruWidth, b.lruWidth);
-    noteDifference(out, "num_attention_heads", a.numHeads, b.numHeads);
-    noteDifference(out, "head_dim", a.headDim, b.headDim);
-    noteDifference(out, "num_key_value_heads", a.numKvHeads, b.numKvHeads);
-    noteDifference(out, "intermediate_size", 2 * a.mlpWidth, 2 * b.mlpWidth);
-    noteDifference(out, "num_hidden_layers", a.numLayers, b.numLayers);
-    const auto blockNames = [](const ModelConfig& c) {
-        std::vector<std::string> names;
-        for (BlockType type : c.blocks) names.emplace_back(blockTypeName(type));
-        return names;
-    };
-    noteDifference(out, "block_types", blockNames(a), blockNames(b));
-    noteDifference(out, "attention_window_size", a.attentionWindow, b.attentionWindow);
-    noteDifference(out, "conv1d_width", a.convWidth, b.convWidth);
-    noteDifference(out, "logits_soft_cap", a.logitsSoftCap, b.logitsSoftCap);
-    noteDifference(out, "rms_norm_eps", a.rmsNormEps, b.rmsNormEps);
-    noteDifference(out, "rope_theta", a.ropeTheta, b.ropeTheta);
-    noteDifference(out, "partial_rotary_factor", a.partialRotaryFactor, b.partialRotaryFactor);
-    noteDifference(out, "embeddings_scale_by_sqrt_dim", a.embedScaleBySqrtDim, b.embedScaleBySqrtDim);
-    noteDifference(out, "bos_token_id", a.bosId, b.bosId);
-    noteDifference(out, "eos_token_id", a.eosId, b.eosId);
-    noteDifference(out, "pad_token_id", a.padId, b.padId);
-    return out;
-}
-
-// Equal configs say the ids index the same rows; only the tokenizers say they mean the same text. A folder without
-// a tokenizer.model (ids only) is taken at its config's word.
-Result<void> checkSameVocabulary(const std::filesystem::path& model, const std::filesystem::path& reference) {
-    std::error_code ec;
-    if (!std::filesystem::exists(model / "tokenizer.model", ec) ||
-        !std::filesystem::exists(reference / "tokenizer.model", ec)) {
-        return {};
-    }
-    auto a = loadTokenizer(model);
-    if (!a) return tl::unexpected(a.error());
-    auto b = loadTokenizer(reference);
-    if (!b) return tl::unexpected(b.error());
-    if (a->vocabSize() != b->vocabSize()) {
-        return makeError(ErrorCode::InvalidArgument,
-                         "the tokenizers differ: " + std::to_string(a->vocabSize()) + " pieces in '" + model.string() +
-                             "', " + std::to_string(b->vocabSize()) + " in '" + reference.string() + "'");
-    }
-    for (TokenId id = 0; id < a->vocabSize(); ++id) {
-        if (a->piece(id) != b->piece(id)) {
-            return makeError(ErrorCode::InvalidArgument, "the tokenizers differ: id " + std::to_string(id) + " is " +
-                                                             spell(a->piece(id)) + " in '" + model.string() + "' but " +
-                                                             spell(b->piece(id)) + " in '" + reference.string() + "'");
-        }
-    }
-    return {};
-}
-
-// <bos> then `length - 1` ids drawn uniformly from the ordinary ids (from all, in a toy vocabulary of no more than
-// the special ones), from one generator so prompt k depends only on the seed.
-std::vector<TokenId> randomPrompt(std::mt19937_64& random, int64_t length, const ModelConfig& config) {
-    const TokenId first = config.vocabSize > kFirstOrdinaryId ? kFirstOrdinaryId : 0;
-    std::uniform_int_distribution<TokenId> pick(first, static_cast<TokenId>(config.vocabSize - 1));
-    std::vector<TokenId> ids{config.bosId};
-    while (static_cast<int64_t>(ids.size()) < length) ids.push_back(pick(random));
-    return ids;
-}
-
-struct Tally {
-    int64_t positions = 0, matches = 0;
-    int64_t confidentPositions = 0, confidentMatches = 0;  // where the reference's top-1 leads by more than margin
-    double maxAbsError = 0, sumAbsError = 0;
-    int64_t values = 0;
-    double sumKl = 0;  // KL(reference || model) of the softmax distributions, in nats, summed over positions
-
-    double agreement() const { return static_cast<double>(matches) / static_cast<double>(positions); }
-    double meanAbsError() const { return sumAbsError / static_cast<double>(values); }
-    double meanKl() const { return sumKl / static_cast<double>(positions); }
-    double confidentAgreement() const {
-        return static_cast<double>(confidentMatches) / static_cast<double>(confidentPositions);
-    }
-};
-
-double logSumExp(std::span<const float> row) {
-    const double top = *std::max_element(row.begin(), row.end());
-    double sum = 0;
-    for (float value : row) sum += std::exp(static_cast<double>(value) - top);
-    return top + std::log(sum);
-}
-
-// KL(p || q) of the softmax distributions: top-1 only sees the argmax, this sees every probability the sampler
-// draws from (llama.cpp rates its quantizations by the same measure).
-double klDivergence(std::span<const float> p, std::span<const float> q) {
-    const double lseP = logSumExp(p), lseQ = logSumExp(q);
-    double kl = 0;
-    for (std::size_t i = 0; i < p.size(); ++i) {
-        const double logP = static_cast<double>(p[i]) - lseP, logQ = static_cast<double>(q[i]) - lseQ;
-        kl += std::exp(logP) * (logP - logQ);
-    }
-    return std::max(kl, 0.0);  // rounding can leave -1e-17 where the rows are equal
-}
-
-// The index of the largest value (the first on ties, as greedy sampling picks) and its lead over the runner-up.
-std::pair<std::size_t, float> top1(std::span<const float> row) {
-    const std::size_t best = static_cast<std::size_t>(std::max_element(row.begin(), row.end()) - row.begin());
-    float second = -std::numeric_limits<float>::infinity();
-    for (std::size_t i = 0; i < row.size(); ++i) {
-        if (i != best) second = std::max(second, row[i]);
-    }
-    return {best, row[best] - second};
-}
-
-// Adds one position. A NaN or infinity would poison every figure, so it fails, naming where it came from.
-Result<void> tallyPosition(Tally& tally, std::span<const float> model, std::span<const float> reference, float margin,
-                           const std::string& where) {
-    double rowMax = 0, rowSum = 0;
-    for (std::size_t i = 0; i < model.size(); ++i) {
-        if (!std::isfinite(model[i]) || !std::isfinite(reference[i])) {
-            return makeError(ErrorCode::InvalidArgument,
-                             "a logit is not finite at " + where + ", vocabulary id " + std::to_string(i) + " (" +
-                                 (std::isfinite(model[i]) ? "--reference" : "--model") + ")");
-        }
-        const double diff = std::fabs(static_cast<double>(model[i]) - static_cast<double>(reference[i]));
-        rowMax = std::max(rowMax, diff);
-        rowSum += diff;
-    }
-    const auto [referenceTop, lead] = top1(reference);
-    const bool match = top1(model).first == referenceTop;
-    tally.positions += 1;
-    tally.matches += match;
-    if (lead > margin) {
-        tally.confidentPositions += 1;
-        tally.confidentMatches += match;
-    }
-    tally.maxAbsError = std::max(tally.maxAbsError, rowMax);
-    tally.sumAbsError += rowSum;
-    tally.values += static_cast<int64_t>(model.size());
-    tally.sumKl += klDivergence(reference, model);
-    return {};
-}
-
 Result<std::vector<float>> allPositionLogits(const Model& model, Runtime& runtime, std::span<const TokenId> prompt) {
     State state = model.newState();
     std::vector<float> logits;
@@ -268,62 +146,116 @@ Result<std::vector<float>> allPositionLogits(const Model& model, Runtime& runtim
     return logits;
 }
 
+// The prompts both models are fed, made one at a time (prompt k of the random ones depends on those before it).
+struct PromptSource {
+    int64_t count = 0;
+    std::mt19937_64 random;
+    std::optional<TextWindows> text;
+
+    ComparePrompt prompt(int64_t k, const CompareRequest& request, const ModelConfig& config) {
+        return text ? text->prompt(k, config.bosId) : randomPrompt(random, request.promptTokens, config);
+    }
+};
+
+Result<PromptSource> promptSource(const CompareRequest& request, const ModelConfig& config) {
+    PromptSource source{request.prompts, std::mt19937_64(request.seed), std::nullopt};
+    if (!request.text) return source;
+    // The tokenizers are the same (checkSameVocabulary); the reference's encodes the text.
+    auto tokenizer = loadTokenizer(request.reference);
+    if (!tokenizer) {
+        return makeError(ErrorCode::InvalidArgument,
+                         "--text needs the reference's tokenizer: " + tokenizer.error().message);
+    }
+    auto windows = readTextWindows(*request.text, *tokenizer, request.cut, config.vocabSize);
+    if (!windows) return tl::unexpected(windows.error());
+    source.count = std::min(windows->count(), request.maxWindows.value_or(windows->count()));
+    source.text = std::move(*windows);
+    return source;
+}
+
 // Prompt by prompt, so only one prompt's logits (tokens × vocab floats per model) are held at a time.
-Result<Tally> compareModels(const Model& model, const Model& reference, const CompareRequest& request) {
+Result<Tally> compareModels(const Model& model, const Model& reference, const CompareRequest& request,
+                            PromptSource& source) {
     Runtime runtime(request.threads), referenceRuntime(request.threads);
     runtime.setPrefillPrecision(request.prefill);
-    std::mt19937_64 random(request.seed);
     const auto vocab = static_cast<std::size_t>(reference.config().vocabSize);
+    const char* unit = source.text ? "window " : "prompt ";
     Tally tally;
-    for (int64_t p = 0; p < request.prompts; ++p) {
-        const std::vector<TokenId> prompt = randomPrompt(random, request.promptTokens, reference.config());
-        auto ours = allPositionLogits(model, runtime, prompt);
+    for (int64_t p = 0; p < source.count; ++p) {
+        const ComparePrompt prompt = source.prompt(p, request, reference.config());
+        auto ours = allPositionLogits(model, runtime, prompt.ids);
         if (!ours) return tl::unexpected(ours.error());
-        auto theirs = allPositionLogits(reference, referenceRuntime, prompt);
+        auto theirs = allPositionLogits(reference, referenceRuntime, prompt.ids);
         if (!theirs) return tl::unexpected(theirs.error());
-        for (std::size_t t = 0; t < prompt.size(); ++t) {
-            const std::string where = "prompt " + std::to_string(p) + " position " + std::to_string(t);
+        for (std::size_t t = 0; t < prompt.ids.size(); ++t) {
+            if (!prompt.scored.empty() && !prompt.scored[t]) continue;
+            const std::string where = unit + std::to_string(p) + " position " + std::to_string(t);
+            const std::optional<TokenId> next = prompt.next.empty() ? std::nullopt : std::optional(prompt.next[t]);
             auto added =
                 tallyPosition(tally, std::span<const float>(*ours).subspan(t * vocab, vocab),
-                              std::span<const float>(*theirs).subspan(t * vocab, vocab), request.margin, where);
+                              std::span<const float>(*theirs).subspan(t * vocab, vocab), next, request.margin, where);
             if (!added) return tl::unexpected(added.error());
         }
+    }
+    if (tally.positions == 0) {
+        return makeError(ErrorCode::InvalidArgument, "the windows compared hold no position to score (--max-windows)");
     }
     return tally;
 }
 
 // The decimal the float was written as ("0.1"), not its exact binary value (0.100000001490116).
-double asWritten(float value) { return std::strtod(spell(value).c_str(), nullptr); }
+double asWritten(float value) { return std::strtod(spellValue(value).c_str(), nullptr); }
 
-void printReport(const Tally& tally, const CompareRequest& request) {
-    const bool anyConfident = tally.confidentPositions > 0;
-    if (request.json) {
-        nlohmann::ordered_json report{
-            {"model", request.model.string()},
-            {"reference", request.reference.string()},
-            {"prompts", request.prompts},
-            {"prompt_tokens", request.promptTokens},
-            {"seed", request.seed},
-            {"prefill", std::string(prefillName(request.prefill))},
-            {"positions", tally.positions},
-            {"top1_matches", tally.matches},
-            {"top1_agreement", tally.agreement()},
-            {"max_abs_error", tally.maxAbsError},
-            {"mean_abs_error", tally.meanAbsError()},
-            {"mean_kl_divergence", tally.meanKl()},
-            {"margin", asWritten(request.margin)},
-            {"confident_positions", tally.confidentPositions},
-            {"confident_top1_agreement", anyConfident ? nlohmann::json(tally.confidentAgreement()) : nlohmann::json()},
-        };
-        writeOut(report.dump() + "\n");
-        return;
+// The perplexities' ratio as a signed percentage: how much worse (+) the model predicts the text.
+double perplexityChange(const Tally& tally) { return 100.0 * (tally.perplexity() / tally.referencePerplexity() - 1.0); }
+
+void printJson(const Tally& tally, const CompareRequest& request, const PromptSource& source) {
+    nlohmann::ordered_json report{{"model", request.model.string()}, {"reference", request.reference.string()}};
+    if (source.text) {
+        report["text"] = request.text->string();
+        report["text_tokens"] = source.text->tokens.size();
+        report["window"] = request.cut.window;
+        report["paragraphs"] = request.cut.paragraphs;
+        report["windows"] = source.count;
+        report["score"] = request.cut.score == TextScore::All ? "all" : "replies";
+    } else {
+        report["prompts"] = request.prompts;
+        report["prompt_tokens"] = request.promptTokens;
+        report["seed"] = request.seed;
     }
-    std::printf("%lld prompts of %lld tokens (seed %llu): %lld positions\n", static_cast<long long>(request.prompts),
-                static_cast<long long>(request.promptTokens), static_cast<unsigned long long>(request.seed),
-                static_cast<long long>(tally.positions));
+    report["prefill"] = std::string(prefillName(request.prefill));
+    report["positions"] = tally.positions;
+    report["top1_matches"] = tally.matches;
+    report["top1_agreement"] = tally.agreement();
+    report["max_abs_error"] = tally.maxAbsError;
+    report["mean_abs_error"] = tally.meanAbsError();
+    report["mean_kl_divergence"] = tally.meanKl();
+    report["margin"] = asWritten(request.margin);
+    report["confident_positions"] = tally.confidentPositions;
+    report["confident_top1_agreement"] =
+        tally.confidentPositions > 0 ? nlohmann::json(tally.confidentAgreement()) : nlohmann::json();
+    if (source.text) {
+        report["perplexity"] = tally.perplexity();
+        report["reference_perplexity"] = tally.referencePerplexity();
+    }
+    writeOut(report.dump() + "\n");
+}
+
+void printReport(const Tally& tally, const CompareRequest& request, const PromptSource& source) {
+    if (request.json) return printJson(tally, request, source);
+    if (source.text) {
+        std::printf("%lld windows of %lld tokens of %s (%zu tokens): %lld positions\n",
+                    static_cast<long long>(source.count), static_cast<long long>(request.cut.window),
+                    request.text->string().c_str(), source.text->tokens.size(),
+                    static_cast<long long>(tally.positions));
+    } else {
+        std::printf("%lld prompts of %lld tokens (seed %llu): %lld positions\n",
+                    static_cast<long long>(request.prompts), static_cast<long long>(request.promptTokens),
+                    static_cast<unsigned long long>(request.seed), static_cast<long long>(tally.positions));
+    }
     std::printf("top-1 agreement     %.4f (%lld of %lld)\n", tally.agreement(), static_cast<long long>(tally.matches),
                 static_cast<long long>(tally.positions));
-    if (anyConfident) {
+    if (tally.confidentPositions > 0) {
         std::printf("  margin > %-9g %.4f (%lld of %lld)\n", static_cast<double>(request.margin),
                     tally.confidentAgreement(), static_cast<long long>(tally.confidentMatches),
                     static_cast<long long>(tally.confidentPositions));
@@ -333,6 +265,10 @@ void printReport(const Tally& tally, const CompareRequest& request) {
     std::printf("max |logit diff|    %.6g\n", tally.maxAbsError);
     std::printf("mean |logit diff|   %.6g\n", tally.meanAbsError());
     std::printf("mean KL(ref||model) %.6g nats\n", tally.meanKl());
+    if (source.text) {
+        std::printf("perplexity          %.4f (reference %.4f, %+.2f%%)\n", tally.perplexity(),
+                    tally.referencePerplexity(), perplexityChange(tally));
+    }
 }
 
 int run(const CliArgs& args) {
@@ -351,9 +287,11 @@ int run(const CliArgs& args) {
     }
     if (auto same = checkSameVocabulary(request->model, request->reference); !same) return runtimeError(same.error());
 
-    auto tally = compareModels(**model, **reference, *request);
+    auto source = promptSource(*request, (*reference)->config());
+    if (!source) return runtimeError(source.error());
+    auto tally = compareModels(**model, **reference, *request, *source);
     if (!tally) return runtimeError(tally.error());
-    printReport(*tally, *request);
+    printReport(*tally, *request, *source);
     return kExitOk;
 }
 
@@ -364,10 +302,19 @@ const Command& compareCommand() {
         kName,
         "measure a checkpoint's logits against a reference's (top-1 agreement, error)",
         "rgemma compare --model DIR --reference DIR [--prompts N] [--prompt-tokens P] [--seed S] [--margin M]\n"
-        "                      [--prefill P] [--threads N] [--json]",
+        "                      [--prefill P] [--threads N] [--json]\n"
+        "       rgemma compare --model DIR --reference DIR --text FILE [--window N] [--max-windows K]\n"
+        "                      [--paragraphs] [--score all|replies] [--margin M] [--prefill P] [--threads N] [--json]",
         "Loads both checkpoints (same config and tokenizer required; the dtypes may differ, e.g. an int8 copy\n"
         "against its bf16 original), draws N random prompts (default 8) of P ids (default 64): <bos>, then ids\n"
-        "drawn uniformly from 4..vocab_size-1 with seed S (default 1234). Each prompt is fed to both models from a\n"
+        "drawn uniformly from 4..vocab_size-1 with seed S (default 1234); or, with --text, encodes FILE with the\n"
+        "reference's tokenizer (the whole text, or with --paragraphs each paragraph between blank lines on its own:\n"
+        "a file of separate conversations) and cuts its tokens into windows of N (default 128; a text's or\n"
+        "paragraph's last one holds what is left; --max-windows K keeps the first K), each fed as <bos> and its tokens "
+        "but the last, so that its positions\n"
+        "predict its tokens; --score replies compares only the positions that predict a token of a model turn\n"
+        "(after \"<start_of_turn>model\", up to its <end_of_turn>: what a chat model learns to write; the rest is\n"
+        "context). Each prompt is fed to both models from a\n"
         "fresh state, with the exact prefill precision that rgemma logits uses (--prefill fast: the model with the\n"
         "app's fast prompt path, bf16 activations where the CPU has them; int8: int8 activations and weights on\n"
         "AVX2; bf16-emulated: the bf16 path's numbers on any CPU, slowly; the reference stays exact, so --reference\n"
@@ -376,14 +323,21 @@ const Command& compareCommand() {
         "top-1 agreement (the fraction of positions whose argmax is the reference's), the largest and the mean\n"
         "|difference| of the soft-capped logits, the mean KL divergence of the model's softmax from the reference's\n"
         "(nats), and the top-1 agreement over the positions where the reference's top-1 leads its top-2 by more\n"
-        "than M (default 0.1), where a near-tie cannot flip it. --json prints one JSON object: positions,\n"
+        "than M (default 0.1), where a near-tie cannot flip it; on a text also each model's perplexity, exp of the\n"
+        "mean -log p(next token). --json prints one JSON object: positions,\n"
         "top1_matches, top1_agreement, max_abs_error, mean_abs_error, mean_kl_divergence, margin,\n"
-        "confident_positions, confident_top1_agreement (null when no position qualifies).",
+        "confident_positions, confident_top1_agreement (null when no position qualifies); with --text also\n"
+        "text_tokens, window, paragraphs, windows, score, perplexity and reference_perplexity.",
         {modelOption(),
          {"reference", "DIR", "the checkpoint to compare against (e.g. the bf16 original)"},
          {"prompts", "N", "number of random prompts (default 8)"},
          {"prompt-tokens", "P", "ids per prompt, <bos> included (default 64)"},
          {"seed", "S", "seed of the random prompts (default 1234)"},
+         {"text", "FILE", "compare on this text's tokens instead of random prompts, with perplexity"},
+         {"window", "N", "text tokens per window (default 128)"},
+         {"max-windows", "K", "compare only the text's first K windows (default: all)"},
+         {"paragraphs", "", "feed each paragraph of the text (between blank lines) from a fresh state"},
+         {"score", "S", "the text's positions compared: all (default) or replies (those in model turns)"},
          {"margin", "M", "reference top-1 lead for the confident agreement (default 0.1)"},
          {"prefill", "P", "the model's prefill: exact (default), fast, int8 or bf16-emulated; the reference's: exact"},
          threadsOption(),

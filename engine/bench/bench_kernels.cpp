@@ -1,8 +1,9 @@
 // bench_kernels.cpp — Google Benchmark of the matrix kernels at every instruction-set level this CPU runs: decode
 // matvecs (bytes of weights per second) and prefill GEMMs (FLOP/s) on the 2B model's shapes, beside the bf16 dot
-// peak, and the local attention block's own products. Built, never run by ctest: timings belong here and in `rgemma
-// bench`, not in unit tests.
+// peak, the local attention block's own products, and the 4-bit (Q4K) decode kernel beside the int8 and bf16 ones.
+// Built, never run by ctest: timings belong here and in `rgemma bench`, not in unit tests.
 #include <benchmark/benchmark.h>
+#include <oneapi/tbb/parallel_for.h>
 
 #include <algorithm>
 #include <random>
@@ -11,6 +12,7 @@
 
 #include "io/dtype_convert.h"
 #include "kernels/matmul_kernels.h"
+#include "kernels/q4_scalar.h"
 #include "layers/linear.h"
 #include "model/blocks.h"
 #include "rgemma/machine.h"
@@ -181,6 +183,125 @@ void int8PrefillKernel(benchmark::State& state) {
                                                benchmark::Counter::kIsRate);
 }
 
+// Random Q4K weights [out, in] (any nibbles; headers with f16 units ~2^-12 and random 6-bit integers): the decode
+// kernel's speed does not depend on the values.
+struct Q4Weights {
+    std::vector<uint8_t> q, headers;
+};
+Q4Weights makeQ4(int64_t out, int64_t in) {
+    std::mt19937 random(42);
+    Q4Weights w{std::vector<uint8_t>(static_cast<std::size_t>(out * q4RowBytes(in))),
+                std::vector<uint8_t>(static_cast<std::size_t>(out * q4SuperBlocks(in) * kQ4HeaderBytes))};
+    for (auto& b : w.q) b = static_cast<uint8_t>(random());
+    for (std::size_t h = 0; h < w.headers.size(); h += kQ4HeaderBytes) {
+        uint8_t sc[kQ4SubBlocksPerSuper], m[kQ4SubBlocksPerSuper];
+        for (int k = 0; k < kQ4SubBlocksPerSuper; ++k) {
+            sc[k] = static_cast<uint8_t>(random() % 64);
+            m[k] = static_cast<uint8_t>(random() % 64);
+        }
+        encodeQ4Header(floatToF16(1.0f / 4096), floatToF16(1.0f / 8192), sc, m, w.headers.data() + h);
+    }
+    return w;
+}
+
+// The AVX2 table's decode kernels called directly, as linear.cpp's matvecForward calls them (tasks of ~32 KiB of
+// weights over the rows, in the runtime's arena): Q4K (its activations prepared once per product, inside the
+// timing), int8 (f32 activations) and bf16, on the same shape in the same run, for their GB/s ratios. The batch
+// variant (columns > 1) reads the Q4K weights once for all columns. Args: dtype (0 Q4K, 1 int8, 2 bf16), threads,
+// out, in, columns. GB/s counts the weight bytes (scales and headers included) per product.
+void decodeKernel(benchmark::State& state) {
+    if (!isaSupported(Isa::Avx2)) {
+        state.SkipWithError("no AVX2");
+        return;
+    }
+    const MatmulKernels& kernels = matmulKernels(Isa::Avx2);
+    const int64_t dtype = state.range(0), out = state.range(2), in = state.range(3), columns = state.range(4);
+    Runtime runtime(static_cast<int>(state.range(1)));
+    const Q4Weights q4 = dtype == 0 ? makeQ4(out, in) : Q4Weights{};
+    const Matrix dense = dtype == 0 ? Matrix{} : makeMatrix(out, in, dtype == 1 ? DType::I8 : DType::BF16);
+    const int64_t bytes = dtype == 0 ? static_cast<int64_t>(q4.q.size() + q4.headers.size())
+                                     : static_cast<int64_t>(dense.view.byteSize + dense.scales.size() * sizeof(float));
+    const int64_t grain = std::max<int64_t>(4, 32 * 1024 / (bytes / out) / 4 * 4);
+    std::vector<float> x(static_cast<std::size_t>(columns * in), 0.5f);
+    std::vector<float> prepared(static_cast<std::size_t>(columns * q4PreparedFloats(in)));
+    std::vector<float> y(static_cast<std::size_t>(columns * out));
+    for (auto _ : state) {
+        runtime.impl().arena.execute([&] {
+            if (dtype == 0) prepareQ4Activations(x.data(), in, columns, prepared.data());
+            tbb::parallel_for(tbb::blocked_range<int64_t>(0, out, grain), [&](const tbb::blocked_range<int64_t>& r) {
+                if (dtype == 0) {
+                    kernels.matvecQ4(q4.q.data(), q4.headers.data(), in, r.begin(), r.end(), prepared.data(), columns,
+                                     y.data() + r.begin(), out);
+                } else if (dtype == 1) {
+                    kernels.matvecI8(dense.i8.data(), dense.scales.data(), in, r.begin(), r.end(), x.data(),
+                                     y.data() + r.begin());
+                } else {
+                    kernels.matvecBf16(dense.bf16.data(), in, r.begin(), r.end(), x.data(), y.data() + r.begin());
+                }
+            });
+        });
+        benchmark::DoNotOptimize(y.data());
+    }
+    state.SetLabel(dtype == 0 ? "q4k" : dtype == 1 ? "int8" : "bf16");
+    state.SetBytesProcessed(state.iterations() * bytes);
+}
+
+void decodeKernelShapes(benchmark::internal::Benchmark* b) {
+    b->ArgNames({"dtype", "threads", "out", "in", "columns"});
+    for (int threads : {1, 2}) {
+        for (int dtype : {0, 1, 2}) {
+            b->Args({dtype, threads, 65536, 2560, 1});  // 2560 wide, as most of the 2B's matrices
+            b->Args({dtype, threads, 16384, 7680, 1});  // the MLP's down projection's width
+        }
+        for (int columns : {2, 4, 8}) b->Args({0, threads, 65536, 2560, columns});
+    }
+    b->UseRealTime();
+}
+
+// The AVX2 prefill GEMM on f32 activations (PanelGemm, one thread, the activations packed inside the timing) with
+// Q4K weights dequantized into an f32 tile per task (as linear.cpp does for I8 without an in-place kernel), beside
+// I8 weights read in place (gemmI8Weights) and I8 dequantized into tiles: what the tile costs. Args: weights (0
+// Q4K tiles, 1 I8 in place, 2 I8 tiles), out, in, tokens. FLOPS counts a multiply-add as 2.
+void prefillTiles(benchmark::State& state) {
+    if (!isaSupported(Isa::Avx2)) {
+        state.SkipWithError("no AVX2");
+        return;
+    }
+    const MatmulKernels& kernels = matmulKernels(Isa::Avx2);
+    const PanelGemm& kernel = kernels.gemmF32Activations;
+    const int64_t weights = state.range(0), out = state.range(1), in = state.range(2), tokens = state.range(3);
+    const Q4Weights q4 = weights == 0 ? makeQ4(out, in) : Q4Weights{};
+    const Matrix i8 = weights == 0 ? Matrix{} : makeMatrix(out, in, DType::I8);
+    std::vector<float> x(static_cast<std::size_t>(tokens * in), 0.5f), y(static_cast<std::size_t>(tokens * out));
+    std::vector<uint32_t> packed(kernel.packedUnits(tokens, in));
+    std::vector<float> tile(static_cast<std::size_t>(kernel.taskRows * in));
+    const int64_t panels = (tokens + kGemmPanelTokens - 1) / kGemmPanelTokens;
+    for (auto _ : state) {
+        kernel.pack(x.data(), tokens, in, 0, panels, packed.data());
+        for (int64_t r0 = 0; r0 < out; r0 += kernel.taskRows) {
+            const int64_t r1 = std::min(out, r0 + kernel.taskRows);
+            if (weights == 1) {
+                kernel.gemmI8Weights(packed.data(), i8.i8.data(), i8.scales.data(), in, tokens, r0, r1, 0, panels,
+                                     y.data(), out);
+                continue;
+            }
+            if (weights == 0) {
+                kernels.dequantizeQ4(q4.q.data() + r0 * q4RowBytes(in),
+                                     q4.headers.data() + r0 * q4SuperBlocks(in) * kQ4HeaderBytes, in, r1 - r0,
+                                     tile.data());
+            } else {
+                kernels.dequantizeI8(i8.i8.data() + r0 * in, i8.scales.data() + r0 * i8Blocks(in), in, r1 - r0,
+                                     tile.data());
+            }
+            kernel.gemmF32Weights(packed.data(), tile.data(), in, tokens, 0, r1 - r0, 0, panels, y.data() + r0, out);
+        }
+        benchmark::DoNotOptimize(y.data());
+    }
+    state.SetLabel(weights == 0 ? "q4k tiles" : weights == 1 ? "int8 in place" : "int8 tiles");
+    state.counters["FLOPS"] = benchmark::Counter(static_cast<double>(2 * out * in * tokens) * state.iterations(),
+                                                 benchmark::Counter::kIsRate);
+}
+
 // Decode reads every weight once: matrices of 256+ MB, far past the caches, as the model's 5 GB are.
 // The streaming-read bound the decode numbers compare with (rgemma/machine.h), per thread count.
 void readBandwidth(benchmark::State& state) {
@@ -226,6 +347,13 @@ BENCHMARK(attention)->Apply(attentionShapes);
 BENCHMARK(bf16DotPeak);
 BENCHMARK(int8PrefillKernel)->Args({768, 2560, 256})->Args({256, 7680, 256})->UseRealTime();
 BENCHMARK(readBandwidth)->Arg(1)->Arg(2)->UseRealTime();
+BENCHMARK(decodeKernel)->Apply(decodeKernelShapes);
+BENCHMARK(prefillTiles)
+    ->ArgNames({"weights", "out", "in", "tokens"})
+    ->Args({0, 768, 2560, 256})
+    ->Args({1, 768, 2560, 256})
+    ->Args({2, 768, 2560, 256})
+    ->UseRealTime();
 
 }  // namespace
 }  // namespace rgemma

@@ -1,6 +1,6 @@
-// avx2_helpers.h — small AVX2 helpers shared by the AVX2 kernel files (lane masks, bf16 widening, horizontal sums).
-// Include only from files compiled with AVX2 flags: everything here has internal linkage (see matmul_avx2.cpp for
-// why).
+// avx2_helpers.h — small AVX2 helpers shared by the AVX2 kernel files (lane masks, horizontal sums, storing 8 values
+// as f32 or bf16 with a tail). Include only from files compiled with AVX2 flags: everything here has internal linkage
+// (see matmul_avx2.cpp for why).
 #pragma once
 
 #include <immintrin.h>
@@ -52,6 +52,27 @@ inline float horizontalMax(__m256 v) {
     s = _mm_max_ps(s, _mm_movehl_ps(s, s));
     s = _mm_max_ss(s, _mm_movehdup_ps(s));
     return _mm_cvtss_f32(s);
+}
+
+// The first min(left, 8) lanes of v stored at dst as f32.
+inline void storeF32(float* dst, int64_t left, __m256 v) { _mm256_maskstore_ps(dst, laneMask(left), v); }
+
+// The same rounded to nearest even bf16 (finite values): add 0x7FFF plus the kept part's lowest bit, keep the high
+// half; as matmul_avx512.cpp's dequantizeI8Bf16.
+inline void storeBf16(uint16_t* dst, int64_t left, __m256 v) {
+    const __m256i bits = _mm256_castps_si256(v);
+    const __m256i odd = _mm256_and_si256(_mm256_srli_epi32(bits, 16), _mm256_set1_epi32(1));
+    const __m256i rounded =
+        _mm256_srli_epi32(_mm256_add_epi32(bits, _mm256_add_epi32(odd, _mm256_set1_epi32(0x7FFF))), 16);
+    // The high halves, now < 2^16, packed to 16 bits: values 0-3 from the low 128 bits, 4-7 from the high.
+    const __m128i halves = _mm_packus_epi32(_mm256_castsi256_si128(rounded), _mm256_extracti128_si256(rounded, 1));
+    if (left >= 8) {
+        _mm_storeu_si128(reinterpret_cast<__m128i*>(dst), halves);
+    } else {
+        alignas(16) uint16_t buffer[8];
+        _mm_store_si128(reinterpret_cast<__m128i*>(buffer), halves);
+        std::memcpy(dst, buffer, static_cast<std::size_t>(left) * sizeof(uint16_t));
+    }
 }
 
 }  // namespace

@@ -266,28 +266,11 @@ void matmulInOutBf16(const uint16_t* w, int64_t in, int64_t cols, const float* x
 }
 
 void dequantizeI8(const int8_t* q, const float* scales, int64_t in, int64_t rows, float* dst) {
-    dequantizeRows(q, scales, in, rows,
-                   [dst](int64_t at, int64_t left, __m256 v) { _mm256_maskstore_ps(dst + at, laneMask(left), v); });
+    dequantizeRows(q, scales, in, rows, [dst](int64_t at, int64_t left, __m256 v) { storeF32(dst + at, left, v); });
 }
 
-// Rounded to nearest even bf16 (finite values): add 0x7FFF plus the kept part's lowest bit, keep the high half; as
-// matmul_avx512.cpp's dequantizeI8Bf16.
 void dequantizeI8Bf16(const int8_t* q, const float* scales, int64_t in, int64_t rows, uint16_t* dst) {
-    dequantizeRows(q, scales, in, rows, [dst](int64_t at, int64_t left, __m256 v) {
-        const __m256i bits = _mm256_castps_si256(v);
-        const __m256i odd = _mm256_and_si256(_mm256_srli_epi32(bits, 16), _mm256_set1_epi32(1));
-        const __m256i rounded =
-            _mm256_srli_epi32(_mm256_add_epi32(bits, _mm256_add_epi32(odd, _mm256_set1_epi32(0x7FFF))), 16);
-        // The high halves, now < 2^16, packed to 16 bits: values 0-3 from the low 128 bits, 4-7 from the high.
-        const __m128i halves = _mm_packus_epi32(_mm256_castsi256_si128(rounded), _mm256_extracti128_si256(rounded, 1));
-        if (left >= 8) {
-            _mm_storeu_si128(reinterpret_cast<__m128i*>(dst + at), halves);
-        } else {
-            alignas(16) uint16_t buffer[8];
-            _mm_store_si128(reinterpret_cast<__m128i*>(buffer), halves);
-            std::memcpy(dst + at, buffer, static_cast<std::size_t>(left) * sizeof(uint16_t));
-        }
-    });
+    dequantizeRows(q, scales, in, rows, [dst](int64_t at, int64_t left, __m256 v) { storeBf16(dst + at, left, v); });
 }
 
 void quantizeActivationsI8(const float* x, int64_t in, int64_t tokens, int8_t* q, float* scales, float* values) {

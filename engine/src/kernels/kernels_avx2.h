@@ -36,6 +36,12 @@ void gemmF16Weights(const void* packed, const uint16_t* w, int64_t in, int64_t t
 void gemmI8Weights(const void* packed, const int8_t* w, const float* scales, int64_t in, int64_t tokens,
                    int64_t rowBegin, int64_t rowEnd, int64_t panelBegin, int64_t panelEnd, float* y, int64_t ldy);
 
+// q4_avx2.cpp: Q4K weights (q4_format.h), decode and dequantization into prefill tiles.
+void matvecQ4(const uint8_t* q, const uint8_t* headers, int64_t in, int64_t rowBegin, int64_t rowEnd,
+              const float* prepared, int64_t columns, float* y, int64_t ldy);
+void dequantizeQ4(const uint8_t* q, const uint8_t* headers, int64_t in, int64_t rows, float* dst);
+void dequantizeQ4Bf16(const uint8_t* q, const uint8_t* headers, int64_t in, int64_t rows, uint16_t* dst);
+
 // gemm_int8_avx2.cpp: int8 prefill with vpmaddubsw/vpmaddwd (AVX2).
 Int8PanelGemm int8PanelGemm();
 

@@ -1,5 +1,5 @@
 // matmul_avx2.cpp — decode matrix-vector kernels for AVX2 + FMA (f32, bf16 and int8 weights read in place), and the
-// AVX2 table, with the kernels of the other AVX2 files (kernels_avx2.h).
+// AVX2 table, with the kernels of the other AVX2 files (kernels_avx2.h: Q4K in q4_avx2.cpp).
 // Compiled with -mavx2 -mfma (kernels/CMakeLists.txt). It includes only intrinsics and plain declarations and
 // defines everything with internal linkage: an inline function from a shared header compiled here could be the
 // copy the linker keeps, and then run on a CPU without AVX2.
@@ -107,6 +107,9 @@ const MatmulKernels& avx2Kernels() {
         .quantizeActivationsI8 = avx2::quantizeActivationsI8,
         .dequantizeI8 = avx2::dequantizeI8,
         .dequantizeI8Bf16 = avx2::dequantizeI8Bf16,
+        .matvecQ4 = avx2::matvecQ4,
+        .dequantizeQ4 = avx2::dequantizeQ4,
+        .dequantizeQ4Bf16 = avx2::dequantizeQ4Bf16,
         .matmulInOutF32 = avx2::matmulInOutF32,
         .matmulInOutBf16 = avx2::matmulInOutBf16,
         .gemmF32Activations =

@@ -8,6 +8,7 @@
 #include <cstdint>
 
 #include "kernels/avx512_helpers.h"
+#include "kernels/kernels_avx2.h"
 #include "kernels/matmul_kernels.h"
 #include "kernels/panel_gemm.h"
 #include "rgemma/dtype.h"
@@ -344,6 +345,11 @@ const MatmulKernels& avx512Kernels() {
         .matvecI8 = matvecI8,
         .dequantizeI8 = dequantizeI8,
         .dequantizeI8Bf16 = dequantizeI8Bf16,
+        // Q4K: the AVX2 kernels (AVX-512 CPUs run them). An AVX-512 version could not be run where these kernels
+        // were written (Zen 3, no AVX-512), and an untested kernel would break CI on the Zen 4 machines.
+        .matvecQ4 = avx2::matvecQ4,
+        .dequantizeQ4 = avx2::dequantizeQ4,
+        .dequantizeQ4Bf16 = avx2::dequantizeQ4Bf16,
         .matmulInOutF32 = matmulInOutF32,
         .matmulInOutBf16 = matmulInOutBf16,
         .gemmF32Activations = PanelGemm{kF32UnitsPerPair, packF32, gemmF32, gemmF32Weights},

@@ -135,6 +135,19 @@ struct MatmulKernels {
     void (*dequantizeI8)(const int8_t* q, const float* scales, int64_t in, int64_t rows, float* dst) = nullptr;
     void (*dequantizeI8Bf16)(const int8_t* q, const float* scales, int64_t in, int64_t rows, uint16_t* dst) = nullptr;
 
+    // Q4K weights (4-bit, kernels/q4_format.h). y[c · ldy + r - rowBegin] = Σ_i W[r, i] · x[c, i] for r in [rowBegin,
+    // rowEnd) and c < columns (1..kQ4MaxColumns: decode of a batch reads the weights once), x prepared by
+    // prepareQ4Activations (q4_scalar.h) once per product; q and headers are the whole matrix's. Nibbles unpacked
+    // in registers, exact f32 products, f32 sums: the scalar reference's formula (scalar::matvecQ4) in another
+    // order. Null: scalar::matvecQ4.
+    void (*matvecQ4)(const uint8_t* q, const uint8_t* headers, int64_t in, int64_t rowBegin, int64_t rowEnd,
+                     const float* prepared, int64_t columns, float* y, int64_t ldy) = nullptr;
+    // Q4K rows (q and headers at the first row) dequantized into f32 (dequantizeQ4Rows' values), or rounded on to
+    // bf16, for the prefill GEMMs, as dequantizeI8 for I8. Null: scalar::dequantizeQ4, scalar::dequantizeQ4Bf16.
+    void (*dequantizeQ4)(const uint8_t* q, const uint8_t* headers, int64_t in, int64_t rows, float* dst) = nullptr;
+    void (*dequantizeQ4Bf16)(const uint8_t* q, const uint8_t* headers, int64_t in, int64_t rows,
+                             uint16_t* dst) = nullptr;
+
     // y[t, j] = Σ_i x[t, i] · W[i, j] for t < tokens, j < cols: "x @ W" with W stored row-major [in, cols] (the
     // RG-LRU's block-diagonal gates), f32 or bf16; x and y row-major with strides ldx, ldy. Null: use Eigen.
     void (*matmulInOutF32)(const float* w, int64_t in, int64_t cols, const float* x, int64_t ldx, int64_t tokens,
