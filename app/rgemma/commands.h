@@ -44,7 +44,7 @@ inline const std::vector<const Command*>& allCommands() {
     static const std::vector<const Command*> all{
         &chatCommand(),         &generateCommand(), &logitsCommand(),      &inspectCommand(),
         &stateInspectCommand(), &benchCommand(),    &benchResumeCommand(), &makeRandomCommand(),
-        &quantizeCommand(),     &compareCommand(),  &downloadCommand(), &serveCommand(),
+        &quantizeCommand(),     &compareCommand(),  &downloadCommand(),    &serveCommand(),
     };
     return all;
 }
