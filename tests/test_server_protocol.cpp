@@ -261,7 +261,7 @@ void TestServerProtocol::requestDefaultsAndMappings() {
     QCOMPARE(mapped->stops, std::vector<std::string>{"x"});
     QVERIFY(mapped->stream && mapped->includeUsage && mapped->ignoreEos);
     QCOMPARE(mapped->sampling.topK, 5);
-    QCOMPARE(mapped->sampling.repeatWindow, 65536);
+    QCOMPARE(mapped->sampling.repeatWindow, static_cast<int32_t>(rgemma::kRepeatWindowRange.max));
 
     auto seeded = chat(messagesWith(R"(,"seed":18446744073709551615,"max_tokens":5.0)"));
     QVERIFY(seeded);

@@ -103,8 +103,9 @@ void readSampling(FieldReader& fields, rgemma::SamplerSettings& s) {
     if (fields.ok() && !(s.minP < 1.0f)) fields.fail("min_p", "must be below 1");
     fields.readNumber("repeat_penalty", 1.0, 100.0, s.repeatPenalty);
     int32_t lastN = s.repeatWindow;
-    fields.readInteger("repeat_last_n", -1, 65536, lastN);
-    s.repeatWindow = lastN < 0 ? 65536 : lastN;  // llama.cpp's -1: as far back as it keeps
+    const auto longestWindow = static_cast<int32_t>(rgemma::kRepeatWindowRange.max);
+    fields.readInteger("repeat_last_n", -1, longestWindow, lastN);
+    s.repeatWindow = lastN < 0 ? longestWindow : lastN;  // llama.cpp's -1: as far back as the sampler looks
     s.greedy = s.temperature == 0.0f || s.topP == 0.0f;
     if (s.greedy) s.topP = 1.0f;  // greedy ignores it; keeps validateSamplerSettings' range
     readSeed(fields, s.seed);
