@@ -57,6 +57,15 @@ class Model {
     Result<void> forward(Runtime& runtime, State& state, std::span<const TokenId> tokens, LogitsMode mode,
                          std::vector<float>& logits, const std::atomic<bool>* cancel = nullptr) const;
 
+    // One decode step of a batch: sequence b feeds tokens[b] into *states[b] at that state's own position, and row b
+    // of `logits` [B, vocab] is its. The dense products read each weight once for the whole batch, multiplying its B
+    // rows with the prefill products' kernels at runtime.prefillPrecision() (any weight dtype, any kernel level);
+    // the recurrence and the attention run per sequence. A sequence's logits equal those of forward() on it alone
+    // up to the kernels' summation order (B == 1 is exactly forward()). The states must be distinct and belong to
+    // this model; on an error no state has changed.
+    Result<void> forwardBatch(Runtime& runtime, std::span<State* const> states, std::span<const TokenId> tokens,
+                              std::vector<float>& logits) const;
+
     // The checkpoint's files and tensors as stored (`rgemma inspect`).
     const CheckpointFiles& checkpoint() const { return *m_checkpoint; }
 

@@ -1,0 +1,194 @@
+// test_batch.cpp — Model::forwardBatch on the golden checkpoints (as stored and quantized to int8), at every kernel
+// level: sequences at very different positions (0, 3, just under the attention window, beyond it, 80,000) advance
+// together across several ring-buffer wraps, each one's logits and greedy tokens equal to the same sequence run
+// alone with forward().
+// The engine's internals first: oneTBB's headers must not see Qt's `emit` macro.
+#include "kernels/matmul_kernels.h"
+#include "rgemma/checkpoint.h"
+#include "rgemma/model.h"
+#include "runtime/runtime_impl.h"
+// clang-format off
+#include <QTemporaryDir>
+#include <QtTest>
+#include <algorithm>
+#include <cmath>
+
+#include "golden_case.h"
+// clang-format on
+
+using namespace rgemma;
+
+Q_DECLARE_METATYPE(rgemma::Isa)
+
+namespace {
+
+// The dense products of a batch run the prefill GEMM, of a lone token the matvec: the same f32 products summed in
+// another order. Over the golden cases' few layers the logits then differ by a few f32 ulps of their size (~1e-6);
+// a wrong row, position or state would move them by far more than this.
+constexpr float kTolerance = 1e-4f;
+
+constexpr Isa kAllLevels[] = {Isa::Portable, Isa::Avx2, Isa::Avx512, Isa::Avx512Vnni, Isa::Avx512Bf16};
+
+float maxAbsDiff(const float* a, const float* b, std::size_t n) {
+    float worst = 0.0f;
+    for (std::size_t i = 0; i < n; ++i) {
+        const float d = std::fabs(a[i] - b[i]);
+        if (!(d <= worst)) worst = d;  // NaN counts as the worst
+    }
+    return worst;
+}
+
+TokenId argmax(const float* logits, int64_t vocab) {
+    return static_cast<TokenId>(std::max_element(logits, logits + vocab) - logits);
+}
+
+std::unique_ptr<Model> loadModel(const std::filesystem::path& dir) {
+    auto model = Model::load(dir);
+    if (!model) qFatal("loading %s: %s", dir.c_str(), model.error().message.c_str());
+    return std::move(*model);
+}
+
+// One sequence of the batch: its state, the token it feeds next, and its twin that runs alone.
+struct Sequence {
+    State state;
+    State alone;
+    TokenId next;
+};
+
+// A sequence whose history is `length` tokens of the golden prompt repeated (0: a fresh state fed BOS first), then,
+// if `position` is set, moved there (the values stay those of the shorter history: both twins hold the same ones).
+Sequence makeSequence(const Model& model, Runtime& runtime, const std::vector<int>& prompt, int64_t length,
+                      int64_t position = -1) {
+    State state = model.newState();
+    TokenId next = 2;  // BOS
+    if (length > 0) {
+        std::vector<TokenId> history;
+        while (static_cast<int64_t>(history.size()) < length) {
+            history.insert(history.end(), prompt.begin(), prompt.end());
+        }
+        history.resize(static_cast<std::size_t>(length));
+        std::vector<float> logits;
+        if (!model.forward(runtime, state, history, LogitsMode::Last, logits)) qFatal("prefill failed");
+        next = argmax(logits.data(), model.config().vocabSize);
+    }
+    if (position >= 0) state.position = position;
+    State alone = state.fork();
+    return {std::move(state), std::move(alone), next};
+}
+
+}  // namespace
+
+class TestBatch : public QObject {
+    Q_OBJECT
+
+  private slots:
+    // Every golden case, as stored and quantized to int8, at every kernel level (the ones this CPU lacks skip).
+    void batchEqualsAlone_data() {
+        QTest::addColumn<QString>("caseName");
+        QTest::addColumn<bool>("int8");
+        QTest::addColumn<Isa>("isa");
+        for (const QString& name : goldenCaseNames()) {
+            for (bool int8 : {false, true}) {
+                for (Isa isa : kAllLevels) {
+                    const QString row = QString("%1%2 %3").arg(name, int8 ? "-int8" : "", isaName(isa).data());
+                    QTest::newRow(qPrintable(row)) << name << int8 << isa;
+                }
+            }
+        }
+    }
+    void batchEqualsAlone() {
+        QFETCH(QString, caseName);
+        QFETCH(bool, int8);
+        QFETCH(Isa, isa);
+        if (!isaSupported(isa)) QSKIP("this CPU cannot run this kernel level (AVX-512 levels need AVX-512 hardware)");
+        const GoldenCase golden = loadGoldenCase(caseName);
+        QTemporaryDir dir;
+        std::filesystem::path modelDir = golden.directory.toStdString();
+        if (int8) {
+            const std::filesystem::path out = dir.filePath("int8").toStdString();
+            QVERIFY(quantizeCheckpointInt8(modelDir, out).has_value());
+            modelDir = out;
+        }
+        const auto model = loadModel(modelDir);
+        Runtime runtime(2);
+        runtime.impl().kernels = &matmulKernels(isa);
+        const int64_t window = model->config().attentionWindow, vocab = model->config().vocabSize;
+
+        std::vector<Sequence> sequences;
+        sequences.push_back(makeSequence(*model, runtime, golden.promptIds, 3));
+        sequences.push_back(makeSequence(*model, runtime, golden.promptIds, 2 * window + 5));
+        sequences.push_back(makeSequence(*model, runtime, golden.promptIds, 0));
+        sequences.push_back(makeSequence(*model, runtime, golden.promptIds, window - 1));
+        sequences.push_back(makeSequence(*model, runtime, golden.promptIds, window + 2, 80'000));
+        const std::size_t count = sequences.size();
+
+        std::vector<float> batchLogits, aloneLogits;
+        std::vector<State*> states;
+        std::vector<TokenId> tokens(count);
+        for (Sequence& s : sequences) states.push_back(&s.state);
+        float worst = 0.0f;
+        for (int64_t step = 0; step < 2 * window + 3; ++step) {  // past two wraps of every ring buffer
+            for (std::size_t b = 0; b < count; ++b) tokens[b] = sequences[b].next;
+            QVERIFY(model->forwardBatch(runtime, states, tokens, batchLogits).has_value());
+            QCOMPARE(batchLogits.size(), count * static_cast<std::size_t>(vocab));
+            for (std::size_t b = 0; b < count; ++b) {
+                Sequence& s = sequences[b];
+                const TokenId one[] = {s.next};
+                QVERIFY(model->forward(runtime, s.alone, one, LogitsMode::Last, aloneLogits).has_value());
+                const float* row = batchLogits.data() + b * static_cast<std::size_t>(vocab);
+                const float diff = maxAbsDiff(row, aloneLogits.data(), static_cast<std::size_t>(vocab));
+                worst = std::max(worst, diff);
+                QVERIFY2(diff <= kTolerance, qPrintable(QString("step %1, sequence %2 at position %3: max |diff| %4")
+                                                            .arg(step)
+                                                            .arg(b)
+                                                            .arg(s.alone.position - 1)
+                                                            .arg(diff)));
+                const TokenId greedy = argmax(aloneLogits.data(), vocab);
+                QCOMPARE(argmax(row, vocab), greedy);
+                QCOMPARE(s.state.position, s.alone.position);
+                s.next = greedy;
+            }
+        }
+        qInfo("largest |batch - alone| logit difference: %g", static_cast<double>(worst));
+    }
+
+    // A batch of one is forward() of one token, bit for bit.
+    void batchOfOneIsForward() {
+        const GoldenCase golden = loadGoldenCase(goldenCaseNames().front());
+        const auto model = loadModel(golden.directory.toStdString());
+        Runtime runtime(2);
+        Sequence s = makeSequence(*model, runtime, golden.promptIds, 11);
+        State* states[] = {&s.state};
+        const TokenId one[] = {s.next};
+        std::vector<float> batch, alone;
+        QVERIFY(model->forwardBatch(runtime, states, one, batch).has_value());
+        QVERIFY(model->forward(runtime, s.alone, one, LogitsMode::Last, alone).has_value());
+        QVERIFY(batch == alone);
+    }
+
+    // Mismatched sizes, a state given twice, a token outside the vocabulary: an error, and no state changed.
+    void rejectsBadBatches() {
+        const GoldenCase golden = loadGoldenCase(goldenCaseNames().front());
+        const auto model = loadModel(golden.directory.toStdString());
+        Runtime runtime(1);
+        State a = model->newState(), b = model->newState();
+        std::vector<float> logits;
+        State* two[] = {&a, &b};
+        State* twice[] = {&a, &a};
+        const TokenId oneToken[] = {2};
+        const TokenId good[] = {2, 3};
+        const TokenId outside[] = {2, static_cast<TokenId>(model->config().vocabSize)};
+        QVERIFY(!model->forwardBatch(runtime, two, oneToken, logits).has_value());
+        QVERIFY(!model->forwardBatch(runtime, twice, good, logits).has_value());
+        QVERIFY(!model->forwardBatch(runtime, two, outside, logits).has_value());
+        QVERIFY(!model->forwardBatch(runtime, {}, {}, logits).has_value());
+        QCOMPARE(a.position, int64_t{0});
+        QCOMPARE(b.position, int64_t{0});
+        QVERIFY(model->forwardBatch(runtime, two, good, logits).has_value());
+        QCOMPARE(a.position, int64_t{1});
+        QCOMPARE(b.position, int64_t{1});
+    }
+};
+
+QTEST_GUILESS_MAIN(TestBatch)
+#include "test_batch.moc"
