@@ -1,6 +1,6 @@
-// test_batch.cpp — Model::forwardBatch on the golden checkpoints (as stored and quantized to int8), at every kernel
-// level: sequences at very different positions (0, 3, just under the attention window, beyond it, 80,000) advance
-// together across several ring-buffer wraps, each one's logits and greedy tokens equal to the same sequence run
+// test_batch.cpp — Model::forwardBatch on the golden checkpoints (as stored, quantized to int8, rounded to f16), at
+// every kernel level: sequences at very different positions (0, 3, just under the attention window, beyond it, 80,000)
+// advance together across several ring-buffer wraps, each one's logits and greedy tokens equal to the same sequence run
 // alone with forward().
 // The engine's internals first: oneTBB's headers must not see Qt's `emit` macro.
 #include "kernels/matmul_kernels.h"
@@ -14,6 +14,7 @@
 #include <cmath>
 
 #include "golden_case.h"
+#include "safetensors_writer.h"
 // clang-format on
 
 using namespace rgemma;
@@ -82,32 +83,39 @@ class TestBatch : public QObject {
     Q_OBJECT
 
   private slots:
-    // Every golden case, as stored and quantized to int8, at every kernel level (the ones this CPU lacks skip).
+    // Every golden case as stored (F32, BF16) and quantized to int8, and the f32 case rounded to F16: every weight
+    // dtype, at every kernel level (the ones this CPU lacks skip).
     void batchEqualsAlone_data() {
         QTest::addColumn<QString>("caseName");
-        QTest::addColumn<bool>("int8");
+        QTest::addColumn<QString>("copy");  // "", "int8" or "f16"
         QTest::addColumn<Isa>("isa");
         for (const QString& name : goldenCaseNames()) {
-            for (bool int8 : {false, true}) {
+            QStringList copies{"", "int8"};
+            if (name == "tiny-f32") copies << "f16";
+            for (const QString& copy : copies) {
                 for (Isa isa : kAllLevels) {
-                    const QString row = QString("%1%2 %3").arg(name, int8 ? "-int8" : "", isaName(isa).data());
-                    QTest::newRow(qPrintable(row)) << name << int8 << isa;
+                    const QString row =
+                        QString("%1%2 %3").arg(name, copy.isEmpty() ? "" : "-" + copy, isaName(isa).data());
+                    QTest::newRow(qPrintable(row)) << name << copy << isa;
                 }
             }
         }
     }
     void batchEqualsAlone() {
         QFETCH(QString, caseName);
-        QFETCH(bool, int8);
+        QFETCH(QString, copy);
         QFETCH(Isa, isa);
         if (!isaSupported(isa)) QSKIP("this CPU cannot run this kernel level (AVX-512 levels need AVX-512 hardware)");
         const GoldenCase golden = loadGoldenCase(caseName);
         QTemporaryDir dir;
         std::filesystem::path modelDir = golden.directory.toStdString();
-        if (int8) {
+        if (copy == "int8") {
             const std::filesystem::path out = dir.filePath("int8").toStdString();
             QVERIFY(quantizeCheckpointInt8(modelDir, out).has_value());
             modelDir = out;
+        } else if (copy == "f16") {
+            QVERIFY(rctest::writeF16Copy(golden.directory, dir.path()));
+            modelDir = dir.path().toStdString();
         }
         const auto model = loadModel(modelDir);
         Runtime runtime(2);
