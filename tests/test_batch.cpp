@@ -1,8 +1,8 @@
 // test_batch.cpp — Model::forwardBatch on the golden checkpoints (as stored, quantized to int8, rounded to f16), at
-// every kernel level: sequences at very different positions (0, 3, just under the attention window, beyond it, 80,000)
-// advance together across several ring-buffer wraps, each one's logits and greedy tokens equal to the same sequence run
-// alone with forward().
-// The engine's internals first: oneTBB's headers must not see Qt's `emit` macro.
+// every kernel level, 5 and 10 wide: sequences at very different positions (0, 3, just under the attention window,
+// beyond it, 80,000) advance together across several ring-buffer wraps, each one's logits and greedy tokens equal to
+// the same sequence run alone with forward(). The engine's internals first: oneTBB's headers must not see Qt's `emit`
+// macro.
 #include "kernels/matmul_kernels.h"
 #include "rgemma/checkpoint.h"
 #include "rgemma/model.h"
@@ -23,9 +23,12 @@ Q_DECLARE_METATYPE(rgemma::Isa)
 
 namespace {
 
-// The dense products of a batch run the prefill GEMM, of a lone token the matvec: the same f32 products summed in
-// another order. Over the golden cases' few layers the logits then differ by a few f32 ulps of their size (~1e-6);
-// a wrong row, position or state would move them by far more than this.
+// Where a weight plan has a matvec at the level (AVX2 and up: f32, bf16, int8), a batch of up to kMaxDecodeColumns
+// runs it column by column and each sequence's logits are those it gets alone, bit for bit. Elsewhere (wider batches,
+// f16 weights, the portable level) a batch takes the prefill products (a GEMM, or Eigen's), a lone token the
+// matrix-vector ones: the same f32 products summed in another order, which moves the logits by a few f32 ulps of their
+// size over the golden cases' layers (up to 8e-5 measured; chunked prefill differs from one-shot prefill as much). A
+// wrong row, position or state would move them by far more than this.
 constexpr float kTolerance = 1e-4f;
 
 constexpr Isa kAllLevels[] = {Isa::Portable, Isa::Avx2, Isa::Avx512, Isa::Avx512Vnni, Isa::Avx512Bf16};
@@ -89,14 +92,19 @@ class TestBatch : public QObject {
         QTest::addColumn<QString>("caseName");
         QTest::addColumn<QString>("copy");  // "", "int8" or "f16"
         QTest::addColumn<Isa>("isa");
+        QTest::addColumn<int>("width");  // sequences in the batch: up to kMaxDecodeColumns, and more
         for (const QString& name : goldenCaseNames()) {
             QStringList copies{"", "int8"};
             if (name == "tiny-f32") copies << "f16";
             for (const QString& copy : copies) {
                 for (Isa isa : kAllLevels) {
+                    if (copy.isEmpty()) {
+                        const QString row = QString("%1 %2 wide").arg(name, isaName(isa).data());
+                        QTest::newRow(qPrintable(row)) << name << copy << isa << 10;
+                    }
                     const QString row =
                         QString("%1%2 %3").arg(name, copy.isEmpty() ? "" : "-" + copy, isaName(isa).data());
-                    QTest::newRow(qPrintable(row)) << name << copy << isa;
+                    QTest::newRow(qPrintable(row)) << name << copy << isa << 5;
                 }
             }
         }
@@ -105,6 +113,7 @@ class TestBatch : public QObject {
         QFETCH(QString, caseName);
         QFETCH(QString, copy);
         QFETCH(Isa, isa);
+        QFETCH(int, width);
         if (!isaSupported(isa)) QSKIP("this CPU cannot run this kernel level (AVX-512 levels need AVX-512 hardware)");
         const GoldenCase golden = loadGoldenCase(caseName);
         QTemporaryDir dir;
@@ -128,6 +137,9 @@ class TestBatch : public QObject {
         sequences.push_back(makeSequence(*model, runtime, golden.promptIds, 0));
         sequences.push_back(makeSequence(*model, runtime, golden.promptIds, window - 1));
         sequences.push_back(makeSequence(*model, runtime, golden.promptIds, window + 2, 80'000));
+        for (int64_t extra = 1; static_cast<int>(sequences.size()) < width; ++extra) {
+            sequences.push_back(makeSequence(*model, runtime, golden.promptIds, extra * 3));
+        }
         const std::size_t count = sequences.size();
 
         std::vector<float> batchLogits, aloneLogits;
@@ -158,6 +170,7 @@ class TestBatch : public QObject {
             }
         }
         qInfo("largest |batch - alone| logit difference: %g", static_cast<double>(worst));
+        if (isa != Isa::Portable && copy != "f16" && width <= kMaxDecodeColumns) QCOMPARE(worst, 0.0f);
     }
 
     // A batch of one is forward() of one token, bit for bit.

@@ -81,6 +81,8 @@ Result<BatchFigure> timeBatch(const Model& model, Runtime& runtime, const State&
     figure.stepMs = seconds * 1e3 / static_cast<double>(steps);
     figure.bytesPerStep = static_cast<double>(model.info().weightBytes + size * model.info().stateBytes);
     figure.flopsPerStep = static_cast<double>(size) * decodeFlops(model, figure.position);
+    figure.path = size <= kMaxDecodeColumns ? PrefillArithmetic::Exact
+                                            : runtime.prefillArithmetic(runtime.prefillPrecision(), model.info().dtype);
     return figure;
 }
 
@@ -88,6 +90,25 @@ std::string formatted(const char* format, double value) {
     char text[64];
     std::snprintf(text, sizeof text, format, value);
     return text;
+}
+
+std::optional<double> peakOf(const MachinePeaks& peaks, PrefillArithmetic path) {
+    switch (path) {
+        case PrefillArithmetic::Exact:
+            return peaks.fp32Gflops;
+        case PrefillArithmetic::Bf16:
+            return peaks.bf16Gflops;
+        case PrefillArithmetic::Int8:
+            return peaks.int8Gops;
+    }
+    return std::nullopt;
+}
+
+// The figure's fraction of its arithmetic's peak, printed with `format`, or `none`.
+std::string peakFraction(const BatchFigure& f, const MachinePeaks& peaks, const char* format, const char* none) {
+    const auto peak = peakOf(peaks, f.path);
+    if (!peak || *peak <= 0) return none;
+    return formatted(format, f.flopsPerStep / (f.stepMs / 1e3) / (*peak * 1e9));
 }
 
 }  // namespace
@@ -137,33 +158,30 @@ Result<std::vector<BatchFigure>> measureBatches(const Model& model, Runtime& run
     return figures;
 }
 
-void printBatchHuman(const std::vector<BatchFigure>& figures, double readGbS, std::optional<double> peakGflops,
-                     const std::string& path) {
-    std::printf("batched decode (%s products for batches > 1):\n", path.c_str());
-    std::printf("  batch  position     tok/s  per seq tok/s   step ms  of read bound  of peak\n");
+void printBatchHuman(const std::vector<BatchFigure>& figures, double readGbS, const MachinePeaks& peaks) {
+    std::printf("batched decode:\n");
+    std::printf("  batch  position     tok/s  per seq tok/s   step ms  of read bound  of peak  path\n");
     for (const BatchFigure& f : figures) {
-        const double seconds = f.stepMs / 1e3;
-        const double bw = f.bytesPerStep / seconds / (readGbS * 1e9);
-        const std::string peak = peakGflops ? formatted("%.2f", f.flopsPerStep / seconds / (*peakGflops * 1e9)) : "-";
-        std::printf("  %5lld  %8lld  %8.2f  %13.2f  %8.1f  %13.2f  %7s\n", static_cast<long long>(f.size),
-                    static_cast<long long>(f.position), f.decodeTokS, f.perSequenceTokS, f.stepMs, bw, peak.c_str());
+        const double bw = f.bytesPerStep / (f.stepMs / 1e3) / (readGbS * 1e9);
+        std::printf("  %5lld  %8lld  %8.2f  %13.2f  %8.1f  %13.2f  %7s  %s\n", static_cast<long long>(f.size),
+                    static_cast<long long>(f.position), f.decodeTokS, f.perSequenceTokS, f.stepMs, bw,
+                    peakFraction(f, peaks, "%.2f", "-").c_str(), prefillArithmeticName(f.path).data());
     }
 }
 
-std::string batchJson(const std::vector<BatchFigure>& figures, double readGbS, std::optional<double> peakGflops) {
+std::string batchJson(const std::vector<BatchFigure>& figures, double readGbS, const MachinePeaks& peaks) {
     std::string json = "[";
     for (std::size_t i = 0; i < figures.size(); ++i) {
         const BatchFigure& f = figures[i];
-        const double seconds = f.stepMs / 1e3;
         char text[512];
         std::snprintf(text, sizeof text,
                       "%s{\"size\": %lld, \"position\": %lld, \"decode_tok_s\": %.3f, \"per_sequence_tok_s\": %.3f, "
                       "\"step_ms\": %.3f, \"bytes_per_step\": %.0f, \"flops_per_step\": %.6g, \"bw_fraction\": %.4f, "
-                      "\"peak_fraction\": %s}",
+                      "\"path\": \"%s\", \"peak_fraction\": %s}",
                       i == 0 ? "" : ", ", static_cast<long long>(f.size), static_cast<long long>(f.position),
                       f.decodeTokS, f.perSequenceTokS, f.stepMs, f.bytesPerStep, f.flopsPerStep,
-                      f.bytesPerStep / seconds / (readGbS * 1e9),
-                      peakGflops ? formatted("%.4f", f.flopsPerStep / seconds / (*peakGflops * 1e9)).c_str() : "null");
+                      f.bytesPerStep / (f.stepMs / 1e3) / (readGbS * 1e9), prefillArithmeticName(f.path).data(),
+                      peakFraction(f, peaks, "%.4f", "null").c_str());
         json += text;
     }
     return json + "]";

@@ -44,9 +44,8 @@ struct Report {
     double bytesPerToken = 0, readGbS = 0, eigenGemmGflops = 0, prefillFlopsPerToken = 0;
     MachinePeaks peaks;
     double peakRssMb = 0;
-    // --batch: batched decode per size and position, on the app's arithmetic (batchPath).
+    // --batch: batched decode per size and position.
     std::optional<std::vector<BatchFigure>> batch;
-    PrefillArithmetic batchPath = PrefillArithmetic::Exact;
 
     double decodeBwFraction() const { return bwFraction(decodeTokS); }
     double bwFraction(double tokS) const { return tokS * bytesPerToken / (readGbS * 1e9); }
@@ -167,8 +166,7 @@ void printHuman(const Report& r) {
                     r.bwFraction(r.decodeW8a8TokS));
     }
     std::printf("peak RSS           %8.0f MB\n", r.peakRssMb);
-    if (r.batch)
-        printBatchHuman(*r.batch, r.readGbS, r.peakOf(r.batchPath), std::string(prefillArithmeticName(r.batchPath)));
+    if (r.batch) printBatchHuman(*r.batch, r.readGbS, r.peaks);
 }
 
 void printJson(const Report& r) {
@@ -192,10 +190,7 @@ void printJson(const Report& r) {
         jsonNumber(r.peakFraction(r.prefillExactTokS, PrefillArithmetic::Exact), "%.4f").c_str(), r.decodeTokS,
         r.bytesPerToken, r.decodeBwFraction(), r.decodeW8a8TokS, r.bwFraction(r.decodeW8a8TokS), r.prefillInt8TokS,
         jsonNumber(r.peakFraction(r.prefillInt8TokS, PrefillArithmetic::Int8), "%.4f").c_str(), r.peakRssMb,
-        r.batch ? (", \"batch_path\": \"" + std::string(prefillArithmeticName(r.batchPath)) +
-                   "\", \"batch\": " + batchJson(*r.batch, r.readGbS, r.peakOf(r.batchPath)))
-                      .c_str()
-                : "");
+        r.batch ? (", \"batch\": " + batchJson(*r.batch, r.readGbS, r.peaks)).c_str() : "");
 }
 
 // Prefill at both precisions (the app's Fast one only where it is not the exact path), after a warm-up that
@@ -262,7 +257,6 @@ Result<Report> measure(const std::filesystem::path& dir, int threads, int64_t pr
         auto batch = measureBatches(model, runtime, *batchPlan, genTokens);
         if (!batch) return tl::unexpected(batch.error());
         r.batch = std::move(*batch);
-        r.batchPath = runtime.prefillArithmetic(PrefillPrecision::Fast, model.info().dtype);
     }
 
     rusage usage{};
@@ -317,10 +311,11 @@ const Command& benchCommand() {
         "bandwidth bound (tok/s × weight bytes ÷ bandwidth). --json prints one JSON object; a figure that does not\n"
         "exist at this level is null.\n"
         "--batch 1,2,4,8 also times G batched decode steps per batch size (one pass over the weights advances\n"
-        "every sequence by a token), at each position of --positions (default 8): batch_path is the arithmetic of\n"
-        "batches above 1 (the app's: bf16 dot products where the kernels have them, else f32 FMA); per size and\n"
-        "position, decode_tok_s (all sequences together), per_sequence_tok_s, step_ms, bytes_per_step (the weights\n"
-        "once plus every state), bw_fraction (of the read bound) and peak_fraction (of batch_path's peak). The\n"
+        "every sequence by a token), at each position of --positions (default 8), and reports in a batch array,\n"
+        "per size and position: decode_tok_s (all sequences together), per_sequence_tok_s, step_ms,\n"
+        "bytes_per_step (the weights once plus every state), bw_fraction (of the read bound), path (the products'\n"
+        "arithmetic: exact f32 up to 8 sequences, the decode matvec column by column; above 8 the app's prompt\n"
+        "path, bf16 dot products where the kernels have them) and peak_fraction (of that path's peak). The\n"
         "states are those after 8 random tokens with their position then set to P: a step's work depends on the\n"
         "positions (the attention window fills at P >= its width), not on the values, so late positions need no\n"
         "long prefill.",

@@ -54,6 +54,7 @@ Result<void> Model::forwardBatch(Runtime& runtime, std::span<State* const> state
 
     Runtime::Impl& rt = runtime.impl();
     Workspace& ws = rt.workspace;
+    rt.decodeColumns = rows <= kMaxDecodeColumns;
     rt.arena.execute([&] {
         float* x = ensure(ws.x, static_cast<std::size_t>(rows * width));
         float* normed = ensure(ws.normed, static_cast<std::size_t>(rows * width));
@@ -78,6 +79,7 @@ Result<void> Model::forwardBatch(Runtime& runtime, std::span<State* const> state
         linearForward(rt, m_weights->embedTokens, {}, normed, rows, logits.data(), m_weights->embedTokensScale);
         softCap(logits.data(), rows * vocab, m_config.logitsSoftCap);
     });
+    rt.decodeColumns = false;
     for (State* state : states) ++state->position;
     return {};
 }
