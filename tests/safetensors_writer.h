@@ -7,11 +7,14 @@
 #include <QFile>
 #include <QString>
 #include <cstdint>
+#include <cstring>
 #include <string>
 #include <vector>
 
+#include "io/dtype_convert.h"
 #include "io/safetensors_writer.h"
 #include "io/tensor_view.h"
+#include "io/weight_store.h"
 #include "rgemma/dtype.h"
 
 namespace rctest {
@@ -63,6 +66,32 @@ inline TensorBlob blobOf(const rgemma::TensorView& view) {
 inline QByteArray readAll(const QString& path) {
     QFile file(path);
     return file.open(QIODevice::ReadOnly) ? file.readAll() : QByteArray();
+}
+
+// Writes into the folder `to` the F32 checkpoint of the folder `from` with every tensor rounded to F16, and copies its
+// config.json (and tokenizer.model, where there is one): the F16 layout users meet. False if anything fails.
+inline bool writeF16Copy(const QString& from, const QString& to) {
+    auto store = rgemma::WeightStore::open(from.toStdString());
+    if (!store) return false;
+    std::vector<TensorBlob> blobs;
+    for (const rgemma::TensorView* view : store->tensors()) {
+        if (view->dtype != rgemma::DType::F32) return false;
+        TensorBlob blob = blobOf(*view);
+        const auto count = static_cast<std::size_t>(blob.data.size()) / 4;
+        QByteArray halves(static_cast<qsizetype>(count * 2), Qt::Uninitialized);
+        for (std::size_t i = 0; i < count; ++i) {
+            float value;
+            std::memcpy(&value, blob.data.constData() + i * 4, 4);
+            const uint16_t half = rgemma::floatToF16(value);
+            std::memcpy(halves.data() + i * 2, &half, 2);
+        }
+        blob.dtype = "F16";
+        blob.data = halves;
+        blobs.push_back(std::move(blob));
+    }
+    if (!writeFile(to + "/model.safetensors", serializeSafetensors(blobs))) return false;
+    if (!QFile::copy(from + "/config.json", to + "/config.json")) return false;
+    return !QFile::exists(from + "/tokenizer.model") || QFile::copy(from + "/tokenizer.model", to + "/tokenizer.model");
 }
 
 }  // namespace rctest

@@ -11,10 +11,12 @@
 // Qt after oneTBB.
 #include <QDir>
 #include <QFile>
+#include <QJsonArray>
 #include <QJsonDocument>
 #include <QJsonObject>
 #include <QTemporaryDir>
 #include <QtTest>
+#include <cmath>
 #include <optional>
 
 #include "cli_run.h"
@@ -173,6 +175,41 @@ class TestCliSpeed : public QObject {
             {}, 120000);
         QVERIFY2(!run.crashed && run.exitCode == 0, run.err.constData());
         QVERIFY2(run.out.contains("decode") && run.out.contains("prefill"), run.out.constData());
+    }
+
+    // --batch adds one object per size and position, with the keys the issue names and figures that agree with
+    // each other (aggregate = size × per sequence; the fractions positive); --positions needs --batch.
+    void benchBatchJson() {
+        const CliRun run = runCli({"bench", "--model", modelDir("tiny-bf16"), "--threads", "2", "--prompt-tokens", "8",
+                                   "--gen-tokens", "3", "--batch", "1,3", "--positions", "8,40", "--json"},
+                                  {}, 120000);
+        QVERIFY2(!run.crashed && run.exitCode == 0, run.err.constData());
+        QJsonParseError error;
+        const QJsonObject report = QJsonDocument::fromJson(run.out, &error).object();
+        QVERIFY2(error.error == QJsonParseError::NoError, qPrintable(error.errorString()));
+        const QJsonArray batch = report["batch"].toArray();
+        QCOMPARE(batch.size(), 4);
+        const int sizes[] = {1, 3, 1, 3}, positions[] = {8, 8, 40, 40};
+        for (qsizetype i = 0; i < batch.size(); ++i) {
+            const QJsonObject figure = batch[i].toObject();
+            QCOMPARE(figure["size"].toInt(), sizes[i]);
+            QCOMPARE(figure["position"].toInt(), positions[i]);
+            for (const char* key : {"decode_tok_s", "per_sequence_tok_s", "step_ms", "bytes_per_step", "flops_per_step",
+                                    "bw_fraction", "peak_fraction"}) {
+                QVERIFY2(figure[QLatin1String(key)].toDouble() > 0, key);
+            }
+            QCOMPARE(figure["path"].toString(), QString("exact"));  // up to 8 sequences: the decode matvec
+            const double aggregate = figure["decode_tok_s"].toDouble();
+            QVERIFY(std::abs(aggregate - sizes[i] * figure["per_sequence_tok_s"].toDouble()) <= 1e-2 * aggregate);
+        }
+        const CliRun text = runCli({"bench", "--model", modelDir("tiny-f32"), "--threads", "1", "--prompt-tokens", "8",
+                                    "--gen-tokens", "2", "--batch", "2"},
+                                   {}, 120000);
+        QVERIFY2(!text.crashed && text.exitCode == 0, text.err.constData());
+        QVERIFY2(text.out.contains("batched decode"), text.out.constData());
+        QCOMPARE(runCli({"bench", "--model", modelDir("tiny-f32"), "--positions", "8"}).exitCode, 2);
+        QCOMPARE(runCli({"bench", "--model", modelDir("tiny-f32"), "--batch", "0"}).exitCode, 2);
+        QCOMPARE(runCli({"bench", "--model", modelDir("tiny-f32"), "--batch", "2", "--positions", "3"}).exitCode, 2);
     }
 
     void quantizeWritesALoadableFolder() {

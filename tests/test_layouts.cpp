@@ -100,22 +100,7 @@ class TestLayouts : public QObject {
     void f16WeightsStayClose() {
         const GoldenCase golden = loadGoldenCase("tiny-f32");
         QTemporaryDir dir;
-        std::vector<TensorBlob> blobs = blobsOf(golden.directory);
-        for (TensorBlob& blob : blobs) {
-            QCOMPARE(blob.dtype, std::string("F32"));
-            const auto count = static_cast<std::size_t>(blob.data.size()) / 4;
-            QByteArray halves(static_cast<qsizetype>(count * 2), Qt::Uninitialized);
-            for (std::size_t i = 0; i < count; ++i) {
-                float value;
-                std::memcpy(&value, blob.data.constData() + i * 4, 4);
-                const uint16_t half = floatToF16(value);
-                std::memcpy(halves.data() + i * 2, &half, 2);
-            }
-            blob.dtype = "F16";
-            blob.data = halves;
-        }
-        QVERIFY(writeFile(dir.filePath("model.safetensors"), serializeSafetensors(blobs)));
-        copyFile(golden.directory + "/config.json", dir.filePath("config.json"));
+        QVERIFY(writeF16Copy(golden.directory, dir.path()));
 
         const float diff = maxAbsDiff(lastLogits(dir.path(), golden.promptIds), golden.prefillLogits.back());
         QVERIFY2(diff < 0.2f, qPrintable(QString("max |diff| %1").arg(diff)));  // f16 rounding of every weight

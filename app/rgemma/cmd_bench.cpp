@@ -11,6 +11,7 @@
 #include <string>
 #include <vector>
 
+#include "bench_batch.h"
 #include "cli_common.h"
 #include "rgemma/machine.h"
 #include "rgemma/model.h"
@@ -43,6 +44,8 @@ struct Report {
     double bytesPerToken = 0, readGbS = 0, eigenGemmGflops = 0, prefillFlopsPerToken = 0;
     MachinePeaks peaks;
     double peakRssMb = 0;
+    // --batch: batched decode per size and position.
+    std::optional<std::vector<BatchFigure>> batch;
 
     double decodeBwFraction() const { return bwFraction(decodeTokS); }
     double bwFraction(double tokS) const { return tokS * bytesPerToken / (readGbS * 1e9); }
@@ -163,6 +166,7 @@ void printHuman(const Report& r) {
                     r.bwFraction(r.decodeW8a8TokS));
     }
     std::printf("peak RSS           %8.0f MB\n", r.peakRssMb);
+    if (r.batch) printBatchHuman(*r.batch, r.readGbS, r.peaks);
 }
 
 void printJson(const Report& r) {
@@ -175,7 +179,7 @@ void printJson(const Report& r) {
         "\"prefill_exact_peak_fraction\": %s, \"decode_tok_s\": %.3f, \"bytes_per_token\": %.0f, "
         "\"decode_bw_fraction\": %.3f, \"decode_w8a8_tok_s\": %.3f, \"decode_w8a8_bw_fraction\": %.3f, "
         "\"prefill_int8_tok_s\": %.3f, \"prefill_int8_peak_fraction\": %s, "
-        "\"peak_rss_mb\": %.0f}\n",
+        "\"peak_rss_mb\": %.0f%s}\n",
         r.threads, r.isa.c_str(), jsonString(r.isaRequested).c_str(), static_cast<long long>(r.promptTokens),
         static_cast<long long>(r.genTokens), r.loadSeconds, r.readGbS, jsonNumber(r.peaks.fp32Gflops).c_str(),
         jsonNumber(r.peaks.int8Gops).c_str(), jsonNumber(r.peaks.bf16Gflops).c_str(),
@@ -185,7 +189,8 @@ void printJson(const Report& r) {
         jsonNumber(r.peakFraction(r.prefillTokS, r.prefillPath), "%.4f").c_str(),
         jsonNumber(r.peakFraction(r.prefillExactTokS, PrefillArithmetic::Exact), "%.4f").c_str(), r.decodeTokS,
         r.bytesPerToken, r.decodeBwFraction(), r.decodeW8a8TokS, r.bwFraction(r.decodeW8a8TokS), r.prefillInt8TokS,
-        jsonNumber(r.peakFraction(r.prefillInt8TokS, PrefillArithmetic::Int8), "%.4f").c_str(), r.peakRssMb);
+        jsonNumber(r.peakFraction(r.prefillInt8TokS, PrefillArithmetic::Int8), "%.4f").c_str(), r.peakRssMb,
+        r.batch ? (", \"batch\": " + batchJson(*r.batch, r.readGbS, r.peaks)).c_str() : "");
 }
 
 // Prefill at both precisions (the app's Fast one only where it is not the exact path), after a warm-up that
@@ -213,7 +218,8 @@ Result<void> timePrefills(const Model& model, Runtime& runtime, std::span<const 
     return {};
 }
 
-Result<Report> measure(const std::filesystem::path& dir, int threads, int64_t promptTokens, int64_t genTokens) {
+Result<Report> measure(const std::filesystem::path& dir, int threads, int64_t promptTokens, int64_t genTokens,
+                       const std::optional<BatchPlan>& batchPlan) {
     Report r;
     r.promptTokens = promptTokens;
     r.genTokens = genTokens;
@@ -247,6 +253,11 @@ Result<Report> measure(const std::filesystem::path& dir, int threads, int64_t pr
         if (!w8a8) return tl::unexpected(w8a8.error());
         r.decodeW8a8TokS = *w8a8;
     }
+    if (batchPlan) {
+        auto batch = measureBatches(model, runtime, *batchPlan, genTokens);
+        if (!batch) return tl::unexpected(batch.error());
+        r.batch = std::move(*batch);
+    }
 
     rusage usage{};
     getrusage(RUSAGE_SELF, &usage);
@@ -265,7 +276,10 @@ int run(const CliArgs& args) {
     auto gen = parseInteger(args.value("gen-tokens").value_or("32"), "gen-tokens", 1, 1 << 20);
     if (!gen) return usageError(kName, gen.error());
 
-    auto report = measure(*dir, *threads, *prompt, *gen);
+    auto batchPlan = batchPlanFromArgs(args);
+    if (!batchPlan) return usageError(kName, batchPlan.error());
+
+    auto report = measure(*dir, *threads, *prompt, *gen, *batchPlan);
     if (!report) return runtimeError(report.error());
     if (args.has("json")) {
         printJson(*report);
@@ -280,8 +294,9 @@ int run(const CliArgs& args) {
 const Command& benchCommand() {
     static const Command command{
         kName,
-        "measure prefill and decode speed against the machine's limits",
-        "rgemma bench --model DIR [--threads N] [--prompt-tokens P] [--gen-tokens G] [--json]",
+        "measure prefill, decode and batched decode speed against the machine's limits",
+        "rgemma bench --model DIR [--threads N] [--prompt-tokens P] [--gen-tokens G] [--batch LIST [--positions "
+        "LIST]] [--json]",
         "Loads the checkpoint, measures in the same run the read bandwidth (1 GiB streamed), Eigen's f32 GEMM rate\n"
         "and the arithmetic peaks of the kernel level in force (isa: the best this CPU runs, or the lower one\n"
         "RGEMMA_ISA names), every thread running independent register-only chains: fp32_fma_gflops (vfmadd231ps\n"
@@ -294,11 +309,22 @@ const Command& benchCommand() {
         "exact one that rgemma logits and generate use (f32 activations). Prefill is reported as a fraction of the\n"
         "peak of its path's arithmetic (bf16 or int8 dot products, f32 FMA for exact), decode as a fraction of the\n"
         "bandwidth bound (tok/s × weight bytes ÷ bandwidth). --json prints one JSON object; a figure that does not\n"
-        "exist at this level is null.",
+        "exist at this level is null.\n"
+        "--batch 1,2,4,8 also times G batched decode steps per batch size (one pass over the weights advances\n"
+        "every sequence by a token), at each position of --positions (default 8), and reports in a batch array,\n"
+        "per size and position: decode_tok_s (all sequences together), per_sequence_tok_s, step_ms,\n"
+        "bytes_per_step (the weights once plus every state), bw_fraction (of the read bound), path (the products'\n"
+        "arithmetic: exact f32 up to 8 sequences, the decode matvec column by column; above 8 the app's prompt\n"
+        "path, bf16 dot products where the kernels have them) and peak_fraction (of that path's peak). The\n"
+        "states are those after 8 random tokens with their position then set to P: a step's work depends on the\n"
+        "positions (the attention window fills at P >= its width), not on the values, so late positions need no\n"
+        "long prefill.",
         {modelOption(),
          threadsOption(),
          {"prompt-tokens", "P", "prompt length for the prefill timing (default 512)"},
          {"gen-tokens", "G", "decode steps to time (default 32)"},
+         {"batch", "LIST", "batch sizes for batched decode, comma-separated (e.g. 1,2,4,8)"},
+         {"positions", "LIST", "positions of the batched sequences, comma-separated (default 8; needs --batch)"},
          {"json", "", "print one JSON object"}},
         run,
     };

@@ -1,11 +1,12 @@
 // cmd_generate.cpp — `rgemma generate`: one completion of a prompt (plain, or as one chat turn) or of an exact
-// id list, streamed as text or printed as ids.
+// id list, streamed as text or printed as ids; or a file of them, one per line, generated as one batch.
 #include <algorithm>
 #include <optional>
 #include <string>
 #include <vector>
 
 #include "cli_common.h"
+#include "generate_batch.h"
 #include "generation_options.h"
 #include "rgemma/chat_format.h"
 #include "rgemma/generate.h"
@@ -23,8 +24,10 @@ constexpr std::string_view kName = "generate";
 struct GenerateRequest {
     std::filesystem::path modelDir;
     int threads = 0;
-    std::optional<std::vector<TokenId>> ids;  // --ids, fed as given
-    std::optional<std::string> prompt;        // --prompt
+    std::optional<std::vector<TokenId>> ids;           // --ids, fed as given
+    std::optional<std::string> prompt;                 // --prompt
+    std::optional<std::filesystem::path> idsFile;      // --ids-file: one id list per line, as one batch
+    std::optional<std::filesystem::path> promptsFile;  // --prompts-file: one prompt per line, as one batch
     bool chat = false;
     bool printIds = false;
     std::optional<std::filesystem::path> stateIn;   // --state-in: continue from this saved state
@@ -42,8 +45,18 @@ Parsed<GenerateRequest> parseRequest(const CliArgs& args) {
     if (!threads) return tl::unexpected<std::string>(threads.error());
     request.threads = *threads;
 
-    if (args.has("ids") == args.has("prompt")) {
-        return tl::unexpected<std::string>("give exactly one of --ids LIST and --prompt TEXT");
+    const int sources = static_cast<int>(args.has("ids")) + static_cast<int>(args.has("prompt")) +
+                        static_cast<int>(args.has("ids-file")) + static_cast<int>(args.has("prompts-file"));
+    if (sources != 1) {
+        return tl::unexpected<std::string>(
+            "give exactly one of --ids LIST, --prompt TEXT, --ids-file FILE and --prompts-file FILE");
+    }
+    for (const char* option : {"ids-file", "prompts-file"}) {
+        if (auto file = args.value(option)) {
+            if (file->empty())
+                return tl::unexpected<std::string>("--" + std::string(option) + ": the file name is empty");
+            (std::string_view(option) == "ids-file" ? request.idsFile : request.promptsFile) = *file;
+        }
     }
     if (auto idsText = args.value("ids")) {
         auto ids = parseIdList(*idsText, "ids");
@@ -52,7 +65,13 @@ Parsed<GenerateRequest> parseRequest(const CliArgs& args) {
     }
     request.prompt = args.value("prompt");
     request.chat = args.has("chat");
-    if (request.chat && !request.prompt) return tl::unexpected<std::string>("--chat needs --prompt TEXT");
+    if (request.chat && !request.prompt && !request.promptsFile) {
+        return tl::unexpected<std::string>("--chat needs --prompt TEXT or --prompts-file FILE");
+    }
+    const bool batch = request.idsFile || request.promptsFile;
+    if (batch && (args.has("state-in") || args.has("state-out"))) {
+        return tl::unexpected<std::string>("--state-in and --state-out take one sequence, not a file of them");
+    }
     request.printIds = args.has("print-ids");
     if (auto file = args.value("state-in")) {
         if (file->empty()) return tl::unexpected<std::string>("--state-in: the file name is empty");
@@ -75,10 +94,11 @@ Parsed<GenerateRequest> parseRequest(const CliArgs& args) {
     return request;
 }
 
-std::vector<TokenId> promptTokens(const GenerateRequest& request, const Tokenizer& tokenizer) {
-    if (request.chat) return firstTurnTokens(tokenizer, *request.prompt);
+std::vector<TokenId> promptTokens(const GenerateRequest& request, const Tokenizer& tokenizer,
+                                  const std::string& prompt) {
+    if (request.chat) return firstTurnTokens(tokenizer, prompt);
     std::vector<TokenId> tokens{tokenizer.bos()};
-    const std::vector<TokenId> text = tokenizer.encode(*request.prompt);
+    const std::vector<TokenId> text = tokenizer.encode(prompt);
     tokens.insert(tokens.end(), text.begin(), text.end());
     return tokens;
 }
@@ -96,6 +116,29 @@ std::string joinIds(const std::vector<TokenId>& ids) {
     return line;
 }
 
+// --ids-file / --prompts-file: every line's input, then one line of output per input line, in order.
+int runBatch(const GenerateRequest& request, const Model& model, const std::optional<Tokenizer>& tokenizer) {
+    auto lines = readBatchLines(request.idsFile ? *request.idsFile : *request.promptsFile);
+    if (!lines) return runtimeError(lines.error());
+    std::vector<std::vector<TokenId>> inputs;
+    for (std::size_t i = 0; i < lines->size(); ++i) {
+        if (request.promptsFile) {
+            inputs.push_back(promptTokens(request, *tokenizer, (*lines)[i]));
+            continue;
+        }
+        auto ids = parseIdList((*lines)[i], "ids-file line " + std::to_string(i + 1));
+        if (!ids) return usageError(kName, ids.error());
+        inputs.push_back(std::move(*ids));
+    }
+    Runtime runtime(request.threads);
+    auto replies = generateBatch(model, runtime, inputs, request.sampling, request.options);
+    if (!replies) return runtimeError(replies.error());
+    for (const std::vector<TokenId>& reply : *replies) {
+        writeOut((request.printIds ? joinIds(reply) : tokenizer->decode(reply)) + "\n");
+    }
+    return kExitOk;
+}
+
 int run(const CliArgs& args) {
     auto request = parseRequest(args);
     if (!request) return usageError(kName, request.error());
@@ -104,16 +147,18 @@ int run(const CliArgs& args) {
     if (!model) return runtimeError(model.error());
     // Exact ids printed as ids need no text: a folder without tokenizer.model still generates, stopping at the
     // config's <eos> (with a tokenizer, also at <end_of_turn>).
-    const bool idsOnly = request->ids && request->printIds;
+    const bool idsOnly = (request->ids || request->idsFile) && request->printIds;
     std::optional<Tokenizer> tokenizer;
     if (auto loaded = loadTokenizer(request->modelDir)) {
         tokenizer.emplace(std::move(*loaded));
     } else if (!idsOnly || std::filesystem::exists(request->modelDir / "tokenizer.model")) {
         return runtimeError(loaded.error());
     }
-    const std::vector<TokenId> input = request->ids ? *request->ids : promptTokens(*request, *tokenizer);
     request->options.stopTokens =
         tokenizer ? defaultStopTokens(*tokenizer) : std::vector<TokenId>{(*model)->config().eosId};
+    if (request->idsFile || request->promptsFile) return runBatch(*request, **model, tokenizer);
+    const std::vector<TokenId> input =
+        request->ids ? *request->ids : promptTokens(*request, *tokenizer, *request->prompt);
 
     Runtime runtime(request->threads);
     State state = (*model)->newState();
@@ -163,7 +208,9 @@ const Command& generateCommand() {
             modelOption(),
             {"ids", "LIST", "token ids separated by commas, fed exactly as given (no BOS added)"},
             {"prompt", "TEXT", "text to continue; BOS is added before it"},
-            {"chat", "", "wrap --prompt as one user turn of the chat format (BOS, <start_of_turn>user ...)"},
+            {"ids-file", "FILE", "one id list per line (as --ids), all lines generated as one batch"},
+            {"prompts-file", "FILE", "one prompt per line (as --prompt), all lines generated as one batch"},
+            {"chat", "", "wrap --prompt (each line of --prompts-file) as one user turn of the chat format"},
             {"print-ids", "", "print the generated ids comma-separated on one line instead of text"},
             {"no-stop", "", "do not stop at <eos> or <end_of_turn>; generate exactly --max-tokens tokens"},
             {"state-in", "FILE", "continue from a state saved with --state-out (needs --ids: the tokens to feed next)"},
@@ -173,9 +220,10 @@ const Command& generateCommand() {
         options.push_back(threadsOption());
         return Command{
             kName,
-            "complete a prompt or an id list",
+            "complete a prompt or an id list, or a file of them as one batch",
             "rgemma generate --model DIR (--ids LIST | --prompt TEXT [--chat]) [options]\n"
-            "       rgemma generate --model DIR --state-in FILE --ids LIST [--state-out FILE] [options]",
+            "       rgemma generate --model DIR --state-in FILE --ids LIST [--state-out FILE] [options]\n"
+            "       rgemma generate --model DIR (--ids-file FILE | --prompts-file FILE [--chat]) [options]",
             "Feeds the prompt to a fresh state and samples a continuation, streaming the text to stdout as it\n"
             "comes and ending it with a newline. Generation stops at <eos> or <end_of_turn> (unless --no-stop)\n"
             "or after --max-tokens tokens. The stop token is not printed: neither as text nor with --print-ids.\n"
@@ -185,7 +233,13 @@ const Command& generateCommand() {
             "  rgemma generate ... --print-ids --state-out s.rgstate     (prints ..., 417)\n"
             "  rgemma generate --model DIR --state-in s.rgstate --ids 417 ...\n"
             "The continuation is bit-for-bit the one a single longer run would produce (the sampler's repetition\n"
-            "history and random generator start afresh, so this holds for greedy decoding and no penalty).",
+            "history and random generator start afresh, so this holds for greedy decoding and no penalty).\n"
+            "--ids-file and --prompts-file take one input per line (at most 256, none empty) and generate them all\n"
+            "as one batch: each step advances every unfinished line by a token on one pass over the weights. The\n"
+            "output is one reply per input line, in order (text, or ids with --print-ids), as each line alone\n"
+            "gives it: every line has its own sampler with the same settings and seed, and a batch's logits equal a\n"
+            "lone run's up to f32 rounding. A reply's text may hold newlines of its own; --print-ids gives exactly\n"
+            "one line per input line.",
             std::move(options),
             run,
         };

@@ -32,6 +32,11 @@ struct ModelInfo {
     std::string fingerprint;     // 32 hex digits identifying config + weights; state files are bound to it
 };
 
+// The largest batch whose dense products run the decode matvec column by column (Model::forwardBatch): on the 2-core
+// AVX2 machine it matched or beat the prefill GEMM up to 8 columns (whose packing a few tokens cannot amortize), and
+// it keeps each sequence's numbers those of its decode alone; larger batches take the GEMM.
+inline constexpr int64_t kMaxDecodeColumns = 8;
+
 // Which logits a forward call returns.
 enum class LogitsMode {
     None,          // only update the state (prefilling history)
@@ -56,6 +61,16 @@ class Model {
     // cancellation the state is left consistent at a chunk boundary.
     Result<void> forward(Runtime& runtime, State& state, std::span<const TokenId> tokens, LogitsMode mode,
                          std::vector<float>& logits, const std::atomic<bool>* cancel = nullptr) const;
+
+    // One decode step of a batch: sequence b feeds tokens[b] into *states[b] at that state's own position, and row b
+    // of `logits` [B, vocab] is its. The dense products read each weight once for the whole batch: up to
+    // kMaxDecodeColumns sequences, where the weights' plan has a decode matvec at the kernel level in force, it runs
+    // column by column on each tile of weights while the tile is in cache, and each sequence's logits are exactly those
+    // of forward() on it alone; larger batches, f16 weights and the portable level take the prefill products on the B
+    // rows at runtime.prefillPrecision(), equal to forward() up to their summation order. The recurrence and the
+    // attention run per sequence. The states must be distinct and belong to this model; on an error no state changed.
+    Result<void> forwardBatch(Runtime& runtime, std::span<State* const> states, std::span<const TokenId> tokens,
+                              std::vector<float>& logits) const;
 
     // The checkpoint's files and tensors as stored (`rgemma inspect`).
     const CheckpointFiles& checkpoint() const { return *m_checkpoint; }

@@ -101,6 +101,36 @@ void matvecForward(Runtime::Impl& runtime, const WeightPlan& plan, std::span<con
         [&](const tbb::blocked_range<int64_t>& range) { forLayerRows(layers, range.begin(), range.end(), rows); });
 }
 
+// Batched decode (Runtime::Impl::decodeColumns): the plan's matvec once per column of x [T, in] on each tile of ~32
+// KiB of weights, which the later columns find in cache: the weights are read from memory once for the batch, and
+// each column gets the very numbers of its own decode.
+void matvecColumnsForward(Runtime::Impl& runtime, const WeightPlan& plan, std::span<const DenseLayer> layers,
+                          const float* x, int64_t tokens, const QuantizedActivations* quantized) {
+    const int64_t in = layers[0].in();
+    const int64_t rowBytes = in * static_cast<int64_t>(dtypeSize(layers[0].weight->dtype));
+    const int64_t tile = std::max<int64_t>(4, (32 * 1024 / std::max<int64_t>(rowBytes, 1)) / 4 * 4);
+    const auto rows = [&](const DenseLayer& layer, int64_t r0, int64_t r1) {
+        const int64_t out = layer.out();
+        for (int64_t t0 = r0; t0 < r1; t0 += tile) {
+            const int64_t t1 = std::min(r1, t0 + tile);
+            for (int64_t t = 0; t < tokens; ++t) {
+                QuantizedActivations column{};
+                if (quantized != nullptr) {
+                    column = {quantized->q + t * i8ActivationStride(in), quantized->scales + t * i8Blocks(in),
+                              quantized->values + t * in};
+                }
+                float* y = layer.y + t * out;
+                plan.matvec(*runtime.kernels, layer, t0, t1, x + t * in, quantized != nullptr ? &column : nullptr,
+                            y + t0);
+                addBias(layer.bias, y, 1, out, t0, t1);
+            }
+        }
+    };
+    tbb::parallel_for(
+        tbb::blocked_range<int64_t>(0, totalRows(layers), tile),
+        [&](const tbb::blocked_range<int64_t>& range) { forLayerRows(layers, range.begin(), range.end(), rows); });
+}
+
 // Calls `rows(layer, r0, r1)` in parallel for tasks of `taskRows` rows of the layers, each layer starting a new task
 // (each task reads its weights from memory once; the packed activations stay in cache), then adds the biases.
 template <typename Rows>
@@ -188,8 +218,13 @@ void dispatch(Runtime::Impl& runtime, std::span<const DenseLayer> layers, const 
     const MatmulKernels& kernels = *runtime.kernels;
     const TensorView& first = *layers[0].weight;
     const WeightPlan& plan = weightPlan(first.dtype);
+    if (tokens == 1 || runtime.decodeColumns) {
+        if (plan.hasMatvec(kernels, first)) {
+            if (tokens == 1) return matvecForward(runtime, plan, layers, x, quantized);
+            return matvecColumnsForward(runtime, plan, layers, x, tokens, quantized);
+        }
+    }
     if (tokens == 1) {
-        if (plan.hasMatvec(kernels, first)) return matvecForward(runtime, plan, layers, x, quantized);
     } else if (const PrefillArithmetic arithmetic = plan.arithmetic(kernels, runtime.prefillPrecision);
                arithmetic == PrefillArithmetic::Int8) {
         return int8GemmForward(runtime, plan, layers, x, tokens, quantized);

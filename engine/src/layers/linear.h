@@ -12,8 +12,9 @@
 namespace rgemma {
 
 // y[T, out] = x[T, in] · Wᵀ (+ bias), W stored [out, in] (nn.Linear layout); `bias` may be empty.
-// T == 1 is the decode path (matrix-vector), T > 1 the prefill path (matrix-matrix); both split the output
-// rows over the arena's threads and convert bf16/f16 weights tile by tile, never the whole matrix.
+// T == 1 is the decode path (matrix-vector), T > 1 the prefill path (matrix-matrix), or, while runtime.decodeColumns
+// is set (Model::forwardBatch), the decode path once per row of x on each weight tile; all split the output rows over
+// the arena's threads and convert bf16/f16 weights tile by tile, never the whole matrix.
 // Must be called inside runtime.arena.
 // A weight of a block-scaled dtype (hasBlockScales: I8) needs its block scales [out, i8Blocks(in)]; others pass none.
 // The dtype's weight plan (weight_plan.h) picks the kernels.

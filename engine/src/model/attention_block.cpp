@@ -231,4 +231,38 @@ void attentionBlockForward(Runtime::Impl& runtime, const ModelConfig& config, co
     linearForward(runtime, weights.o, o, tokens, output);
 }
 
+void attentionBlockBatch(Runtime::Impl& runtime, const ModelConfig& config, const AttentionWeights& weights,
+                         const BatchStep& batch, const float* input, float* output) {
+    Workspace& ws = runtime.workspace;
+    const MatmulKernels& kernels = *runtime.kernels;
+    const int64_t heads = config.numHeads, hd = config.headDim, window = config.attentionWindow, rows = batch.size();
+    const auto rotated = static_cast<int64_t>(std::lround(static_cast<double>(hd) * config.partialRotaryFactor));
+    float* q = ensure(ws.a, static_cast<std::size_t>(rows * heads * hd));  // [B, H*hd]
+    float* o = ensure(ws.b, static_cast<std::size_t>(rows * heads * hd));  // [B, H*hd]
+    float* k = ensure(ws.c, static_cast<std::size_t>(rows * hd));          // [B, hd]
+    float* v = ensure(ws.d, static_cast<std::size_t>(rows * hd));          // [B, hd]
+    const auto position = [&](int64_t b) { return batch.positions[static_cast<std::size_t>(b)]; };
+
+    linearForward(runtime, {{weights.q, q}, {weights.k, k}, {weights.v, v}}, input, rows);
+    tbb::parallel_for(int64_t{0}, rows, [&](int64_t b) {
+        applyRope(q + b * heads * hd, heads, hd, rotated, position(b), config.ropeTheta);
+        applyRope(k + b * hd, 1, hd, rotated, position(b), config.ropeTheta);
+    });
+    // Every (sequence, head) over its own ring buffer, as attentionBlockForward decodes one token.
+    tbb::parallel_for(int64_t{0}, rows * heads, [&](int64_t task) {
+        const int64_t b = task / heads, n = task % heads;
+        const KeyValueSource kv{batch.layerState(b).attention, k + b * hd, v + b * hd, position(b), window, hd};
+        std::vector<float>& scores = ws.threadScores[runtime.threadSlot()];
+        ensure(scores, static_cast<std::size_t>(window + 1));
+        attendOne(kernels, kv, q + (b * heads + n) * hd, position(b), scores.data(), o + (b * heads + n) * hd);
+    });
+    for (int64_t b = 0; b < rows; ++b) {
+        AttentionLayerState& state = batch.layerState(b).attention;
+        const int64_t slot = position(b) % window;
+        std::memcpy(state.keys.data() + slot * hd, k + b * hd, static_cast<std::size_t>(hd) * sizeof(float));
+        std::memcpy(state.values.data() + slot * hd, v + b * hd, static_cast<std::size_t>(hd) * sizeof(float));
+    }
+    linearForward(runtime, weights.o, o, rows, output);
+}
+
 }  // namespace rgemma

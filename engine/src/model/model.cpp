@@ -31,9 +31,11 @@ int64_t countParameters(const WeightStore& store) {
     return total;
 }
 
-// x[t] = E[token_t] · scale (an I8 row dequantized with its block scales). ref: torch/modules.py Embedder.encode
-void embed(const TensorView& table, std::span<const float> blockScales, const TokenId* tokens, int64_t count,
-           float scale, float* x) {
+}  // namespace
+
+void embedTokens(const ModelWeights& weights, const TokenId* tokens, int64_t count, float scale, float* x) {
+    const TensorView& table = weights.embedTokens;
+    const std::span<const float> blockScales = weights.embedTokensScale;
     const int64_t width = table.shape[1];
     const std::size_t rowBytes = static_cast<std::size_t>(width) * dtypeSize(table.dtype);
     for (int64_t t = 0; t < count; ++t) {
@@ -44,8 +46,6 @@ void embed(const TensorView& table, std::span<const float> blockScales, const To
         for (int64_t i = 0; i < width; ++i) out[i] *= scale;
     }
 }
-
-}  // namespace
 
 Model::~Model() = default;
 
@@ -115,7 +115,7 @@ Result<void> Model::forward(Runtime& runtime, State& state, std::span<const Toke
             float* x = ensure(ws.x, static_cast<std::size_t>(count * width));
             float* normed = ensure(ws.normed, static_cast<std::size_t>(count * width));
             float* out = ensure(ws.out, static_cast<std::size_t>(count * width));
-            embed(m_weights->embedTokens, m_weights->embedTokensScale, tokens.data() + begin, count, scale, x);
+            embedTokens(*m_weights, tokens.data() + begin, count, scale, x);
 
             for (std::size_t i = 0; i < m_weights->layers.size(); ++i) {
                 const LayerWeights& layer = m_weights->layers[i];

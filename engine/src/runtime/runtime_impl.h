@@ -52,6 +52,9 @@ struct Runtime::Impl {
     const MatmulKernels* kernels;
     PrefillPrecision prefillPrecision = PrefillPrecision::Exact;
     Int8Activations int8Activations = Int8Activations::Float;
+    // Set by Model::forwardBatch while it runs: the rows of a product are decode columns of separate sequences, which
+    // take the plan's matvec column by column on weights read once (linear.cpp) where the plan has one.
+    bool decodeColumns = false;
 
     // The calling arena thread's slot in the per-thread buffers.
     std::size_t threadSlot() const;
