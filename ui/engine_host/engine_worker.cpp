@@ -10,6 +10,7 @@
 #include <optional>
 #include <utility>
 
+#include "backend_messages.h"
 #include "conversation_runner.h"
 #include "rgemma/model.h"
 #include "rgemma/runtime.h"
@@ -167,9 +168,9 @@ void EngineWorker::complete(const rcserver::CompletionJob& job, const QString& f
     rcserver::CompletionOutcome outcome;
     outcome.id = job.id;
     if (!impl.model || !impl.tokenizer || !impl.runtime) {
-        outcome.error = "no model is loaded";
+        outcome.error = rcserver::backend_messages::kModelGone;
     } else if (fingerprint.toStdString() != impl.model->info().fingerprint) {
-        outcome.error = "the app switched to another model while this request waited; send it again";
+        outcome.error = rcserver::backend_messages::kModelSwitched;
     } else {
         rcserver::TaskEvents events{
             [this, id = job.id](int64_t prompt, int64_t cached) {

@@ -10,6 +10,7 @@ Dialog {
     id: dialog
 
     required property Preferences prefs
+    property LocalServer server: null
 
     title: qsTr("Preferences")
     modal: true
@@ -105,6 +106,13 @@ Dialog {
                 onModelChanged: currentIndex = Math.max(0, indexOfValue(dialog.prefs.language))
                 Component.onCompleted: currentIndex = Math.max(0, indexOfValue(dialog.prefs.language))
                 onActivated: dialog.prefs.language = currentValue
+            }
+
+            Loader {  // the local API server's settings and status, where the dialog is given the server
+                Layout.columnSpan: 2
+                Layout.fillWidth: true
+                active: dialog.server !== null
+                sourceComponent: LocalServerSection { prefs: dialog.prefs; server: dialog.server }
             }
         }
     }
