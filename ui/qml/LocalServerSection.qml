@@ -10,7 +10,13 @@ ColumnLayout {
     id: section
 
     required property Preferences prefs
-    required property LocalServer server
+    property LocalServer server: null
+    // What the server says, or nothing while the section has none.
+    readonly property bool listening: server !== null && server.listening
+    readonly property string url: server ? server.url : ""
+    readonly property string error: server ? server.error : ""
+    readonly property string warning: server ? server.warning : ""
+    readonly property var recentRequests: server ? server.recentRequests : []
 
     Label { text: qsTr("Local API server"); font.bold: true }
     Label {
@@ -61,7 +67,7 @@ ColumnLayout {
         Layout.fillWidth: true
         wrapMode: Text.Wrap
         textFormat: Text.PlainText
-        text: section.server.listening ? qsTr("On: %1").arg(section.server.url)
+        text: section.listening ? qsTr("On: %1").arg(section.url)
                                        : section.prefs.serverEnabled ? qsTr("Not listening") : qsTr("Off")
     }
     Label {
@@ -70,23 +76,23 @@ ColumnLayout {
         visible: text.length > 0
         wrapMode: Text.Wrap
         color: Theme.error
-        text: section.server.error
+        text: section.error
     }
     Label {
         Layout.fillWidth: true
         visible: text.length > 0
         wrapMode: Text.Wrap
         color: Theme.warning
-        text: section.server.warning
+        text: section.warning
     }
     Label {
-        visible: section.server.recentRequests.length > 0
+        visible: section.recentRequests.length > 0
         text: qsTr("Recent requests")
         font.italic: true
     }
     Repeater {
         objectName: "serverLog"
-        model: section.server.recentRequests
+        model: section.recentRequests
         delegate: Label {
             required property var modelData
             Layout.fillWidth: true

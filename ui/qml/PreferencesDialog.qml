@@ -108,11 +108,12 @@ Dialog {
                 onActivated: dialog.prefs.language = currentValue
             }
 
-            Loader {  // the local API server's settings and status, where the dialog is given the server
+            LocalServerSection {  // where the dialog is given the server
                 Layout.columnSpan: 2
                 Layout.fillWidth: true
-                active: dialog.server !== null
-                sourceComponent: LocalServerSection { prefs: dialog.prefs; server: dialog.server }
+                visible: dialog.server !== null
+                prefs: dialog.prefs
+                server: dialog.server
             }
         }
     }
