@@ -53,6 +53,17 @@ void FakeEngine::startReply(const GenerationRequest& request) {
     QTimer::singleShot(0, this, &FakeEngine::startNext);
 }
 
+void FakeEngine::startCompletion(const rcserver::CompletionJob& job, const QString&,
+                                 const std::shared_ptr<rcserver::JobControl>&) {
+    Q_ASSERT(!m_down);
+    QTimer::singleShot(0, this, [this, id = job.id] {
+        rcserver::CompletionOutcome outcome;
+        outcome.id = id;
+        outcome.error = "the fake engine runs no completions";
+        emit completionFinished(outcome);
+    });
+}
+
 void FakeEngine::stopReply(qint64 requestId) {
     m_stopRequested.insert(requestId);
     // A stalled reply waits for nothing else.

@@ -47,6 +47,11 @@ class FakeEngine final : public ChatEngine {
     void stopReply(qint64 requestId) override;
     void shutDown() override;
     qint64 tokensFed() const override { return m_tokensFed; }
+    void setServerStates(const ServerStateSettings& settings) override { m_serverStates = settings; }
+    // The fake engine has no model to complete with: every completion fails (the server answers 500), in turn.
+    void startCompletion(const rcserver::CompletionJob& job, const QString& fingerprint,
+                         const std::shared_ptr<rcserver::JobControl>& control) override;
+    const ServerStateSettings& serverStates() const { return m_serverStates; }
 
     int threads() const { return m_threads; }
     bool fastPrefill() const { return m_fastPrefill; }
@@ -78,4 +83,5 @@ class FakeEngine final : public ChatEngine {
     int m_threads = 0;
     bool m_fastPrefill = true;
     bool m_down = false;
+    ServerStateSettings m_serverStates;
 };

@@ -3,6 +3,7 @@
 // loaded, on the fake engine (TestApp: replies in milliseconds) or on the real one (RealEngineTestApp).
 #include <QQmlEngine>
 #include <QSettings>
+#include <QTcpServer>
 #include <QTemporaryDir>
 #include <QtQml/QQmlExtensionPlugin>
 #include <QtQuickTest>
@@ -35,6 +36,12 @@ class TestApp : public QObject {
         script.pieces = {QStringLiteral("Once"), QStringLiteral(" upon")};
         script.mode = stall ? FakeEngine::Mode::Stall : FakeEngine::Mode::Instant;
         fake->setScript(script);
+    }
+
+    // A loopback port nothing listens on right now (the kernel's pick, released at once), for the local server.
+    Q_INVOKABLE int freePort() const {
+        QTcpServer probe;
+        return probe.listen(QHostAddress::LocalHost, 0) ? probe.serverPort() : 0;
     }
 
   protected:

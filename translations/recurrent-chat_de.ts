@@ -478,6 +478,82 @@
     </message>
 </context>
 <context>
+    <name>LocalServer</name>
+    <message>
+        <source>Serving on %1 without an API key: anyone who can reach this computer can use the model.</source>
+        <translation>Bereitstellung auf %1 ohne API-Schlüssel: Jeder, der diesen Computer erreichen kann, kann das Modell verwenden.</translation>
+    </message>
+    <message>
+        <source>%1 is not an IP address (such as 127.0.0.1, ::1 or 0.0.0.0).</source>
+        <translation>%1 ist keine IP-Adresse (wie 127.0.0.1, ::1 oder 0.0.0.0).</translation>
+    </message>
+    <message>
+        <source>The server could not listen on %1, port %2: %3</source>
+        <extracomment>%1: address, %2: port, %3: the system&apos;s reason (in English), e.g. &quot;The bound address is already in use&quot;</extracomment>
+        <translation>Der Server kann nicht auf %1, Port %2 lauschen: %3</translation>
+    </message>
+    <message>
+        <source>%1 in (%2 cached), %3 out</source>
+        <extracomment>a request&apos;s tokens: %1 prompt tokens, %2 of them resumed from a kept state, %3 generated</extracomment>
+        <translation>%1 ein (%2 aus dem Cache), %3 aus</translation>
+    </message>
+    <message>
+        <source>client left</source>
+        <translation>Client getrennt</translation>
+    </message>
+</context>
+<context>
+    <name>LocalServerSection</name>
+    <message>
+        <source>Local API server</source>
+        <translation>Lokaler API-Server</translation>
+    </message>
+    <message>
+        <source>Serves the loaded model to other programs over the OpenAI API (chat and text completions), from the same queue as this window&apos;s replies.</source>
+        <translation>Stellt das geladene Modell anderen Programmen über die OpenAI-API bereit (Chat- und Text-Vervollständigungen), in derselben Warteschlange wie die Antworten dieses Fensters.</translation>
+    </message>
+    <message>
+        <source>Serve the loaded model</source>
+        <translation>Geladenes Modell bereitstellen</translation>
+    </message>
+    <message>
+        <source>Port</source>
+        <translation>Port</translation>
+    </message>
+    <message>
+        <source>Address</source>
+        <translation>Adresse</translation>
+    </message>
+    <message>
+        <source>127.0.0.1: this computer only. 0.0.0.0: every network this computer is on.</source>
+        <translation>127.0.0.1: nur dieser Computer. 0.0.0.0: jedes Netzwerk, in dem dieser Computer ist.</translation>
+    </message>
+    <message>
+        <source>API key</source>
+        <translation>API-Schlüssel</translation>
+    </message>
+    <message>
+        <source>none</source>
+        <translation>keiner</translation>
+    </message>
+    <message>
+        <source>On: %1</source>
+        <translation>An: %1</translation>
+    </message>
+    <message>
+        <source>Not listening</source>
+        <translation>Lauscht nicht</translation>
+    </message>
+    <message>
+        <source>Off</source>
+        <translation>Aus</translation>
+    </message>
+    <message>
+        <source>Recent requests</source>
+        <translation>Letzte Anfragen</translation>
+    </message>
+</context>
+<context>
     <name>Main</name>
     <message>
         <source>%1 — Recurrent Chat</source>

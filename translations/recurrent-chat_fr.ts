@@ -478,6 +478,82 @@
     </message>
 </context>
 <context>
+    <name>LocalServer</name>
+    <message>
+        <source>Serving on %1 without an API key: anyone who can reach this computer can use the model.</source>
+        <translation>Service sur %1 sans clé d&apos;API : toute personne pouvant joindre cet ordinateur peut utiliser le modèle.</translation>
+    </message>
+    <message>
+        <source>%1 is not an IP address (such as 127.0.0.1, ::1 or 0.0.0.0).</source>
+        <translation>%1 n&apos;est pas une adresse IP (comme 127.0.0.1, ::1 ou 0.0.0.0).</translation>
+    </message>
+    <message>
+        <source>The server could not listen on %1, port %2: %3</source>
+        <extracomment>%1: address, %2: port, %3: the system&apos;s reason (in English), e.g. &quot;The bound address is already in use&quot;</extracomment>
+        <translation>Le serveur ne peut pas écouter sur %1, port %2 : %3</translation>
+    </message>
+    <message>
+        <source>%1 in (%2 cached), %3 out</source>
+        <extracomment>a request&apos;s tokens: %1 prompt tokens, %2 of them resumed from a kept state, %3 generated</extracomment>
+        <translation>%1 en entrée (%2 en cache), %3 en sortie</translation>
+    </message>
+    <message>
+        <source>client left</source>
+        <translation>client parti</translation>
+    </message>
+</context>
+<context>
+    <name>LocalServerSection</name>
+    <message>
+        <source>Local API server</source>
+        <translation>Serveur d&apos;API local</translation>
+    </message>
+    <message>
+        <source>Serves the loaded model to other programs over the OpenAI API (chat and text completions), from the same queue as this window&apos;s replies.</source>
+        <translation>Met le modèle chargé à la disposition d&apos;autres programmes via l&apos;API OpenAI (complétions de chat et de texte), dans la même file d&apos;attente que les réponses de cette fenêtre.</translation>
+    </message>
+    <message>
+        <source>Serve the loaded model</source>
+        <translation>Servir le modèle chargé</translation>
+    </message>
+    <message>
+        <source>Port</source>
+        <translation>Port</translation>
+    </message>
+    <message>
+        <source>Address</source>
+        <translation>Adresse</translation>
+    </message>
+    <message>
+        <source>127.0.0.1: this computer only. 0.0.0.0: every network this computer is on.</source>
+        <translation>127.0.0.1 : cet ordinateur seulement. 0.0.0.0 : tous les réseaux auxquels cet ordinateur est connecté.</translation>
+    </message>
+    <message>
+        <source>API key</source>
+        <translation>Clé d&apos;API</translation>
+    </message>
+    <message>
+        <source>none</source>
+        <translation>aucune</translation>
+    </message>
+    <message>
+        <source>On: %1</source>
+        <translation>Activé : %1</translation>
+    </message>
+    <message>
+        <source>Not listening</source>
+        <translation>N&apos;écoute pas</translation>
+    </message>
+    <message>
+        <source>Off</source>
+        <translation>Désactivé</translation>
+    </message>
+    <message>
+        <source>Recent requests</source>
+        <translation>Requêtes récentes</translation>
+    </message>
+</context>
+<context>
     <name>Main</name>
     <message>
         <source>%1 — Recurrent Chat</source>

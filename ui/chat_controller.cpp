@@ -14,7 +14,8 @@ ChatController::ChatController(const QString& dataDirectory, QSettings* settings
       m_preferences(settings),
       m_data(dataDirectory),
       m_engine(engine),
-      m_replies(engine, m_data, m_messages, m_conversations, m_preferences) {
+      m_replies(engine, m_data, m_messages, m_conversations, m_preferences),
+      m_server(m_preferences, engine, QDir(dataDirectory).filePath(QStringLiteral("server-states"))) {
     m_notice = m_data.openingNotice();
     if (m_data.store()) m_conversations.setStore(m_data.store());
 

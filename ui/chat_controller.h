@@ -12,6 +12,7 @@
 #include "chat_engine.h"
 #include "conversation_list_model.h"
 #include "data_folder.h"
+#include "local_server.h"
 #include "message_model.h"
 #include "preferences.h"
 #include "reply_flow.h"
@@ -24,6 +25,7 @@ class ChatController : public QObject {
     Q_PROPERTY(ConversationListModel* conversations READ conversations CONSTANT)
     Q_PROPERTY(MessageModel* messages READ messages CONSTANT)
     Q_PROPERTY(Preferences* preferences READ preferences CONSTANT)
+    Q_PROPERTY(LocalServer* server READ server CONSTANT)
     Q_PROPERTY(qint64 currentConversationId READ currentConversationId NOTIFY currentConversationChanged)
     Q_PROPERTY(QString currentTitle READ currentTitle NOTIFY currentConversationChanged)
     Q_PROPERTY(QString currentSystemPrompt READ currentSystemPrompt NOTIFY currentConversationChanged)
@@ -52,6 +54,7 @@ class ChatController : public QObject {
     ConversationListModel* conversations() { return &m_conversations; }
     MessageModel* messages() { return &m_messages; }
     Preferences* preferences() { return &m_preferences; }
+    LocalServer* server() { return &m_server; }
     qint64 currentConversationId() const { return m_currentConversation; }
     QString currentTitle() const;
     QString currentSystemPrompt() const;
@@ -121,6 +124,7 @@ class ChatController : public QObject {
     MessageModel m_messages;
     ChatEngine& m_engine;
     ReplyFlow m_replies;
+    LocalServer m_server;  // its kept states in server-states/ of the data folder, apart from the window's
 
     qint64 m_currentConversation = 0;
     qint64 m_lastDeleted = 0;

@@ -20,6 +20,9 @@ const rgemma::SettingRange kMaxNewTokens{"maxNewTokens", 1,    32768,
 // A seed as a spin box can show it: 31 bits.
 const rgemma::SettingRange kSeed{"seed", 0, double(std::numeric_limits<int32_t>::max()), true, true, 0};
 const rgemma::SettingRange kFontSize{"fontSize", 7, 32, true, true, 11};
+// rgemma serve's default port (llama.cpp's too); 0 ("any free port") is for tests, not offered.
+const rgemma::SettingRange kServerPort{"serverPort", 1, 65535, true, true, 8080};
+const QString kServerLoopback = QStringLiteral("127.0.0.1");
 
 QString samplingKey(const char* name) { return kSamplingGroup + u'/' + QLatin1String(name); }
 
@@ -97,12 +100,40 @@ void Preferences::setModelDirectory(const QString& v) {
     store(QStringLiteral("model/directory"), v, &Preferences::modelDirectoryChanged);
 }
 
+bool Preferences::serverEnabled() const { return value(QStringLiteral("server/enabled"), false).toBool(); }
+void Preferences::setServerEnabled(bool v) {
+    store(QStringLiteral("server/enabled"), v, &Preferences::serverEnabledChanged);
+}
+
+int Preferences::serverPort() const {
+    return int(
+        rgemma::clampToRange(kServerPort, value(QStringLiteral("server/port"), kServerPort.defaultValue).toDouble()));
+}
+void Preferences::setServerPort(int v) {
+    store(QStringLiteral("server/port"), int(rgemma::clampToRange(kServerPort, v)), &Preferences::serverPortChanged);
+}
+
+QString Preferences::serverAddress() const {
+    const QString stored = value(QStringLiteral("server/address"), kServerLoopback).toString().trimmed();
+    return stored.isEmpty() ? kServerLoopback : stored;
+}
+void Preferences::setServerAddress(const QString& v) {
+    const QString trimmed = v.trimmed();
+    store(QStringLiteral("server/address"), trimmed.isEmpty() ? kServerLoopback : trimmed,
+          &Preferences::serverAddressChanged);
+}
+
+QString Preferences::serverApiKey() const { return value(QStringLiteral("server/apiKey"), QString()).toString(); }
+void Preferences::setServerApiKey(const QString& v) {
+    store(QStringLiteral("server/apiKey"), v.trimmed(), &Preferences::serverApiKeyChanged);
+}
+
 QVariantMap Preferences::range(const QString& name) const {
     if (name == QLatin1String(kTemperature.name)) return toMap(kTemperature);
     for (const rgemma::SettingRange& range : rgemma::samplerSettingRanges()) {
         if (name == QLatin1String(range.name)) return toMap(range);
     }
-    for (const rgemma::SettingRange& range : {kMaxNewTokens, kSeed, kFontSize}) {
+    for (const rgemma::SettingRange& range : {kMaxNewTokens, kSeed, kFontSize, kServerPort}) {
         if (name == QLatin1String(range.name)) return toMap(range);
     }
     if (name == u"threads") return toMap({"threads", 0, double(maxThreads()), true, true, 0});

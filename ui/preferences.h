@@ -34,6 +34,11 @@ class Preferences : public QObject {
     Q_PROPERTY(int fontSize READ fontSize WRITE setFontSize NOTIFY fontSizeChanged)
     Q_PROPERTY(QString language READ language WRITE setLanguage NOTIFY languageChanged)
     Q_PROPERTY(QString modelDirectory READ modelDirectory WRITE setModelDirectory NOTIFY modelDirectoryChanged)
+    // The local API server (LocalServer): off until turned on, on loopback unless the user chooses an address.
+    Q_PROPERTY(bool serverEnabled READ serverEnabled WRITE setServerEnabled NOTIFY serverEnabledChanged)
+    Q_PROPERTY(int serverPort READ serverPort WRITE setServerPort NOTIFY serverPortChanged)
+    Q_PROPERTY(QString serverAddress READ serverAddress WRITE setServerAddress NOTIFY serverAddressChanged)
+    Q_PROPERTY(QString serverApiKey READ serverApiKey WRITE setServerApiKey NOTIFY serverApiKeyChanged)
 
   public:
     enum class Theme { System, Light, Dark };
@@ -95,6 +100,14 @@ class Preferences : public QObject {
     void setLanguage(const QString& value);
     QString modelDirectory() const;
     void setModelDirectory(const QString& value);
+    bool serverEnabled() const;
+    void setServerEnabled(bool value);
+    int serverPort() const;
+    void setServerPort(int value);
+    QString serverAddress() const;  // an IP address or "localhost"; "" is never stored (the loopback default)
+    void setServerAddress(const QString& value);
+    QString serverApiKey() const;  // "": no key asked for
+    void setServerApiKey(const QString& value);
 
     // The range of a numeric setting, by its property name: {min, max, minIncluded, maxIncluded, defaultValue}.
     // Empty for a name that has none.
@@ -121,6 +134,10 @@ class Preferences : public QObject {
     void fontSizeChanged();
     void languageChanged();
     void modelDirectoryChanged();
+    void serverEnabledChanged();
+    void serverPortChanged();
+    void serverAddressChanged();
+    void serverApiKeyChanged();
 
   private:
     using Signal = void (Preferences::*)();

@@ -65,7 +65,7 @@ Item {
             }
             collect(dialog.contentItem)
             const settings = spins.map(spin => spin.setting).sort()
-            compare(settings, ["fontSize", "maxNewTokens", "minP", "repeatPenalty", "repeatWindow", "seed",
+            compare(settings, ["fontSize", "maxNewTokens", "minP", "repeatPenalty", "repeatWindow", "seed", "serverPort",
                                "temperature", "threads", "topK", "topP"])
             for (const spin of spins) {
                 const r = prefs.range(spin.setting)

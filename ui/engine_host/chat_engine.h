@@ -1,13 +1,21 @@
 // chat_engine.h — ChatEngine: what the app asks of an engine: load a model, start replies, stop them, count the
 // tokens fed. The real one runs the model on its own thread (ThreadedEngine); UI tests give the app a scripted
-// one (tests/fake_engine.h). Shaped for several replies at once (the window's, and later the local API server's:
-// every reply is named by its id), though today's real engine runs them one after another.
+// one (tests/fake_engine.h). Shaped for several replies at once (the window's, and the local API server's
+// completions: every reply is named by its id), though today's real engine runs them one after another, the
+// window's replies and the server's completions in one queue, first asked first served.
 #pragma once
 
+#include <QByteArray>
 #include <QObject>
 #include <QString>
+#include <memory>
 
+#include "completion_backend.h"  // CompletionOutcome as a metatype
+#include "completion_types.h"
 #include "engine_types.h"
+
+Q_DECLARE_METATYPE(rcserver::CompletionJob)
+Q_DECLARE_METATYPE(std::shared_ptr<rcserver::JobControl>)
 
 class ChatEngine : public QObject {
     Q_OBJECT
@@ -41,6 +49,17 @@ class ChatEngine : public QObject {
     // conversation re-processes only its new turn. Any thread may read it.
     virtual qint64 tokensFed() const = 0;
 
+    // The local API server's completions (net/server's CompletionJob), in the same queue as the replies.
+    // Where the server keeps its states; applies from the next completion on.
+    virtual void setServerStates(const ServerStateSettings& settings) = 0;
+    // Starts `job` (its id from newCompletionId()); its prompt was tokenized for the model `fingerprint`: if another
+    // model is loaded by its turn, it fails. `control` stops it at its next token or prompt slice. Ends in exactly
+    // one completionFinished, whose error is non-empty if it failed.
+    virtual void startCompletion(const rcserver::CompletionJob& job, const QString& fingerprint,
+                                 const std::shared_ptr<rcserver::JobControl>& control) = 0;
+    // An id no completion of this engine has had.
+    quint64 newCompletionId() { return ++m_lastCompletionId; }
+
   signals:
     // A load began (after every reply asked for before it, which run on the model loaded before).
     void modelLoading(const QString& directory);
@@ -57,4 +76,12 @@ class ChatEngine : public QObject {
     void replyFinished(const GenerationResult& result);
     // `message` is translated. No state was kept or saved for this reply.
     void replyFailed(qint64 requestId, const QString& message);
+    // A completion left the queue and its prompt was looked up: `cachedTokens` of it resumed from a kept state.
+    void completionStarted(quint64 id, qint64 promptTokens, qint64 cachedTokens);
+    // The next piece of one choice's text, whole UTF-8 characters.
+    void completionText(quint64 id, int choice, const QByteArray& utf8);
+    void completionFinished(const rcserver::CompletionOutcome& outcome);
+
+  private:
+    quint64 m_lastCompletionId = 0;
 };

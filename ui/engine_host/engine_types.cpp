@@ -3,10 +3,16 @@
 
 #include <QCoreApplication>
 
+#include "chat_engine.h"
+
 void registerEngineTypes() {
     qRegisterMetaType<LoadedModelInfo>();
     qRegisterMetaType<GenerationRequest>();
     qRegisterMetaType<GenerationResult>();
+    qRegisterMetaType<ServerStateSettings>();
+    qRegisterMetaType<rcserver::CompletionJob>();
+    qRegisterMetaType<rcserver::CompletionOutcome>();
+    qRegisterMetaType<std::shared_ptr<rcserver::JobControl>>();
 }
 
 QString engineErrorText(const rgemma::Error& error) {

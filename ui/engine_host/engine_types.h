@@ -6,10 +6,12 @@
 #include <QMetaType>
 #include <QString>
 #include <QVector>
+#include <memory>
 
 #include "rgemma/error.h"
 #include "rgemma/generate.h"
 #include "rgemma/sampler.h"
+#include "rgemma/tokenizer.h"
 
 // What the GUI shows about the loaded model.
 struct LoadedModelInfo {
@@ -20,8 +22,20 @@ struct LoadedModelInfo {
     qint64 weightBytes = 0;
     qint64 stateBytes = 0;  // one conversation's state in memory
     QString fingerprint;    // what state files are bound to; store it with each message's state file
+    // A second instance of the model's tokenizer for the GUI thread (the local API server renders prompts there);
+    // null from an engine that serves no completions.
+    std::shared_ptr<const rgemma::Tokenizer> tokenizer;
 };
 Q_DECLARE_METATYPE(LoadedModelInfo)
+
+// Where the local API server keeps the states after its replies (net/server's TieredStateCache): a folder of its
+// own (each model in a subfolder by fingerprint), and its bounds in memory and on disk. 0 turns a tier off.
+struct ServerStateSettings {
+    QString folder;
+    qint64 memoryBytes = 0;
+    qint64 diskBytes = 0;
+};
+Q_DECLARE_METATYPE(ServerStateSettings)
 
 // One reply to produce: a user turn fed on top of the state its conversation had after the last reply (the
 // parent state), then sampled. A state is named by its state file's path, in memory as on disk, so the app names

@@ -10,10 +10,12 @@
 #include <optional>
 #include <utility>
 
+#include "backend_messages.h"
 #include "conversation_runner.h"
 #include "rgemma/model.h"
 #include "rgemma/runtime.h"
 #include "rgemma/tokenizer.h"
+#include "server_completions.h"
 #include "state_cache.h"
 #include "thread_handoff.h"
 
@@ -33,6 +35,7 @@ struct EngineWorker::Impl {
     int runtimeThreads = 0;  // what `runtime` was made with
     bool fastPrefill = true;
     StateCache cache{kKeptStates};
+    ServerCompletions server;
     std::atomic<qint64>& tokensFed;  // read by other threads
 
     void ensureRuntime() {
@@ -94,7 +97,11 @@ void EngineWorker::loadModel(const QString& directory) {
         return;
     }
 
+    // The GUI thread's own instance, for the local API server's prompts.
+    auto guiTokenizer = rgemma::Tokenizer::load(dir / "tokenizer.model");
+
     m_impl->cache.clear();
+    m_impl->server.dropModel();
     m_impl->model = std::move(*model);
     m_impl->tokenizer.emplace(std::move(*tokenizer));
     m_impl->ensureRuntime();
@@ -109,6 +116,7 @@ void EngineWorker::loadModel(const QString& directory) {
     loaded.weightBytes = static_cast<qint64>(info.weightBytes);
     loaded.stateBytes = static_cast<qint64>(info.stateBytes);
     loaded.fingerprint = QString::fromStdString(info.fingerprint);
+    if (guiTokenizer) loaded.tokenizer = std::make_shared<const rgemma::Tokenizer>(std::move(*guiTokenizer));
     handOff();
     emit modelLoaded(loaded);
 }
@@ -150,4 +158,32 @@ void EngineWorker::generate(const GenerationRequest& request, const std::atomic<
     } else {
         emit generationFailed(request.requestId, result.error());
     }
+}
+
+void EngineWorker::setServerStates(const ServerStateSettings& settings) { m_impl->server.configure(settings); }
+
+void EngineWorker::complete(const rcserver::CompletionJob& job, const QString& fingerprint,
+                            const std::shared_ptr<rcserver::JobControl>& control) {
+    Impl& impl = *m_impl;
+    rcserver::CompletionOutcome outcome;
+    outcome.id = job.id;
+    if (!impl.model || !impl.tokenizer || !impl.runtime) {
+        outcome.error = rcserver::backend_messages::kModelGone;
+    } else if (fingerprint.toStdString() != impl.model->info().fingerprint) {
+        outcome.error = rcserver::backend_messages::kModelSwitched;
+    } else {
+        rcserver::TaskEvents events{
+            [this, id = job.id](int64_t prompt, int64_t cached) {
+                handOff();
+                emit completionStarted(id, prompt, cached);
+            },
+            [this, id = job.id](int32_t choice, const std::string& text) {
+                handOff();
+                emit completionText(id, choice, QByteArray(text.data(), static_cast<qsizetype>(text.size())));
+            },
+        };
+        outcome = impl.server.run(*impl.model, *impl.tokenizer, *impl.runtime, job, control, std::move(events));
+    }
+    handOff();
+    emit completionFinished(outcome);
 }

@@ -11,6 +11,7 @@
 #include <atomic>
 #include <memory>
 
+#include "completion_backend.h"
 #include "engine_types.h"
 
 class EngineWorker : public QObject {
@@ -34,6 +35,12 @@ class EngineWorker : public QObject {
     // Produces one reply; see GenerationRequest. `stop` is read once per token (or feed chunk): raised before the
     // reply starts, it ends at once having fed nothing. Ends in exactly one generationFinished or generationFailed.
     void generate(const GenerationRequest& request, const std::atomic<bool>& stop);
+    // Where the local API server keeps its states (ServerCompletions).
+    void setServerStates(const ServerStateSettings& settings);
+    // Runs a completion of the local API server whole (ServerCompletions); see ChatEngine::startCompletion. Ends in
+    // exactly one completionFinished.
+    void complete(const rcserver::CompletionJob& job, const QString& fingerprint,
+                  const std::shared_ptr<rcserver::JobControl>& control);
 
   signals:
     void modelLoading(const QString& directory);
@@ -44,6 +51,9 @@ class EngineWorker : public QObject {
     void textAppended(qint64 requestId, const QString& text, double tokensPerSecond);
     void generationFinished(const GenerationResult& result);
     void generationFailed(qint64 requestId, const QString& message);
+    void completionStarted(quint64 id, qint64 promptTokens, qint64 cachedTokens);
+    void completionText(quint64 id, int choice, const QByteArray& utf8);
+    void completionFinished(const rcserver::CompletionOutcome& outcome);
 
   private:
     struct Impl;

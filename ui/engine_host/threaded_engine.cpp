@@ -21,6 +21,8 @@ ThreadedEngine::ThreadedEngine(QObject* parent) : ChatEngine(parent), m_worker(n
             [worker = m_worker](const GenerationRequest& request, const StopFlag& stop) {
                 worker->generate(request, *stop);
             });
+    connect(this, &ThreadedEngine::workerSetServerStates, m_worker, &EngineWorker::setServerStates);
+    connect(this, &ThreadedEngine::workerComplete, m_worker, &EngineWorker::complete);
     connect(this, &ThreadedEngine::workerQuit, m_worker, [] { QThread::currentThread()->quit(); });
     // `this` lives on the GUI thread: it is the context that makes these connections queued.
     connect(m_worker, &EngineWorker::modelLoading, this, &ChatEngine::modelLoading);
@@ -36,6 +38,12 @@ ThreadedEngine::ThreadedEngine(QObject* parent) : ChatEngine(parent), m_worker(n
     connect(m_worker, &EngineWorker::generationFailed, this, [this](qint64 requestId, const QString& message) {
         m_stopFlags.remove(requestId);
         emit replyFailed(requestId, message);
+    });
+    connect(m_worker, &EngineWorker::completionStarted, this, &ChatEngine::completionStarted);
+    connect(m_worker, &EngineWorker::completionText, this, &ChatEngine::completionText);
+    connect(m_worker, &EngineWorker::completionFinished, this, [this](const rcserver::CompletionOutcome& outcome) {
+        m_completionControls.remove(outcome.id);
+        emit completionFinished(outcome);
     });
     m_thread.setObjectName(QStringLiteral("engine"));
     m_thread.start();
@@ -76,9 +84,23 @@ void ThreadedEngine::stopReply(qint64 requestId) {
     if (const auto flag = m_stopFlags.value(requestId)) flag->store(true);
 }
 
+void ThreadedEngine::setServerStates(const ServerStateSettings& settings) {
+    handOff();
+    emit workerSetServerStates(settings, QPrivateSignal());
+}
+
+void ThreadedEngine::startCompletion(const rcserver::CompletionJob& job, const QString& fingerprint,
+                                     const std::shared_ptr<rcserver::JobControl>& control) {
+    Q_ASSERT(m_worker);
+    m_completionControls.insert(job.id, control);
+    handOff();
+    emit workerComplete(job, fingerprint, control, QPrivateSignal());
+}
+
 void ThreadedEngine::shutDown() {
     if (!m_worker) return;
     for (const auto& flag : std::as_const(m_stopFlags)) flag->store(true);
+    for (const auto& control : std::as_const(m_completionControls)) control->requestStop();
     // Quit once everything sent before has run: a reply still waiting ends (stopped) before the thread does.
     handOff();
     emit workerQuit(QPrivateSignal());

@@ -32,6 +32,9 @@ class ThreadedEngine final : public ChatEngine {
     void stopReply(qint64 requestId) override;
     void shutDown() override;
     qint64 tokensFed() const override { return m_tokensFed.load(); }
+    void setServerStates(const ServerStateSettings& settings) override;
+    void startCompletion(const rcserver::CompletionJob& job, const QString& fingerprint,
+                         const std::shared_ptr<rcserver::JobControl>& control) override;
 
     // Takes over what the engine thread handed off with a queued call (thread_handoff.h), then delivers it.
     bool event(QEvent* event) override;
@@ -42,6 +45,9 @@ class ThreadedEngine final : public ChatEngine {
     void workerSetThreads(int threads, QPrivateSignal);
     void workerSetFastPrefill(bool fast, QPrivateSignal);
     void workerGenerate(const GenerationRequest& request, const StopFlag& stop, QPrivateSignal);
+    void workerSetServerStates(const ServerStateSettings& settings, QPrivateSignal);
+    void workerComplete(const rcserver::CompletionJob& job, const QString& fingerprint,
+                        const std::shared_ptr<rcserver::JobControl>& control, QPrivateSignal);
     void workerQuit(QPrivateSignal);
 
   private:
@@ -50,4 +56,6 @@ class ThreadedEngine final : public ChatEngine {
     EngineWorker* m_worker = nullptr;  // lives on m_thread; deleted by shutDown() once that has finished
     // The stop flag of every reply asked for and not ended yet, shared with the engine thread's copy of its request.
     QHash<qint64, StopFlag> m_stopFlags;
+    // The same for the server's completions not ended yet.
+    QHash<quint64, std::shared_ptr<rcserver::JobControl>> m_completionControls;
 };

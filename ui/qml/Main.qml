@@ -82,6 +82,7 @@ ApplicationWindow {
     PreferencesDialog {
         id: preferencesDialog
         prefs: window.prefs
+        server: window.controller.server
         anchors.centerIn: parent
     }
 

@@ -10,6 +10,7 @@ Dialog {
     id: dialog
 
     required property Preferences prefs
+    property LocalServer server: null
 
     title: qsTr("Preferences")
     modal: true
@@ -105,6 +106,14 @@ Dialog {
                 onModelChanged: currentIndex = Math.max(0, indexOfValue(dialog.prefs.language))
                 Component.onCompleted: currentIndex = Math.max(0, indexOfValue(dialog.prefs.language))
                 onActivated: dialog.prefs.language = currentValue
+            }
+
+            LocalServerSection {  // where the dialog is given the server
+                Layout.columnSpan: 2
+                Layout.fillWidth: true
+                visible: dialog.server !== null
+                prefs: dialog.prefs
+                server: dialog.server
             }
         }
     }
