@@ -26,11 +26,11 @@ struct TensorBlob {
     QByteArray data;
 };
 
-// The header JSON for `tensors` laid out back to back in the given order.
-inline std::string headerFor(const std::vector<TensorBlob>& tensors) {
+// The header JSON for `tensors` laid out back to back in the given order, with `metadata` (if any).
+inline std::string headerFor(const std::vector<TensorBlob>& tensors, const rgemma::SafetensorsMetadata& metadata = {}) {
     std::vector<rgemma::SafetensorsEntry> entries;
     for (const auto& t : tensors) entries.push_back({t.name, t.dtype, t.shape, static_cast<uint64_t>(t.data.size())});
-    return rgemma::safetensorsHeader(entries);
+    return rgemma::safetensorsHeader(entries, metadata);
 }
 
 // An 8-byte little-endian header length (any value, to forge broken files) followed by `rest`.
@@ -45,10 +45,11 @@ inline QByteArray imageFor(const std::string& header, const QByteArray& data) {
     return withLength(header.size(), QByteArray::fromStdString(header) + data);
 }
 
-inline QByteArray serializeSafetensors(const std::vector<TensorBlob>& tensors) {
+inline QByteArray serializeSafetensors(const std::vector<TensorBlob>& tensors,
+                                       const rgemma::SafetensorsMetadata& metadata = {}) {
     QByteArray data;
     for (const auto& t : tensors) data += t.data;
-    return imageFor(headerFor(tensors), data);
+    return imageFor(headerFor(tensors, metadata), data);
 }
 
 inline bool writeFile(const QString& path, const QByteArray& bytes) {

@@ -244,6 +244,38 @@ class TestCliSpeed : public QObject {
         QCOMPARE(file.readAll(), config);
     }
 
+    // --to q4k: the mixed 4-bit copy loads, inspect says so (4-bit matrices, U8 tensors, the same parameter count as
+    // the original), and generate and bench run on it (the golden tests hold its logits; on random weights its
+    // greedy tokens are not the float model's).
+    void quantizeQ4kWritesALoadableFolder() {
+        const QString out = m_dir.filePath(QStringLiteral("tiny-q4k"));
+        const CliRun run = runCli({"quantize", "--model", modelDir("tiny-f32"), "--to", "q4k", "--out", out});
+        QVERIFY2(!run.crashed && run.exitCode == 0, run.err.constData());
+        QVERIFY2(run.out.contains("as 4-bit (q4k)"), run.out.constData());
+        QVERIFY(QFile::exists(out + "/tokenizer.model"));
+
+        const CliRun inspect = runCli({"inspect", "--model", out});
+        QCOMPARE(inspect.exitCode, 0);
+        QVERIFY2(inspect.out.contains("matrices 4-bit (Q4K") && inspect.out.contains(" U8 "), inspect.out.constData());
+        const CliRun inspectOriginal = runCli({"inspect", "--model", modelDir("tiny-f32")});
+        const auto totalLine = [](const QByteArray& text) {
+            for (const QByteArray& line : text.split('\n')) {
+                if (line.trimmed().startsWith("total")) return line;
+            }
+            return QByteArray();
+        };
+        QVERIFY(!totalLine(inspect.out).isEmpty());
+        QCOMPARE(totalLine(inspect.out), totalLine(inspectOriginal.out));
+
+        const CliRun generated = runCli({"generate", "--greedy", "--no-stop", "--print-ids", "--max-tokens", "10",
+                                         "--ids", "2,17,33,4", "--model", out});
+        QCOMPARE(generated.exitCode, 0);
+        QCOMPARE(parseIdLine(generated.out).size(), std::size_t{10});
+        const CliRun bench = runCli(
+            {"bench", "--model", out, "--threads", "1", "--prompt-tokens", "8", "--gen-tokens", "2"}, {}, 120000);
+        QVERIFY2(!bench.crashed && bench.exitCode == 0, bench.err.constData());
+    }
+
     void usageErrors_data() {
         QTest::addColumn<QStringList>("args");
         const QString dir = modelDir("tiny-f32");

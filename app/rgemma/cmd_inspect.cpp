@@ -1,5 +1,5 @@
-// cmd_inspect.cpp — `rgemma inspect`: what a checkpoint folder holds: its config, every tensor, parameter
-// counts and the size of one conversation state.
+// cmd_inspect.cpp — `rgemma inspect`: what a checkpoint folder holds: its config, how it is quantized, every tensor,
+// parameter counts and the size of one conversation state.
 #include <algorithm>
 #include <cstdio>
 #include <string>
@@ -91,7 +91,9 @@ void printTensors(const CheckpointFiles& checkpoint, const std::vector<TensorSum
     }
 }
 
-// The checkpoint may carry the output layer although it is tied to the embedding; it is counted once.
+// The checkpoint may carry the output layer although it is tied to the embedding; it is counted once. As the engine
+// counts them (Model::load): "<name>_scale" (a quantized matrix's scales or 4-bit headers) holds no parameters, and a
+// 4-bit matrix's U8 tensor two per byte.
 void printParameters(const std::vector<TensorSummary>& tensors) {
     int64_t total = 0;
     int64_t embedding = 0;
@@ -101,13 +103,30 @@ void printParameters(const std::vector<TensorSummary>& tensors) {
             tiedHead = true;
             continue;
         }
-        total += t.elements;
+        if (t.name.ends_with("_scale")) continue;
+        total += t.dtype == DType::U8 ? 2 * t.elements : t.elements;
         if (t.name == kEmbeddingTensor) embedding = t.elements;
     }
     std::printf("\nparameters%s\n", tiedHead ? " (lm_head.weight is tied to the embedding: counted once)" : "");
     printField("total", humanCount(total));
     printField("embedding", humanCount(embedding));
     printField("non-embedding", humanCount(total - embedding));
+}
+
+// The matrices stored quantized, by format (docs/checkpoint-format.md §5, §7): I8 with scales, Q4K as U8 with headers.
+void printQuantization(const std::vector<TensorSummary>& tensors) {
+    int64_t int8 = 0, q4 = 0;
+    for (const TensorSummary& t : tensors) {
+        if (t.name.ends_with("_scale")) continue;
+        int8 += t.dtype == DType::I8 ? 1 : 0;
+        q4 += t.dtype == DType::U8 ? 1 : 0;
+    }
+    if (q4 > 0) {
+        std::printf("  quantized %lld matrices 4-bit (Q4K: U8 nibbles, U8 <name>_scale headers), %lld int8\n",
+                    static_cast<long long>(q4), static_cast<long long>(int8));
+    } else if (int8 > 0) {
+        std::printf("  quantized %lld matrices int8 (F32 <name>_scale per 32 values)\n", static_cast<long long>(int8));
+    }
 }
 
 int run(const CliArgs& args) {
@@ -121,9 +140,11 @@ int run(const CliArgs& args) {
     std::printf("model %s\n", dir->string().c_str());
     const CheckpointFiles& checkpoint = model.checkpoint();
     for (const auto& file : checkpoint.files()) std::printf("  file %s\n", file.string().c_str());
-    std::printf("  weights dtype %s\n\n", std::string(dtypeName(model.info().dtype)).c_str());
-    printConfig(model.config());
     const std::vector<TensorSummary> tensors = checkpoint.tensors();
+    std::printf("  weights dtype %s\n", std::string(dtypeName(model.info().dtype)).c_str());
+    printQuantization(tensors);
+    std::printf("\n");
+    printConfig(model.config());
     printTensors(checkpoint, tensors);
     printParameters(tensors);
 

@@ -8,7 +8,7 @@ corpus="$root/tests/fuzz/corpus"
 data="$root/tests/data"
 rgemma="${RC_BUILD_DIR:-$root/build}/app/rgemma/rgemma"
 rm -rf "$corpus"
-mkdir -p "$corpus"/{safetensors,index,config,tokenizer,tokenizer_text,state_file,hub_protocol}
+mkdir -p "$corpus"/{safetensors,index,config,tokenizer,tokenizer_text,state_file,q4_checkpoint,hub_protocol}
 
 python3 - "$corpus" "$data" <<'PY'
 import json, struct, sys, pathlib
@@ -102,4 +102,44 @@ done
 "$rgemma" generate --model "$data/2b-shape-bf16" --ids 2,17 --max-tokens 1 --print-ids \
     --state-out "$corpus/state_file/2b_shape_pos2" >/dev/null
 chmod 644 "$corpus"/state_file/*
+
+# 4-bit checkpoints of q4_config.json (fuzz_q4_checkpoint): random f32 weights in the names and shapes of
+# docs/checkpoint-format.md §3, quantized by rgemma (the mixed scheme: layer 0 and the embedding int8, the rest Q4K).
+work="$(mktemp -d)"
+trap 'rm -rf "$work"' EXIT
+python3 - "$root/tests/fuzz/q4_config.json" "$work/f32" <<'PY'
+import json, pathlib, random, struct, sys
+cfg, out = json.loads(pathlib.Path(sys.argv[1]).read_text()), pathlib.Path(sys.argv[2])
+d, lru, h, hd, k = cfg["hidden_size"], cfg["lru_width"], cfg["num_attention_heads"], cfg["head_dim"], cfg["conv1d_width"]
+f, v, kv = cfg["intermediate_size"] // 2, cfg["vocab_size"], cfg["num_key_value_heads"]
+shapes = {"model.embed_tokens.weight": [v, d], "model.final_norm.weight": [d]}
+for i in range(cfg["num_hidden_layers"]):
+    p, t = f"model.layers.{i}.", f"model.layers.{i}.temporal_block."
+    shapes.update({p + "temporal_pre_norm.weight": [d], p + "channel_pre_norm.weight": [d]})
+    for name, shape in (("gate_proj", [f, d]), ("up_proj", [f, d]), ("down_proj", [d, f])):
+        shapes.update({p + f"mlp_block.{name}.weight": shape, p + f"mlp_block.{name}.bias": shape[:1]})
+    if cfg["block_types"][i % len(cfg["block_types"])] == "recurrent":
+        for name, shape in (("linear_y", [lru, d]), ("linear_x", [lru, d]), ("linear_out", [d, lru])):
+            shapes.update({t + f"{name}.weight": shape, t + f"{name}.bias": shape[:1]})
+        shapes.update({t + "conv_1d.weight": [lru, 1, k], t + "conv_1d.bias": [lru], t + "rg_lru.recurrent_param": [lru],
+                       t + "rg_lru.input_gate_weight": [h, lru // h, lru // h], t + "rg_lru.input_gate_bias": [h, lru // h],
+                       t + "rg_lru.recurrent_gate_weight": [h, lru // h, lru // h],
+                       t + "rg_lru.recurrent_gate_bias": [h, lru // h]})
+    else:
+        shapes.update({t + "q_proj.weight": [h * hd, d], t + "k_proj.weight": [kv * hd, d],
+                       t + "v_proj.weight": [kv * hd, d], t + "o_proj.weight": [d, h * hd], t + "o_proj.bias": [d]})
+rng, header, blob = random.Random(14), {}, b""
+for name, shape in sorted(shapes.items()):
+    n = 1
+    for s in shape: n *= s
+    header[name] = {"dtype": "F32", "shape": shape, "data_offsets": [len(blob), len(blob) + 4 * n]}
+    blob += struct.pack(f"<{n}f", *(rng.gauss(0, 0.1) for _ in range(n)))
+out.mkdir(parents=True)
+text = json.dumps(header).encode()
+(out / "model.safetensors").write_bytes(struct.pack("<Q", len(text)) + text + blob)
+(out / "config.json").write_text(json.dumps(cfg))
+PY
+"$rgemma" quantize --model "$work/f32" --to q4k --out "$work/q4k" >/dev/null
+cp "$work/q4k/model.safetensors" "$corpus/q4_checkpoint/mixed_q4k"
+chmod 644 "$corpus"/q4_checkpoint/*
 du -sh "$corpus"

@@ -1,5 +1,5 @@
 // rgemma/checkpoint.h — a checkpoint folder's weights as stored, and the checkpoints the engine writes: the files and
-// tensors (`rgemma inspect`) and their fingerprint, an int8 copy (`rgemma quantize`), and random weights in a
+// tensors (`rgemma inspect`) and their fingerprint, an int8 or 4-bit copy (`rgemma quantize`), and random weights in a
 // config's shapes (`rgemma make-random`). What a folder must hold: docs/checkpoint-format.md.
 #pragma once
 
@@ -64,17 +64,29 @@ Result<std::vector<std::string>> indexShardFiles(std::string_view indexJson, con
 
 struct QuantizeReport {
     int64_t quantizedTensors = 0;  // matrices written as I8
+    int64_t q4Tensors = 0;         // matrices written as Q4K (4-bit)
     int64_t copiedTensors = 0;     // tensors written as stored (norms, biases, conv, RG-LRU gates)
     uint64_t bytesIn = 0;          // tensor bytes read
     uint64_t bytesOut = 0;         // tensor bytes written
 };
 
-// Writes into `outDir` (created, or an empty folder; must not be `dir`) one model.safetensors in which every dense
-// matrix and the embedding (also the tied output layer) is I8 with an F32 "<name>_scale" [rows, ceil(in / 32)]: per
-// block of 32 values of a row, scale = max|w| / 127 and q = round(w / scale). The other tensors are copied as stored,
-// a tied lm_head.weight is dropped, and every other file of `dir` (config.json, the tokenizer) is copied
-// (docs/checkpoint-format.md §5). Streams, never holding a tensor in memory.
-Result<QuantizeReport> quantizeCheckpointInt8(const std::filesystem::path& dir, const std::filesystem::path& outDir);
+// What `rgemma quantize --to` writes. Int8: every dense matrix and the embedding as I8 (§5). Q4K, the mixed 4-bit
+// scheme: the dense matrices past the first layer in 4 bits (§7), the embedding (also the output layer) and the first
+// layer's matrices as Int8 writes them.
+enum class QuantizeFormat { Int8, Q4K };
+
+// Writes into `outDir` (created, or an empty folder; must not be `dir`) one model.safetensors in which the matrices
+// `format` names are quantized: I8 with an F32 "<name>_scale" [rows, ceil(in / 32)] (per block of 32 values of a
+// row, scale = max|w| / 127 and q = round(w / scale)), or Q4K as U8 nibbles [rows, ceil(in / 2)] with U8 headers
+// "<name>_scale" [rows, ceil(in / 256), 16] (kernels/q4_format.h). Matrices stored quantized already and the other
+// tensors are copied as stored, a tied lm_head.weight is dropped, and every other file of `dir` (config.json, the
+// tokenizer) is copied (docs/checkpoint-format.md §5, §7). Streams, never holding a tensor in memory.
+Result<QuantizeReport> quantizeCheckpoint(const std::filesystem::path& dir, const std::filesystem::path& outDir,
+                                          QuantizeFormat format);
+inline Result<QuantizeReport> quantizeCheckpointInt8(const std::filesystem::path& dir,
+                                                     const std::filesystem::path& outDir) {
+    return quantizeCheckpoint(dir, outDir, QuantizeFormat::Int8);
+}
 
 // Writes the weights of `config` into `dir` as `dtype` (F32 or BF16) safetensors: one model.safetensors, or shards of
 // at most kMaxShardBytes (a single larger tensor gets a shard of its own) with model.safetensors.index.json.

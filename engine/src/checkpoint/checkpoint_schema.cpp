@@ -3,6 +3,7 @@
 // Hugging Face names of docs/checkpoint-format.md §3.
 #include "checkpoint/checkpoint_schema.h"
 
+#include "kernels/q4_format.h"
 #include "rgemma/checkpoint.h"
 
 namespace rgemma {
@@ -14,7 +15,7 @@ using Visit = std::function<void(const TensorSpec&, TensorField)>;
 // A dense layer: "<prefix>.weight" [out, in] and, where it has one, "<prefix>.bias" [out].
 void visitLinear(const Visit& visit, const std::string& prefix, int64_t out, int64_t in, bool hasBias,
                  LinearWeights& w) {
-    visit({prefix + ".weight", {out, in}, TensorRole::Linear}, MatrixField{&w.weight, &w.scale});
+    visit({prefix + ".weight", {out, in}, TensorRole::Linear}, MatrixField{&w.weight, &w.scale, &w.q4Headers});
     if (hasBias) visit({prefix + ".bias", {out}, TensorRole::Bias}, &w.bias);
 }
 
@@ -28,10 +29,10 @@ void visitRecurrent(const Visit& visit, const ModelConfig& c, const std::string&
     visit({t + "conv_1d.bias", {lru}, TensorRole::ConvBias}, &w.convBias);
     visit({t + "rg_lru.recurrent_param", {lru}, TensorRole::RecurrentParam}, &w.recurrentParam);
     visit({t + "rg_lru.input_gate_weight", {heads, block, block}, TensorRole::GateWeight},
-          MatrixField{&w.inputGateWeight, nullptr});
+          MatrixField{&w.inputGateWeight, nullptr, nullptr});
     visit({t + "rg_lru.input_gate_bias", {heads, block}, TensorRole::GateBias}, &w.inputGateBias);
     visit({t + "rg_lru.recurrent_gate_weight", {heads, block, block}, TensorRole::GateWeight},
-          MatrixField{&w.recurrentGateWeight, nullptr});
+          MatrixField{&w.recurrentGateWeight, nullptr, nullptr});
     visit({t + "rg_lru.recurrent_gate_bias", {heads, block}, TensorRole::GateBias}, &w.recurrentGateBias);
 }
 
@@ -68,10 +69,11 @@ void visitLayer(const Visit& visit, const ModelConfig& c, int64_t index, LayerWe
 }  // namespace
 
 bool isQuantizable(TensorRole role) { return role == TensorRole::Embedding || role == TensorRole::Linear; }
+bool isQ4Quantizable(TensorRole role) { return role == TensorRole::Linear; }
 
 void forEachTensor(const ModelConfig& config, ModelWeights& weights, const Visit& visit) {
     visit({std::string(kEmbeddingTensor), {config.vocabSize, config.hiddenSize}, TensorRole::Embedding},
-          MatrixField{&weights.embedTokens, &weights.embedTokensScale});
+          MatrixField{&weights.embedTokens, &weights.embedTokensScale, nullptr});
     weights.layers.resize(static_cast<std::size_t>(config.numLayers));
     for (int64_t i = 0; i < config.numLayers; ++i)
         visitLayer(visit, config, i, weights.layers[static_cast<std::size_t>(i)]);
@@ -89,6 +91,14 @@ std::string blockScaleName(std::string_view matrix) { return std::string(matrix)
 
 std::vector<int64_t> blockScaleShape(const std::vector<int64_t>& matrixShape) {
     return {matrixShape.at(0), i8Blocks(matrixShape.at(1))};
+}
+
+std::vector<int64_t> q4NibbleShape(const std::vector<int64_t>& matrixShape) {
+    return {matrixShape.at(0), q4RowBytes(matrixShape.at(1))};
+}
+
+std::vector<int64_t> q4HeaderShape(const std::vector<int64_t>& matrixShape) {
+    return {matrixShape.at(0), q4SuperBlocks(matrixShape.at(1)), kQ4HeaderBytes};
 }
 
 }  // namespace rgemma

@@ -38,12 +38,16 @@ struct TensorSpec {
 // tensors are used in place from the mapping, as are the gate matrices; every other role is a vector converted to
 // f32 once at load.
 bool isQuantizable(TensorRole role);
+// Whether a role may be stored in 4 bits (Q4K, §7): the dense matrices only (the embedding stays I8 or float: the
+// mixed scheme keeps it at 8 bits, and its row lookup reads one dtype per element).
+bool isQ4Quantizable(TensorRole role);
 
 // Where a tensor goes when bound: a matrix used in place (with its block scales, where its role is quantizable), or
 // a vector converted to f32.
 struct MatrixField {
     TensorView* view;
-    std::vector<float>* scales;  // null where the role is not quantizable
+    std::vector<float>* scales;           // null where the role is not quantizable
+    const uint8_t** q4Headers = nullptr;  // null where the role may not be Q4K
 };
 using TensorField = std::variant<MatrixField, std::vector<float>*>;
 
@@ -60,5 +64,9 @@ std::vector<TensorSpec> checkpointTensors(const ModelConfig& config);
 // The tensor holding a quantized matrix's block scales: "<name>_scale", F32 [rows, ceil(in / 32)] (§5).
 std::string blockScaleName(std::string_view matrix);
 std::vector<int64_t> blockScaleShape(const std::vector<int64_t>& matrixShape);
+// A Q4K matrix [rows, in] as stored (§7): "<name>" U8 [rows, ceil(in / 2)], "<name>_scale" U8 [rows,
+// ceil(in / 256), 16].
+std::vector<int64_t> q4NibbleShape(const std::vector<int64_t>& matrixShape);
+std::vector<int64_t> q4HeaderShape(const std::vector<int64_t>& matrixShape);
 
 }  // namespace rgemma

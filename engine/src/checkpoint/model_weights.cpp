@@ -29,16 +29,19 @@ class Binder {
         if (!store.files().empty()) m_folder = " in '" + store.files().front().parent_path().string() + "'";
     }
 
-    // `quantizable`: the tensor may have a block-scaled dtype (isQuantizable); elsewhere that is an error.
-    Result<TensorView> find(const std::string& name, const Shape& expected, bool quantizable) const {
+    // `quantizable`: the tensor may have a block-scaled dtype (isQuantizable); `q4`: it may be U8, the nibbles of a
+    // Q4K matrix of shape `expected` (isQ4Quantizable); elsewhere either is an error.
+    Result<TensorView> find(const std::string& name, const Shape& expected, bool quantizable, bool q4 = false) const {
         const TensorView* tensor = m_store.find(name);
         if (tensor == nullptr) {
             return makeError(ErrorCode::InvalidCheckpoint, "checkpoint" + m_folder + " has no tensor '" + name + "'");
         }
-        if (tensor->shape != expected) {
-            return makeError(ErrorCode::InvalidConfig, "config.json disagrees with tensor '" + name + "': expected " +
-                                                           shapeText(expected) + ", found " + shapeText(tensor->shape));
+        if (tensor->dtype == DType::U8 && !q4) {
+            return makeError(ErrorCode::InvalidCheckpoint,
+                             "tensor '" + name + "' is U8 (4-bit), but only dense layers' weights may be 4-bit");
         }
+        const Shape stored = tensor->dtype == DType::U8 ? q4NibbleShape(expected) : expected;
+        if (tensor->shape != stored) return shapeError(name, stored, tensor->shape);
         if (hasBlockScales(tensor->dtype) && !quantizable) {
             return makeError(ErrorCode::InvalidCheckpoint, "tensor '" + name + "' is " +
                                                                std::string(dtypeName(tensor->dtype)) +
@@ -60,8 +63,9 @@ class Binder {
     // taps are re-laid out [lru, 1, width] -> [width][lru] so that the step kernel reads one contiguous row per tap.
     Result<void> bind(const TensorSpec& spec, TensorField field) const {
         if (const auto* matrix = std::get_if<MatrixField>(&field)) {
-            auto view = find(spec.name, spec.shape, isQuantizable(spec.role));
+            auto view = find(spec.name, spec.shape, isQuantizable(spec.role), isQ4Quantizable(spec.role));
             if (!view) return tl::unexpected(view.error());
+            if (view->dtype == DType::U8) return bindQ4(spec, *view, *matrix);
             *matrix->view = std::move(*view);
             if (!hasBlockScales(matrix->view->dtype)) return {};
             auto scales = vector(blockScaleName(spec.name), blockScaleShape(spec.shape));
@@ -85,6 +89,33 @@ class Binder {
     }
 
   private:
+    static tl::unexpected<Error> shapeError(const std::string& name, const Shape& expected, const Shape& found) {
+        return makeError(ErrorCode::InvalidConfig, "config.json disagrees with tensor '" + name + "': expected " +
+                                                       shapeText(expected) + ", found " + shapeText(found));
+    }
+
+    // A Q4K matrix (§7): its nibbles `nibbles` and the U8 headers "<name>_scale", bound as a view [rows, in] of the
+    // nibbles. Every byte count comes from the shapes, which the safetensors parser has checked against the data.
+    Result<void> bindQ4(const TensorSpec& spec, const TensorView& nibbles, const MatrixField& matrix) const {
+        const std::string name = blockScaleName(spec.name);
+        const TensorView* headers = m_store.find(name);
+        if (headers == nullptr) {
+            return makeError(ErrorCode::InvalidCheckpoint, "checkpoint" + m_folder + " has no tensor '" + name +
+                                                               "' (the 4-bit headers of '" + spec.name + "')");
+        }
+        if (headers->dtype != DType::U8) {
+            return makeError(ErrorCode::InvalidCheckpoint, "tensor '" + name + "' is " +
+                                                               std::string(dtypeName(headers->dtype)) +
+                                                               ", but the headers of a 4-bit matrix are U8");
+        }
+        if (const Shape expected = q4HeaderShape(spec.shape); headers->shape != expected) {
+            return shapeError(name, expected, headers->shape);
+        }
+        *matrix.view = TensorView{spec.name, DType::Q4K, spec.shape, nibbles.data, nibbles.byteSize};
+        *matrix.q4Headers = static_cast<const uint8_t*>(headers->data);
+        return {};
+    }
+
     const WeightStore& m_store;
     std::string m_folder;  // " in '<dir>'" for messages, empty for a store without files
 };

@@ -14,9 +14,10 @@ namespace rgemma {
 
 // y = x W^T + b, W stored [out, in] (nn.Linear layout).
 struct LinearWeights {
-    TensorView weight;           // [out, in]
+    TensorView weight;           // [out, in]; Q4K: a view [out, in] of the stored U8 nibbles [out, ceil(in / 2)]
     std::vector<float> bias;     // [out], empty when the layer has no bias
     std::vector<float> scale{};  // [out, in / 32] when weight is I8 (dtype.h), else empty
+    const uint8_t* q4Headers = nullptr;  // [out, q4SuperBlocks(in), 16] in the mapping when weight is Q4K, else null
     int64_t outFeatures() const { return weight.shape[0]; }
     int64_t inFeatures() const { return weight.shape[1]; }
 };
@@ -69,6 +70,7 @@ struct ModelWeights {
 // Binds every tensor of the checkpoint table (checkpoint_schema.h) by its Hugging Face name, checking each one's
 // presence, shape against `config` and dtype; an error names the tensor, the expected and the actual shape. An
 // optional lm_head.weight must equal the embedding's shape (it is tied); a layer past num_hidden_layers is an error.
+// A dense layer's U8 weight is bound as a Q4K view with its headers (docs/checkpoint-format.md §7).
 Result<ModelWeights> bindModelWeights(const ModelConfig& config, const WeightStore& store);
 
 }  // namespace rgemma

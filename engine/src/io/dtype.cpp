@@ -43,7 +43,10 @@ std::size_t dtypeSize(DType dtype) {
         case DType::F16:
             return 2;
         case DType::I8:
+        case DType::U8:
             return 1;
+        case DType::Q4K:
+            return 0;
     }
     return 0;
 }
@@ -58,6 +61,10 @@ std::string_view dtypeName(DType dtype) {
             return "F16";
         case DType::I8:
             return "I8";
+        case DType::U8:
+            return "U8";
+        case DType::Q4K:
+            return "Q4K";
     }
     return "?";
 }
@@ -69,6 +76,7 @@ std::optional<DType> dtypeFromName(std::string_view name) {
     if (name == "BF16") return DType::BF16;
     if (name == "F16") return DType::F16;
     if (name == "I8") return DType::I8;
+    if (name == "U8") return DType::U8;
     return std::nullopt;
 }
 
@@ -148,6 +156,12 @@ void convertToFloat(DType dtype, const void* src, float* dst, int64_t count) {
             return;
         case DType::I8:  // the integers only: the row scales are applied by whoever knows them
             for (std::size_t i = 0; i < n; ++i) dst[i] = static_cast<float>(static_cast<int8_t>(bytes[i]));
+            return;
+        case DType::U8:
+            for (std::size_t i = 0; i < n; ++i) dst[i] = static_cast<float>(bytes[i]);
+            return;
+        case DType::Q4K:  // rows with headers: convertRowsToFloat's job
+            assert(false && "Q4K converts by rows (dequantizeQ4Rows)");
             return;
     }
 }

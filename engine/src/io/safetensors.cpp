@@ -6,6 +6,7 @@
 #include <cstring>
 #include <limits>
 #include <nlohmann/json.hpp>
+#include <optional>
 #include <string_view>
 
 #include "rgemma/dtype.h"
@@ -22,9 +23,9 @@ constexpr uint64_t kMaxHeaderBytes = 100ull << 20;
 constexpr std::size_t kMaxNameInMessage = 200;
 
 // The other dtypes the safetensors format defines: recognised so the message can say "unsupported", not "unknown".
-constexpr std::string_view kOtherSafetensorsDtypes[] = {"BOOL", "U8",      "I16",     "U16",     "I32",     "U32",
-                                                        "I64",  "U64",     "F64",     "F8_E4M3", "F8_E5M2", "F8_E8M0",
-                                                        "F4",   "F6_E2M3", "F6_E3M2", "C64"};
+constexpr std::string_view kOtherSafetensorsDtypes[] = {"BOOL",    "I16", "U16",     "I32",     "U32",
+                                                        "I64",     "U64", "F64",     "F8_E4M3", "F8_E5M2",
+                                                        "F8_E8M0", "F4",  "F6_E2M3", "F6_E3M2", "C64"};
 
 std::string clip(std::string_view text) {
     if (text.size() <= kMaxNameInMessage) return std::string(text);
@@ -71,7 +72,7 @@ Result<DType> parseDtype(const json& entry, const std::string& source, const std
                        std::end(kOtherSafetensorsDtypes);
     return tensorError(source, name,
                        std::string(known ? "unsupported" : "unknown") + " dtype '" + clip(text) +
-                           "' (supported: F32, BF16, F16, and I8 as rgemma quantize writes it)");
+                           "' (supported: F32, BF16, F16, and I8 and U8 as rgemma quantize writes them)");
 }
 
 // Dimensions must be non-negative integers whose running product fits in int64 (TensorView::numel relies on it).
@@ -173,17 +174,34 @@ Result<void> checkNoOverlap(const std::vector<TensorView>& tensors, const std::b
     return {};
 }
 
+// U8 tensors hold 4-bit matrices (docs/checkpoint-format.md §7), whose byte layout has a version: a file with any
+// must name the one this engine reads in its metadata, so that another layout is refused rather than misread.
+Result<void> checkQ4LayoutVersion(const std::vector<TensorView>& tensors, const std::optional<std::string>& version,
+                                  const std::string& source) {
+    const auto u8 =
+        std::find_if(tensors.begin(), tensors.end(), [](const TensorView& t) { return t.dtype == DType::U8; });
+    if (u8 == tensors.end() || version == kQ4LayoutVersion) return {};
+    const std::string found = version ? "'" + clip(*version) + "'" : std::string("none");
+    return tensorError(source, u8->name,
+                       "U8 (4-bit) tensors need the 4-bit layout version " + std::string(kQ4LayoutVersion) +
+                           " in __metadata__ \"" + std::string(kQ4LayoutKey) + "\", found " + found);
+}
+
 Result<std::vector<TensorView>> parseHeader(const json& header, std::span<const std::byte> data,
                                             const std::string& source) {
     if (!header.is_object()) return fileError(source, "header is not a JSON object");
     std::vector<TensorView> tensors;
     tensors.reserve(header.size());
+    std::optional<std::string> q4Version;
     for (const auto& [name, entry] : header.items()) {
         if (name == "__metadata__") {
-            // Free-form string pairs ({"format": "pt"}); checked for shape only, then ignored.
+            // Free-form string pairs ({"format": "pt"}); checked for shape, and only the 4-bit layout's version read.
             const bool ok = entry.is_object() &&
                             std::all_of(entry.begin(), entry.end(), [](const json& v) { return v.is_string(); });
             if (!ok) return fileError(source, "'__metadata__' must be an object of strings");
+            if (const auto version = entry.find(std::string(kQ4LayoutKey)); version != entry.end()) {
+                q4Version = version->get<std::string>();
+            }
             continue;
         }
         auto tensor = parseEntry(name, entry, data, source);
@@ -191,6 +209,7 @@ Result<std::vector<TensorView>> parseHeader(const json& header, std::span<const 
         tensors.push_back(std::move(*tensor));
     }
     if (auto ok = checkNoOverlap(tensors, data.data(), source); !ok) return tl::unexpected(ok.error());
+    if (auto ok = checkQ4LayoutVersion(tensors, q4Version, source); !ok) return tl::unexpected(ok.error());
     return tensors;
 }
 

@@ -14,6 +14,7 @@
 
 #include "io/dtype_convert.h"
 #include "kernels/matmul_kernels.h"
+#include "kernels/q4_scalar.h"
 #include "layers/weight_plan.h"
 
 namespace rgemma {
@@ -90,7 +91,7 @@ QuantizedActivations quantizeActivations(Runtime::Impl& runtime, const float* x,
 // them further.
 void matvecForward(Runtime::Impl& runtime, const WeightPlan& plan, std::span<const DenseLayer> layers, const float* x,
                    const QuantizedActivations* quantized) {
-    const int64_t rowBytes = layers[0].in() * static_cast<int64_t>(dtypeSize(layers[0].weight->dtype));
+    const int64_t rowBytes = static_cast<int64_t>(layers[0].weight->byteSize) / std::max<int64_t>(layers[0].out(), 1);
     const int64_t grain = std::max<int64_t>(4, (32 * 1024 / std::max<int64_t>(rowBytes, 1)) / 4 * 4);
     const auto rows = [&](const DenseLayer& layer, int64_t r0, int64_t r1) {
         plan.matvec(*runtime.kernels, layer, r0, r1, x, quantized, layer.y + r0);
@@ -200,7 +201,8 @@ void eigenForward(Runtime::Impl& runtime, const DenseLayer& layer, const float* 
         for (int64_t tile = range.begin(); tile != range.end(); ++tile) {
             const int64_t r0 = tile * rowsPerTile;
             const int64_t r1 = std::min(out, r0 + rowsPerTile);
-            const ConstRowMap w(weightRowsAsFloat(runtime, *layer.weight, layer.scales, in, r0, r1), r1 - r0, in);
+            const ConstRowMap w(weightRowsAsFloat(runtime, *layer.weight, layer.scales, in, r0, r1, layer.q4Headers),
+                                r1 - r0, in);
             auto block = output.middleCols(r0, r1 - r0);
             if (tokens == 1) {
                 block.noalias() = (w * input.row(0).transpose()).transpose();
@@ -220,11 +222,16 @@ void dispatch(Runtime::Impl& runtime, std::span<const DenseLayer> layers, const 
     const WeightPlan& plan = weightPlan(first.dtype);
     if (tokens == 1 || runtime.decodeColumns) {
         if (plan.hasMatvec(kernels, first)) {
-            if (tokens == 1) return matvecForward(runtime, plan, layers, x, quantized);
-            return matvecColumnsForward(runtime, plan, layers, x, tokens, quantized);
+            if (tokens == 1) {
+                if (plan.prepare != nullptr) x = plan.prepare(runtime, x, first.shape[1]);
+                return matvecForward(runtime, plan, layers, x, quantized);
+            }
+            // A plan that prepares its activations (Q4K) prepares one column: its batches take the prompt path.
+            if (plan.prepare == nullptr) return matvecColumnsForward(runtime, plan, layers, x, tokens, quantized);
         }
     }
     if (tokens == 1) {
+        // No matvec for this dtype at this level: Eigen below.
     } else if (const PrefillArithmetic arithmetic = plan.arithmetic(kernels, runtime.prefillPrecision);
                arithmetic == PrefillArithmetic::Int8) {
         return int8GemmForward(runtime, plan, layers, x, tokens, quantized);
@@ -277,7 +284,17 @@ void denseForward(Runtime::Impl& runtime, std::span<const DenseLayer> layers, co
 }  // namespace
 
 const float* weightRowsAsFloat(Runtime::Impl& runtime, const TensorView& weight, std::span<const float> blockScales,
-                               int64_t in, int64_t r0, int64_t r1) {
+                               int64_t in, int64_t r0, int64_t r1, const uint8_t* q4Headers) {
+    if (weight.dtype == DType::Q4K) {
+        assert(q4Headers != nullptr);
+        float* dst =
+            ensure(runtime.workspace.threadTiles[runtime.threadSlot()], static_cast<std::size_t>((r1 - r0) * in));
+        const auto dequantize =
+            runtime.kernels->dequantizeQ4 != nullptr ? runtime.kernels->dequantizeQ4 : scalar::dequantizeQ4;
+        dequantize(static_cast<const uint8_t*>(weight.data) + r0 * q4RowBytes(in),
+                   q4Headers + r0 * q4SuperBlocks(in) * kQ4HeaderBytes, in, r1 - r0, dst);
+        return dst;
+    }
     const auto* src =
         static_cast<const std::byte*>(weight.data) + static_cast<std::size_t>(r0 * in) * dtypeSize(weight.dtype);
     if (const float* floats = floatsInPlace(weight.dtype, src)) return floats;
@@ -289,12 +306,14 @@ const float* weightRowsAsFloat(Runtime::Impl& runtime, const TensorView& weight,
 
 void linearForward(Runtime::Impl& runtime, const TensorView& weight, std::span<const float> bias, const float* x,
                    int64_t tokens, float* y, std::span<const float> blockScales) {
+    assert(weight.dtype != DType::Q4K);  // a Q4K matrix needs its headers: the LinearWeights overload
     const DenseLayer layer{&weight, blockScales, bias, y};
     denseForward(runtime, std::span(&layer, 1), x, tokens);
 }
 
 void linearForward(Runtime::Impl& runtime, const LinearWeights& layer, const float* x, int64_t tokens, float* y) {
-    linearForward(runtime, layer.weight, layer.bias, x, tokens, y, layer.scale);
+    const DenseLayer dense{&layer.weight, layer.scale, layer.bias, y, layer.q4Headers};
+    denseForward(runtime, std::span(&dense, 1), x, tokens);
 }
 
 void linearForward(Runtime::Impl& runtime, std::initializer_list<LinearOutput> outputs, const float* x,
@@ -303,7 +322,8 @@ void linearForward(Runtime::Impl& runtime, std::initializer_list<LinearOutput> o
     std::array<DenseLayer, kMaxSharedLayers> layers;
     std::size_t count = 0;
     for (const LinearOutput& output : outputs) {
-        layers[count++] = DenseLayer{&output.layer.weight, output.layer.scale, output.layer.bias, output.y};
+        layers[count++] =
+            DenseLayer{&output.layer.weight, output.layer.scale, output.layer.bias, output.y, output.layer.q4Headers};
     }
     denseForward(runtime, std::span(layers.data(), count), x, tokens);
 }

@@ -17,6 +17,7 @@ namespace rgemma {
 // the arena's threads and convert bf16/f16 weights tile by tile, never the whole matrix.
 // Must be called inside runtime.arena.
 // A weight of a block-scaled dtype (hasBlockScales: I8) needs its block scales [out, i8Blocks(in)]; others pass none.
+// A Q4K weight goes through the LinearWeights overloads, which carry its headers.
 // The dtype's weight plan (weight_plan.h) picks the kernels.
 void linearForward(Runtime::Impl& runtime, const TensorView& weight, std::span<const float> bias, const float* x,
                    int64_t tokens, float* y, std::span<const float> blockScales = {});
@@ -33,9 +34,9 @@ struct LinearOutput {
 void linearForward(Runtime::Impl& runtime, std::initializer_list<LinearOutput> outputs, const float* x, int64_t tokens);
 
 // Rows [r0, r1) of W [*, in] as f32: the mapping itself for aligned f32, else converted (I8: dequantized with its
-// block scales) into the calling thread's tile, valid until its next call on this thread.
+// block scales; Q4K: with its headers) into the calling thread's tile, valid until its next call on this thread.
 const float* weightRowsAsFloat(Runtime::Impl& runtime, const TensorView& weight, std::span<const float> blockScales,
-                               int64_t in, int64_t r0, int64_t r1);
+                               int64_t in, int64_t r0, int64_t r1, const uint8_t* q4Headers = nullptr);
 
 // Block-diagonal gate of the RG-LRU: for each head h, y[:, h·bw:(h+1)·bw] = x[:, h·bw:(h+1)·bw] · W[h] + b[h],
 // W stored [H, bw, bw] and used as x @ W (NOT transposed). ref: torch/layers.py BlockDiagonalLinear

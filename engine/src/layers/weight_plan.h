@@ -21,6 +21,7 @@ struct DenseLayer {
     std::span<const float> scales;       // its block scales where its dtype has them (hasBlockScales), else empty
     std::span<const float> bias;         // [out], or empty
     float* y = nullptr;
+    const uint8_t* q4Headers = nullptr;  // Q4K: the headers [out, q4SuperBlocks(in), 16] (kernels/q4_format.h)
 
     int64_t out() const { return weight->shape[0]; }
     int64_t in() const { return weight->shape[1]; }
@@ -44,8 +45,12 @@ struct PackedActivations {
 
 struct WeightPlan {
     // Decode: whether the table has a matvec for `weight` read in place; then y[r - r0] = Σ_i W[r, i] · x[i] for rows
-    // [r0, r1), on `quantized` activations where they are given and the table has the int8 kernel.
+    // [r0, r1), on `quantized` activations where they are given and the table has the int8 kernel, and on x as
+    // `prepare` left it where the plan has one.
     bool (*hasMatvec)(const MatmulKernels& kernels, const TensorView& weight);
+    // Null, or the activations [in] of a decode product rearranged once for the matvec (Q4K: prepareQ4Activations
+    // into the workspace), before the rows are split.
+    const float* (*prepare)(Runtime::Impl& runtime, const float* x, int64_t in) = nullptr;
     void (*matvec)(const MatmulKernels& kernels, const DenseLayer& layer, int64_t r0, int64_t r1, const float* x,
                    const QuantizedActivations* quantized, float* y);
 

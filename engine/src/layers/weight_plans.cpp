@@ -1,5 +1,6 @@
-// weight_plans.cpp — one WeightPlan per stored dtype (F32, BF16, F16, I8): which kernel of the table in force each
+// weight_plans.cpp — one WeightPlan per stored dtype (F32, BF16, F16, I8, Q4K): which kernel of the table in force each
 // product takes on such weights, and what it converts them to where no kernel reads them in place.
+#include "kernels/q4_scalar.h"
 #include "layers/weight_plan.h"
 
 namespace rgemma {
@@ -164,6 +165,67 @@ constexpr WeightPlan kI8Plan{
     .quantizesActivations = true,
 };
 
+// ---- Q4K (4-bit, kernels/q4_format.h): decode through matvecQ4 on the nibbles in place (the scalar reference where
+// the table has none), prefill on rows dequantized into the thread's tile, to f32 for f32 activations and to bf16 for
+// bf16 ones. PrefillPrecision::Int8 runs exact: there is no int8 GEMM on 4-bit rows.
+
+const uint8_t* q4Rows(const DenseLayer& layer, int64_t r0) {
+    return rowsOf<uint8_t>(layer) + r0 * q4RowBytes(layer.in());
+}
+const uint8_t* q4Headers(const DenseLayer& layer, int64_t r0) {
+    return layer.q4Headers + r0 * q4SuperBlocks(layer.in()) * kQ4HeaderBytes;
+}
+
+const float* q4Prepare(Runtime::Impl& runtime, const float* x, int64_t in) {
+    float* prepared = ensure(runtime.workspace.q4Activations, static_cast<std::size_t>(q4PreparedFloats(in)));
+    prepareQ4Activations(x, in, 1, prepared);
+    return prepared;
+}
+
+void q4Matvec(const MatmulKernels& kernels, const DenseLayer& layer, int64_t r0, int64_t r1, const float* prepared,
+              const QuantizedActivations*, float* y) {
+    const auto matvec = kernels.matvecQ4 != nullptr ? kernels.matvecQ4 : scalar::matvecQ4;
+    matvec(rowsOf<uint8_t>(layer), layer.q4Headers, layer.in(), r0, r1, prepared, 1, y, r1 - r0);
+}
+
+void q4PanelRows(Runtime::Impl& runtime, const PanelGemm& gemm, const PackedActivations& p, const DenseLayer& layer,
+                 int64_t r0, int64_t r1) {
+    const MatmulKernels& kernels = *runtime.kernels;
+    const int64_t in = layer.in(), out = layer.out();
+    const std::size_t slot = runtime.threadSlot();
+    const auto count = static_cast<std::size_t>((r1 - r0) * in);
+    if (gemm.gemmF32Weights != nullptr) {  // f32 activations
+        float* tile = ensure(runtime.workspace.threadTiles[slot], count);
+        const auto dequantize = kernels.dequantizeQ4 != nullptr ? kernels.dequantizeQ4 : scalar::dequantizeQ4;
+        dequantize(q4Rows(layer, r0), q4Headers(layer, r0), in, r1 - r0, tile);
+        gemm.gemmF32Weights(p.data, tile, in, p.tokens, 0, r1 - r0, 0, p.panels, layer.y + r0, out);
+    } else {  // bf16 activations
+        uint16_t* tile = ensure(runtime.workspace.threadTilesBf16[slot], count);
+        const auto dequantize =
+            kernels.dequantizeQ4Bf16 != nullptr ? kernels.dequantizeQ4Bf16 : scalar::dequantizeQ4Bf16;
+        dequantize(q4Rows(layer, r0), q4Headers(layer, r0), in, r1 - r0, tile);
+        gemm.gemm(p.data, tile, in, p.tokens, 0, r1 - r0, 0, p.panels, layer.y + r0, out);
+    }
+}
+
+constexpr WeightPlan kQ4Plan{
+    .hasMatvec = [](const MatmulKernels&, const TensorView&) { return true; },
+    .prepare = q4Prepare,
+    .matvec = q4Matvec,
+    .arithmetic =
+        [](const MatmulKernels& kernels, PrefillPrecision precision) {
+            if (precision == PrefillPrecision::Int8) return PrefillArithmetic::Exact;
+            return fastArithmetic(kernels, precision, true);
+        },
+    .panelGemm =
+        [](const MatmulKernels& kernels, PrefillArithmetic arithmetic, const TensorView&) {
+            if (arithmetic == PrefillArithmetic::Bf16) return &kernels.gemmBf16Activations;
+            return f32Activations(kernels, kernels.gemmF32Activations.gemmF32Weights != nullptr);
+        },
+    .panelRows = q4PanelRows,
+    .int8Rows = nullptr,
+};
+
 }  // namespace
 
 const WeightPlan& weightPlan(DType dtype) {
@@ -176,6 +238,10 @@ const WeightPlan& weightPlan(DType dtype) {
             return kF16Plan;
         case DType::I8:
             return kI8Plan;
+        case DType::Q4K:
+            return kQ4Plan;
+        case DType::U8:  // raw bytes are never a bound weight (model_weights.cpp binds U8 as Q4K)
+            break;
     }
     return kF32Plan;
 }

@@ -24,9 +24,11 @@ constexpr int64_t kMaxChunk = 256;
 int64_t countParameters(const WeightStore& store) {
     int64_t total = 0;
     for (const TensorView* tensor : store.tensors()) {
-        // lm_head is tied to the embedding; "<name>_scale" holds an I8 matrix's scales, not parameters.
+        // lm_head is tied to the embedding; "<name>_scale" holds an I8 matrix's scales or a Q4K matrix's headers, not
+        // parameters; a Q4K matrix's U8 tensor holds two per byte.
         const bool scales = tensor->name.ends_with("_scale");
-        if (tensor->name != kTiedOutputTensor && !scales) total += tensor->numel();
+        const int64_t perElement = tensor->dtype == DType::U8 ? 2 : 1;
+        if (tensor->name != kTiedOutputTensor && !scales) total += perElement * tensor->numel();
     }
     return total;
 }

@@ -26,6 +26,7 @@ struct Workspace {
     std::vector<int8_t> i8Activations;
     std::vector<float> i8ActivationScales;
     std::vector<float> i8ActivationValues;
+    std::vector<float> q4Activations;  // x of a Q4K decode product prepared once (prepareQ4Activations)
     // Per arena thread: a weight tile converted to f32, and attention scores.
     std::vector<std::vector<float>> threadTiles;
     std::vector<std::vector<uint16_t>> threadTilesBf16;  // I8 weight rows widened to bf16 for the prefill GEMM
