@@ -73,8 +73,12 @@ struct QuantizeReport {
 // matrix and the embedding (also the tied output layer) is I8 with an F32 "<name>_scale" [rows, ceil(in / 32)]: per
 // block of 32 values of a row, scale = max|w| / 127 and q = round(w / scale). The other tensors are copied as stored,
 // a tied lm_head.weight is dropped, and every other file of `dir` (config.json, the tokenizer) is copied
-// (docs/checkpoint-format.md §5). Streams, never holding a tensor in memory.
-Result<QuantizeReport> quantizeCheckpointInt8(const std::filesystem::path& dir, const std::filesystem::path& outDir);
+// (docs/checkpoint-format.md §5). Streams, never holding a tensor in memory. `progress` (may be empty) is told the
+// tensor bytes written so far and the total after each tensor or chunk of rows; when it returns false the copy stops
+// with ErrorCode::Cancelled (what was written of `outDir` stays: the caller removes it).
+using QuantizeProgress = std::function<bool(uint64_t bytesWritten, uint64_t bytesTotal)>;
+Result<QuantizeReport> quantizeCheckpointInt8(const std::filesystem::path& dir, const std::filesystem::path& outDir,
+                                              const QuantizeProgress& progress = {});
 
 // Writes the weights of `config` into `dir` as `dtype` (F32 or BF16) safetensors: one model.safetensors, or shards of
 // at most kMaxShardBytes (a single larger tensor gets a shard of its own) with model.safetensors.index.json.

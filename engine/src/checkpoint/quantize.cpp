@@ -54,9 +54,26 @@ void quantizeRows(const TensorView& tensor, int64_t r0, int64_t r1, int8_t* q, f
     });
 }
 
-Result<void> writeTensor(SafetensorsWriter& file, const Entry& entry) {
+// Counts the bytes written for the caller's progress callback; false once the caller asked to stop.
+struct ProgressCounter {
+    const QuantizeProgress& callback;
+    uint64_t total = 0;
+    uint64_t done = 0;
+    bool add(uint64_t bytes) {
+        done += bytes;
+        return !callback || callback(done, total);
+    }
+};
+
+Result<void> cancelled() { return makeError(ErrorCode::Cancelled, "the int8 copy was cancelled"); }
+
+Result<void> writeTensor(SafetensorsWriter& file, const Entry& entry, ProgressCounter& progress) {
     const TensorView& tensor = *entry.source;
-    if (entry.kind == Entry::Kind::Copy) return file.write(tensor.data, tensor.byteSize);
+    if (entry.kind == Entry::Kind::Copy) {
+        auto written = file.write(tensor.data, tensor.byteSize);
+        if (written && !progress.add(tensor.byteSize)) return cancelled();
+        return written;
+    }
     // Chunks of rows bound the memory; the scales pass recomputes them (cheap beside the write).
     constexpr int64_t kChunkBytes = 64 << 20;
     const int64_t rows = tensor.shape[0], width = tensor.shape[1];
@@ -66,10 +83,13 @@ Result<void> writeTensor(SafetensorsWriter& file, const Entry& entry) {
     for (int64_t r0 = 0; r0 < rows; r0 += chunk) {
         const int64_t r1 = std::min(rows, r0 + chunk);
         quantizeRows(tensor, r0, r1, q.data(), scales.data());
-        auto written = entry.kind == Entry::Kind::Values
-                           ? file.write(q.data(), static_cast<std::size_t>((r1 - r0) * width))
-                           : file.write(scales.data(), static_cast<std::size_t>((r1 - r0) * i8Blocks(width)) * 4);
+        const std::size_t bytes = entry.kind == Entry::Kind::Values
+                                      ? static_cast<std::size_t>((r1 - r0) * width)
+                                      : static_cast<std::size_t>((r1 - r0) * i8Blocks(width)) * 4;
+        auto written =
+            entry.kind == Entry::Kind::Values ? file.write(q.data(), bytes) : file.write(scales.data(), bytes);
         if (!written) return written;
+        if (!progress.add(bytes)) return cancelled();
     }
     return {};
 }
@@ -126,7 +146,8 @@ std::vector<Entry> plan(const ModelConfig& config, const WeightStore& store, Qua
 
 }  // namespace
 
-Result<QuantizeReport> quantizeCheckpointInt8(const std::filesystem::path& dir, const std::filesystem::path& outDir) {
+Result<QuantizeReport> quantizeCheckpointInt8(const std::filesystem::path& dir, const std::filesystem::path& outDir,
+                                              const QuantizeProgress& progress) {
     std::error_code ec;
     if (std::filesystem::equivalent(dir, outDir, ec)) {
         return makeError(ErrorCode::InvalidArgument, "the output folder must differ from the input folder");
@@ -155,8 +176,9 @@ Result<QuantizeReport> quantizeCheckpointInt8(const std::filesystem::path& dir, 
         SafetensorsWriter::create(outDir / "model.safetensors", stored,
                                   {{"quantization", "int8, absmax scales per 32 values of a row in <name>_scale"}});
     if (!file) return tl::unexpected(file.error());
+    ProgressCounter counter{progress, report.bytesOut};
     for (const Entry& entry : entries) {
-        if (auto written = writeTensor(*file, entry); !written) return tl::unexpected(written.error());
+        if (auto written = writeTensor(*file, entry, counter); !written) return tl::unexpected(written.error());
     }
     if (auto finished = file->finish(); !finished) return tl::unexpected(finished.error());
     if (auto copied = copyOtherFiles(dir, outDir); !copied) return tl::unexpected(copied.error());
