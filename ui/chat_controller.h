@@ -13,6 +13,7 @@
 #include "conversation_list_model.h"
 #include "data_folder.h"
 #include "message_model.h"
+#include "model_list_model.h"
 #include "preferences.h"
 #include "reply_flow.h"
 
@@ -24,6 +25,7 @@ class ChatController : public QObject {
     Q_PROPERTY(ConversationListModel* conversations READ conversations CONSTANT)
     Q_PROPERTY(MessageModel* messages READ messages CONSTANT)
     Q_PROPERTY(Preferences* preferences READ preferences CONSTANT)
+    Q_PROPERTY(ModelListModel* models READ models CONSTANT)
     Q_PROPERTY(qint64 currentConversationId READ currentConversationId NOTIFY currentConversationChanged)
     Q_PROPERTY(QString currentTitle READ currentTitle NOTIFY currentConversationChanged)
     Q_PROPERTY(QString currentSystemPrompt READ currentSystemPrompt NOTIFY currentConversationChanged)
@@ -52,6 +54,7 @@ class ChatController : public QObject {
     ConversationListModel* conversations() { return &m_conversations; }
     MessageModel* messages() { return &m_messages; }
     Preferences* preferences() { return &m_preferences; }
+    ModelListModel* models() { return &m_models; }
     qint64 currentConversationId() const { return m_currentConversation; }
     QString currentTitle() const;
     QString currentSystemPrompt() const;
@@ -116,6 +119,7 @@ class ChatController : public QObject {
     void setNotice(const QString& text);
 
     Preferences m_preferences;
+    ModelListModel m_models;  // the Models page: downloads and copies; the model it chooses loads by loadModel()
     DataFolder m_data;
     ConversationListModel m_conversations;
     MessageModel m_messages;

@@ -1,4 +1,4 @@
-// PreferencesDialog.qml — sampling, reply length, seed, threads, theme, font size and language.
+// PreferencesDialog.qml — sampling, reply length, seed, threads, theme, font size, language and the Hugging Face token.
 // Every control writes straight to Preferences (QSettings), within the ranges Preferences gives; changes apply to
 // the next reply.
 import QtQuick
@@ -10,6 +10,7 @@ Dialog {
     id: dialog
 
     required property Preferences prefs
+    property HubTokenStore tokenStore: null  // the Hugging Face token's section, when given
 
     title: qsTr("Preferences")
     modal: true
@@ -105,6 +106,13 @@ Dialog {
                 onModelChanged: currentIndex = Math.max(0, indexOfValue(dialog.prefs.language))
                 Component.onCompleted: currentIndex = Math.max(0, indexOfValue(dialog.prefs.language))
                 onActivated: dialog.prefs.language = currentValue
+            }
+
+            Loader {
+                Layout.columnSpan: 2
+                Layout.fillWidth: true
+                active: dialog.tokenStore !== null
+                sourceComponent: HubTokenSection { store: dialog.tokenStore }  // qmllint disable unqualified
             }
         }
     }
