@@ -1,7 +1,7 @@
-// tst_models_page.qml — the Models page against a fake Hugging Face Hub on loopback (HubTestApp): the catalog with
-// sizes from the tree API and the Hub's errors shown in their rows; a download's progress, pause, resume (a Range
-// request) and cancel (partial files gone); a gated model refused without the token; a finished download used as the
-// chat's model.
+// tst_models_page.qml — the Models page against a fake Hugging Face Hub on loopback (HubTestApp): the token entered
+// in the Preferences; the catalog with sizes from the tree API and the Hub's errors shown in their rows; a download's
+// progress, pause, resume (a Range request) and cancel (partial files gone); a gated model refused without the
+// token; a finished download used as the chat's model, and an int8 copy of it made and deleted.
 import QtQuick
 import QtTest
 import RecurrentChat
@@ -18,6 +18,12 @@ Item {
     ModelsPage {
         id: page
         controller: app.controller
+    }
+
+    PreferencesDialog {
+        id: preferences
+        prefs: app.controller.preferences
+        tokenStore: app.controller.models.tokenStore
     }
 
     TestCase {
@@ -47,10 +53,15 @@ Item {
             tryVerify(() => b.visible && b.enabled, 5000, buttonName + " shown")
             mouseClick(b)
         }
+        // A scan rebuilds the rows: ask for the row at each look, never keep one.
+        function waitStatus(name, status, timeout) {
+            tryVerify(() => row(name) !== null && row(name).status === status, timeout || 5000,
+                      name + " status " + status)
+        }
         function openPage() {
             page.open()
             tryCompare(page, "opened", true)
-            tryVerify(() => row("recurrentgemma-2b-it") !== null, 10000)
+            tryVerify(() => !page.models.scanning && row("recurrentgemma-2b-it") !== null, 10000)
         }
 
         function cleanup() {
@@ -77,13 +88,31 @@ Item {
         function test_2_gatedModelSaysWhy() {
             openPage()
             click("recurrentgemma-9b", "downloadButton")
-            tryCompare(row("recurrentgemma-9b"), "status", ModelListModel.Failed, 15000)
+            waitStatus("recurrentgemma-9b", ModelListModel.Failed, 15000)
             const message = row("recurrentgemma-9b").message
             verify(message.indexOf("gated") >= 0, message)
             verify(findByName(row("recurrentgemma-9b"), "messageText").visible)
             compare(button("recurrentgemma-9b", "downloadButton").text, "Retry")
             click("recurrentgemma-9b", "cancelButton")
-            tryCompare(row("recurrentgemma-9b"), "status", ModelListModel.NotDownloaded)
+            waitStatus("recurrentgemma-9b", ModelListModel.NotDownloaded)
+        }
+
+        // The token entered in the Preferences is kept in the file (no keyring in tests), and the dialog says so.
+        function test_0_tokenInPreferences() {
+            preferences.open()
+            tryCompare(preferences, "opened", true)
+            const field = findByName(preferences.contentItem, "tokenField")
+            verify(field)
+            verify(findByName(preferences.contentItem, "tokenStorageText").text.indexOf("readable only by you") > 0)
+            field.text = "hf_wrong"
+            // The section may sit below the dialog's scrolled area: press the buttons without the mouse.
+            verify(findByName(preferences.contentItem, "saveTokenButton").enabled)
+            findByName(preferences.contentItem, "saveTokenButton").clicked()
+            verify(app.controller.models.tokenStore.hasStoredToken)
+            compare(field.text, "")
+            findByName(preferences.contentItem, "removeTokenButton").clicked()
+            verify(!app.controller.models.tokenStore.hasStoredToken)
+            preferences.close()
         }
 
         // With the token: progress with rate and time left, pause keeps the partial file, resume continues it with a
@@ -93,22 +122,22 @@ Item {
             app.serveSlowly(true)
             openPage()
             click("recurrentgemma-2b-it", "downloadButton")
-            tryCompare(row("recurrentgemma-2b-it"), "status", ModelListModel.Downloading)
+            waitStatus("recurrentgemma-2b-it", ModelListModel.Downloading)
             tryVerify(() => row("recurrentgemma-2b-it").progress > 0.05, 15000)
             verify(findByName(row("recurrentgemma-2b-it"), "downloadProgress").visible)
             tryVerify(() => /of .*s/.test(row("recurrentgemma-2b-it").progressText), 10000)
 
             click("recurrentgemma-2b-it", "pauseButton")
-            tryCompare(row("recurrentgemma-2b-it"), "status", ModelListModel.Paused)
+            waitStatus("recurrentgemma-2b-it", ModelListModel.Paused)
             verify(app.partialBytes() > 0)
             compare(button("recurrentgemma-2b-it", "pauseButton").text, "Resume")
             const before = app.rangeRequests()
             click("recurrentgemma-2b-it", "pauseButton")
-            tryCompare(row("recurrentgemma-2b-it"), "status", ModelListModel.Downloading)
+            waitStatus("recurrentgemma-2b-it", ModelListModel.Downloading)
             tryVerify(() => app.rangeRequests() > before, 15000)
 
             click("recurrentgemma-2b-it", "cancelButton")
-            tryCompare(row("recurrentgemma-2b-it"), "status", ModelListModel.NotDownloaded)
+            waitStatus("recurrentgemma-2b-it", ModelListModel.NotDownloaded)
             tryVerify(() => app.partialBytes() === 0, 5000)
             app.serveSlowly(false)
         }
@@ -130,7 +159,16 @@ Item {
             compare(app.controller.modelStatus, ChatController.Ready)
             tryCompare(page, "visible", false)
             openPage()
-            tryVerify(() => row("recurrentgemma-2b").inUse, 10000)
+            tryVerify(() => row("recurrentgemma-2b") && row("recurrentgemma-2b").inUse, 10000)
+
+            // An int8 copy of it, listed with its own size once written, then deleted.
+            click("recurrentgemma-2b", "quantizeButton_int8")
+            tryVerify(() => row("recurrentgemma-2b-int8") !== null, 60000)
+            verify(row("recurrentgemma-2b-int8").details.indexOf("I8") > 0, row("recurrentgemma-2b-int8").details)
+            compare(row("recurrentgemma-2b-int8").source, "copy")
+            verify(row("recurrentgemma-2b-int8").folder.indexOf("/snapshots/") < 0)
+            click("recurrentgemma-2b-int8", "deleteButton")
+            tryVerify(() => row("recurrentgemma-2b-int8") === null, 10000)
         }
     }
 }
