@@ -19,12 +19,19 @@ const QString kFileName = QStringLiteral("huggingface-token");
 }  // namespace
 
 HubTokenStore::HubTokenStore(const QString& configDirectory, bool tryKeyring, QObject* parent)
-    : QObject(parent), m_configDirectory(configDirectory) {
-    if (tryKeyring) {
-        probeKeyring();
+    : QObject(parent), m_configDirectory(configDirectory), m_tryKeyring(tryKeyring) {}
+
+const HubTokenStore& HubTokenStore::load() const {
+    if (m_loaded) return *this;
+    // Reading the store is not a change a caller sees: the getters stay const.
+    auto* self = const_cast<HubTokenStore*>(this);
+    self->m_loaded = true;
+    if (m_tryKeyring) {
+        self->probeKeyring();
     } else {
-        useFile();
+        self->useFile(false);
     }
+    return *this;
 }
 
 QString HubTokenStore::fileName() const { return QDir(m_configDirectory).filePath(kFileName); }
@@ -41,17 +48,17 @@ void HubTokenStore::probeKeyring() {
             m_token = job->textData().trimmed();
             emit changed();
         } else {
-            useFile();
+            useFile(true);
         }
     });
     job->start();
 }
 
-void HubTokenStore::useFile() {
+void HubTokenStore::useFile(bool announce) {
     m_backend = Backend::File;
     QFile file(fileName());
     m_token = file.open(QIODevice::ReadOnly) ? QString::fromUtf8(file.readLine(4096)).trimmed() : QString();
-    emit changed();
+    if (announce) emit changed();
 }
 
 bool HubTokenStore::writeFile(const QString& token) {
@@ -96,7 +103,7 @@ void HubTokenStore::writeKeyring(const QString& token) {
 
 void HubTokenStore::setToken(const QString& token) {
     const QString trimmed = token.trimmed();
-    if (m_backend == Backend::Keyring) {
+    if (backend() == Backend::Keyring) {
         writeKeyring(trimmed);
     } else if (!writeFile(trimmed)) {
         return;
@@ -106,7 +113,7 @@ void HubTokenStore::setToken(const QString& token) {
 }
 
 QString HubTokenStore::storageText() const {
-    switch (m_backend) {
+    switch (backend()) {
         case Backend::Probing:
             return tr("Looking for the system's keyring…");
         case Backend::Keyring:
@@ -118,7 +125,7 @@ QString HubTokenStore::storageText() const {
 }
 
 QString HubTokenStore::activeTokenText() const {
-    switch (hub::findToken(m_token).source) {
+    switch (hub::findToken(token()).source) {
         case hub::TokenSource::Given:
             return tr("Downloads use the token stored here.");
         case hub::TokenSource::Environment:

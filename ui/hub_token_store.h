@@ -1,8 +1,9 @@
 // hub_token_store.h — HubTokenStore: the Hugging Face access token the user entered, kept in the system's keyring
 // (QtKeychain: the Secret Service, KWallet) or, where no keyring service answers, in a file only the user can read
 // (0600) in the app's config folder; and which token downloads will send, by net/hub's rules (this one, else
-// $HF_TOKEN, else huggingface-cli's token file). The keyring answers asynchronously: `ready` turns true once the
-// stored token is known.
+// $HF_TOKEN, else huggingface-cli's token file). Nothing is read until something asks (the Preferences opened, a
+// download started), so a session that never needs the token never wakes the keyring. The keyring answers
+// asynchronously: `ready` turns true once the stored token is known.
 #pragma once
 
 #include <QtQml/qqmlregistration.h>
@@ -33,10 +34,10 @@ class HubTokenStore : public QObject {
     // never asked (tests, and users who chose so in settings.ini: hub/useKeyring=false).
     HubTokenStore(const QString& configDirectory, bool tryKeyring, QObject* parent = nullptr);
 
-    Backend backend() const { return m_backend; }
-    bool ready() const { return m_backend != Backend::Probing; }
-    QString token() const { return m_token; }  // the stored token, "" if none
-    bool hasStoredToken() const { return !m_token.isEmpty(); }
+    Backend backend() const { return load().m_backend; }
+    bool ready() const { return load().m_backend != Backend::Probing; }
+    QString token() const { return load().m_token; }  // the stored token, "" if none (and while probing)
+    bool hasStoredToken() const { return !load().m_token.isEmpty(); }
     QString fileName() const;
     // Where the token is kept, in a sentence for the Preferences.
     QString storageText() const;
@@ -53,12 +54,16 @@ class HubTokenStore : public QObject {
     void failed(const QString& message);
 
   private:
+    // Reads the stored token the first time it is asked for.
+    const HubTokenStore& load() const;
     void probeKeyring();
-    void useFile();
+    void useFile(bool announce);
     bool writeFile(const QString& token);
     void writeKeyring(const QString& token);
 
     QString m_configDirectory;
+    bool m_tryKeyring;
+    bool m_loaded = false;
     Backend m_backend = Backend::Probing;
     QString m_token;
 };

@@ -313,6 +313,12 @@ void ModelListModel::onDownloadState(const QString& repo, hub::ModelDownload::St
 void ModelListModel::download(int row) {
     if (row < 0 || row >= m_entries.size() || m_entries[row].source != ModelEntry::Source::Catalog) return;
     const QString repo = m_entries[row].repo;
+    if (!m_tokens.ready()) {  // the keyring has not answered yet: start once it has
+        connect(
+            &m_tokens, &HubTokenStore::changed, this, [this, repo] { download(rowOfRepo(repo)); },
+            Qt::SingleShotConnection);
+        return;
+    }
     Activity& act = activity(repo);
     // A fresh download object unless one is fetching: it reads the token entered since the last try, and replaces
     // one still asking for the size (which would ignore start()). Partial files carry over through the cache.
@@ -356,6 +362,12 @@ void ModelListModel::saveDownloads() {
 }
 
 void ModelListModel::resumeDownloads() {
+    if (!m_tokens.ready()) {  // the downloads need the stored token: once the keyring has answered
+        startScan();
+        connect(
+            &m_tokens, &HubTokenStore::changed, this, [this] { resumeDownloads(); }, Qt::SingleShotConnection);
+        return;
+    }
     const QStringList active = m_settings->value(kActiveKey).toStringList();
     for (const QString& repo : m_settings->value(kPausedKey).toStringList()) {
         if (kCatalogRepos.contains(repo)) activity(repo).status = Status::Paused;

@@ -111,7 +111,7 @@ Dialog {
             Loader {
                 Layout.columnSpan: 2
                 Layout.fillWidth: true
-                active: dialog.tokenStore !== null
+                active: dialog.tokenStore !== null && dialog.visible  // the keyring is asked only then
                 sourceComponent: HubTokenSection { store: dialog.tokenStore }  // qmllint disable unqualified
             }
         }
