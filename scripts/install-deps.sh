@@ -13,6 +13,7 @@ packages=(
     qml6-module-qtcore qml6-module-qttest qml6-module-qt-labs-settings
     qml6-module-qt-labs-platform qml6-module-qt-labs-folderlistmodel
     libeigen3-dev libtbb-dev libsentencepiece-dev sentencepiece nlohmann-json3-dev libexpected-dev
+    qtkeychain-qt6-dev  # the Hugging Face token in the system keyring (Secret Service, KWallet)
     libgl1-mesa-dri xvfb xauth
     ca-certificates  # downloads from the Hugging Face Hub verify its TLS certificate against these
 )

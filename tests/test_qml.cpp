@@ -1,6 +1,8 @@
 // test_qml.cpp — runs the Qt Quick Test cases in tests/qml against the real QML components of the RecurrentChat
 // module. Each case makes its own app: a real ChatController over a temporary data folder with the golden tiny model
-// loaded, on the fake engine (TestApp: replies in milliseconds) or on the real one (RealEngineTestApp).
+// loaded, on the fake engine (TestApp: replies in milliseconds) or on the real one (RealEngineTestApp); the Models
+// page's cases (HubTestApp) add a fake Hugging Face Hub on loopback and an empty cache.
+#include <QDirIterator>
 #include <QQmlEngine>
 #include <QSettings>
 #include <QTcpServer>
@@ -11,6 +13,7 @@
 
 #include "chat_controller.h"
 #include "fake_engine.h"
+#include "hub_test_support.h"
 #include "threaded_engine.h"
 
 Q_IMPORT_QML_PLUGIN(RecurrentChatPlugin)
@@ -66,6 +69,62 @@ class RealEngineTestApp : public TestApp {
     explicit RealEngineTestApp(QObject* parent = nullptr) : TestApp(std::make_unique<ThreadedEngine>(), parent) {}
 };
 
+// A TestApp whose Models page downloads from a fake Hub on loopback (never the real one) into a temporary cache:
+// google/recurrentgemma-2b-it and -9b are gated (the granted token opens the first; the second's licence is never
+// accepted), -2b is public, -9b-it does not exist. Every repo holds the demo model. The token is kept in a file.
+class HubTestApp : public QObject {
+    Q_OBJECT
+    Q_PROPERTY(ChatController* controller READ controller CONSTANT)
+    Q_PROPERTY(QString grantedToken READ grantedToken CONSTANT)
+
+  public:
+    explicit HubTestApp(QObject* parent = nullptr) : QObject(parent) {
+        rctest::isolateEnvironment(m_home.filePath("hf-home"));
+        rctest::FakeRepo gated = rctest::demoRepo();
+        m_hub.addRepo(QStringLiteral("google/recurrentgemma-2b-it"), gated);
+        m_hub.addRepo(QStringLiteral("google/recurrentgemma-9b"), gated);
+        gated.gated = false;
+        m_hub.addRepo(QStringLiteral("google/recurrentgemma-2b"), gated);
+        m_hub.setGrantedToken(rctest::kGrantedToken);
+        m_settings = std::make_unique<QSettings>(m_home.filePath("config/settings.ini"), QSettings::IniFormat);
+        m_settings->setValue(QStringLiteral("hub/useKeyring"), false);
+        m_controller = std::make_unique<ChatController>(m_home.filePath("data"), m_settings.get(), m_engine);
+        m_controller->models()->setHubLocation(m_hub.endpoint(), m_home.filePath("cache"));
+        m_controller->models()->setDownloadPatience(3000, 2, 10);
+    }
+    ~HubTestApp() override { m_controller.reset(); }
+
+    ChatController* controller() const { return m_controller.get(); }
+    QString grantedToken() const { return rctest::kGrantedToken; }
+    // Weights served at about 3 MB/s (time to pause and cancel), or at full speed.
+    Q_INVOKABLE void serveSlowly(bool slow) {
+        m_hub.setFault(QStringLiteral("model.safetensors"), slow ? rctest::Fault::Slow : rctest::Fault::None);
+    }
+    // GET requests for the weights that the storage host saw with a Range header (a resumed file).
+    Q_INVOKABLE int rangeRequests() const {
+        int count = 0;
+        for (const rctest::SeenRequest& request : rctest::storageRequests(m_hub)) {
+            if (request.method == "GET" && request.headers.contains("range")) ++count;
+        }
+        return count;
+    }
+    // Bytes of partial downloads in the cache (blobs/*.incomplete of every repo).
+    Q_INVOKABLE qint64 partialBytes() const {
+        qint64 bytes = 0;
+        QDirIterator it(m_home.filePath("cache"), {QStringLiteral("*.incomplete")}, QDir::Files,
+                        QDirIterator::Subdirectories);
+        while (it.hasNext()) bytes += QFileInfo(it.next()).size();
+        return bytes;
+    }
+
+  private:
+    QTemporaryDir m_home;
+    rctest::FakeHub m_hub;
+    FakeEngine m_engine;
+    std::unique_ptr<QSettings> m_settings;
+    std::unique_ptr<ChatController> m_controller;
+};
+
 class Setup : public QObject {
     Q_OBJECT
   public slots:
@@ -73,6 +132,7 @@ class Setup : public QObject {
         engine->addImportPath(QStringLiteral("qrc:/qt/qml"));
         qmlRegisterType<TestApp>("RecurrentChatTest", 1, 0, "TestApp");
         qmlRegisterType<RealEngineTestApp>("RecurrentChatTest", 1, 0, "RealEngineTestApp");
+        qmlRegisterType<HubTestApp>("RecurrentChatTest", 1, 0, "HubTestApp");
     }
 };
 

@@ -75,6 +75,31 @@ class TestQuantize : public QObject {
         QVERIFY(quantizeCheckpointInt8(out, out).has_value() == false);
     }
 
+    // The progress callback hears every byte written, in order, ending at the report's total; returning false stops
+    // the copy with ErrorCode::Cancelled.
+    void reportsProgressAndStops() {
+        const GoldenCase golden = loadGoldenCase(goldenCaseNames().constFirst());
+        QTemporaryDir dir;
+        std::vector<std::pair<uint64_t, uint64_t>> calls;
+        auto report = quantizeCheckpointInt8(golden.directory.toStdString(), dir.filePath("all").toStdString(),
+                                             [&calls](uint64_t done, uint64_t total) {
+                                                 calls.emplace_back(done, total);
+                                                 return true;
+                                             });
+        QVERIFY(report.has_value());
+        QVERIFY(calls.size() > 2);
+        for (std::size_t i = 1; i < calls.size(); ++i) QVERIFY(calls[i].first > calls[i - 1].first);
+        QCOMPARE(calls.back().first, report->bytesOut);
+        QCOMPARE(calls.back().second, report->bytesOut);
+
+        int seen = 0;
+        auto stopped = quantizeCheckpointInt8(golden.directory.toStdString(), dir.filePath("stopped").toStdString(),
+                                              [&seen](uint64_t, uint64_t) { return ++seen < 2; });
+        QVERIFY(!stopped.has_value());
+        QCOMPARE(stopped.error().code, ErrorCode::Cancelled);
+        QCOMPARE(seen, 2);
+    }
+
     // The first 10 greedy tokens of the reference, and the logits' distance from it reported.
     void greedyTokensMatchTheReference_data() { perCase_data(); }
     void greedyTokensMatchTheReference() {

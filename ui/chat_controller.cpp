@@ -12,6 +12,7 @@
 ChatController::ChatController(const QString& dataDirectory, QSettings* settings, ChatEngine& engine, QObject* parent)
     : QObject(parent),
       m_preferences(settings),
+      m_models(dataDirectory, settings, &m_preferences),
       m_data(dataDirectory),
       m_engine(engine),
       m_replies(engine, m_data, m_messages, m_conversations, m_preferences),
@@ -105,6 +106,7 @@ QString ChatController::modelDetails() const {
 void ChatController::retranslate() {
     emit modelChanged();
     m_conversations.retranslate();
+    m_models.retranslate();
 }
 
 void ChatController::setModelStatus(ModelStatus status) {

@@ -14,6 +14,7 @@
 #include "data_folder.h"
 #include "local_server.h"
 #include "message_model.h"
+#include "model_list_model.h"
 #include "preferences.h"
 #include "reply_flow.h"
 
@@ -26,6 +27,7 @@ class ChatController : public QObject {
     Q_PROPERTY(MessageModel* messages READ messages CONSTANT)
     Q_PROPERTY(Preferences* preferences READ preferences CONSTANT)
     Q_PROPERTY(LocalServer* server READ server CONSTANT)
+    Q_PROPERTY(ModelListModel* models READ models CONSTANT)
     Q_PROPERTY(qint64 currentConversationId READ currentConversationId NOTIFY currentConversationChanged)
     Q_PROPERTY(QString currentTitle READ currentTitle NOTIFY currentConversationChanged)
     Q_PROPERTY(QString currentSystemPrompt READ currentSystemPrompt NOTIFY currentConversationChanged)
@@ -55,6 +57,7 @@ class ChatController : public QObject {
     MessageModel* messages() { return &m_messages; }
     Preferences* preferences() { return &m_preferences; }
     LocalServer* server() { return &m_server; }
+    ModelListModel* models() { return &m_models; }
     qint64 currentConversationId() const { return m_currentConversation; }
     QString currentTitle() const;
     QString currentSystemPrompt() const;
@@ -119,6 +122,7 @@ class ChatController : public QObject {
     void setNotice(const QString& text);
 
     Preferences m_preferences;
+    ModelListModel m_models;  // the Models page: downloads and copies; the model it chooses loads by loadModel()
     DataFolder m_data;
     ConversationListModel m_conversations;
     MessageModel m_messages;

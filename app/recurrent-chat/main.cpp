@@ -132,6 +132,7 @@ int main(int argc, char* argv[]) {
                               ? controller.preferences()->modelDirectory()
                               : ChatController::demoModelDirectory();
     if (!model.isEmpty()) controller.loadModel(model);
+    controller.models()->resumeDownloads();  // downloads under way when the app last quit go on
 
     QQmlApplicationEngine engine;
     QQuickWindow* window = loadMainWindow(engine, controller, &translations);

@@ -83,6 +83,25 @@ qint64 partialBytes(const QString& repoDir) {
 
 }  // namespace
 
+std::optional<CachedModel> describeCheckpointFolder(const QString& dir) {
+    CachedModel model;
+    model.snapshotDir = dir;
+    const QByteArray configText = readSmallFile(dir + u'/' + kConfig);
+    const auto config = rgemma::parseModelConfig(configText.toStdString(), "config.json");
+    if (!config) return std::nullopt;
+    model.stateBytes = static_cast<qint64>(rgemma::stateByteSize(*config));
+    for (const QString& file : checkpointFiles(dir)) {
+        const QFileInfo info(dir + u'/' + file);
+        if (info.exists()) {
+            model.sizeBytes += info.size();
+        } else {
+            model.missing << file;
+        }
+    }
+    if (model.missing.isEmpty()) describeWeights(model);
+    return model;
+}
+
 QList<CachedModel> listCachedModels(const QString& cacheDir) {
     QList<CachedModel> models;
     const QDir cache(cacheDir);
@@ -95,29 +114,16 @@ QList<CachedModel> listCachedModels(const QString& cacheDir) {
         const qint64 partial = partialBytes(repoDir);
         const QDir snapshots(repoDir + QStringLiteral("/snapshots"));
         for (const QString& commit : snapshots.entryList(QDir::Dirs | QDir::NoDotAndDotDot, QDir::Name)) {
-            CachedModel model;
-            model.repo = *repo;
-            model.commit = commit;
-            model.snapshotDir = snapshots.filePath(commit);
-            model.partialBytes = partial;
-            const QByteArray configText = readSmallFile(model.snapshotDir + u'/' + kConfig);
-            const auto config = rgemma::parseModelConfig(configText.toStdString(), "config.json");
-            if (!config) continue;  // not a RecurrentGemma checkpoint, or no config.json yet
-            model.stateBytes = static_cast<qint64>(rgemma::stateByteSize(*config));
+            std::optional<CachedModel> model = describeCheckpointFolder(snapshots.filePath(commit));
+            if (!model) continue;  // not a RecurrentGemma checkpoint, or no config.json yet
+            model->repo = *repo;
+            model->commit = commit;
+            model->partialBytes = partial;
             for (auto it = refs.begin(); it != refs.end(); ++it) {
-                if (it.value() == commit) model.refs << it.key();
+                if (it.value() == commit) model->refs << it.key();
             }
-            model.refs.sort();
-            for (const QString& file : checkpointFiles(model.snapshotDir)) {
-                const QFileInfo info(model.snapshotDir + u'/' + file);
-                if (info.exists()) {
-                    model.sizeBytes += info.size();
-                } else {
-                    model.missing << file;
-                }
-            }
-            if (model.missing.isEmpty()) describeWeights(model);
-            models << model;
+            model->refs.sort();
+            models << *model;
         }
     }
     std::stable_sort(models.begin(), models.end(), [](const CachedModel& a, const CachedModel& b) {

@@ -9,6 +9,7 @@
 #include <QMetaType>
 #include <QString>
 #include <QStringList>
+#include <optional>
 
 namespace hub {
 
@@ -27,6 +28,10 @@ struct CachedModel {
 
     bool usable() const { return missing.isEmpty() && problem.isEmpty(); }
 };
+
+// The checkpoint in `dir` (a snapshot, or any folder Model::load opens) as above, without the cache's fields (repo,
+// commit, refs, partialBytes); nothing if its config.json is missing or not a RecurrentGemma config.
+std::optional<CachedModel> describeCheckpointFolder(const QString& dir);
 
 // Every snapshot in `cacheDir` whose config.json is a RecurrentGemma config (other models in the cache are left
 // out), sorted by repo, then snapshots with refs first. An empty list for a cache that does not exist.

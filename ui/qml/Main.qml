@@ -28,6 +28,7 @@ ApplicationWindow {
         title: window.controller.modelTitle
         subtitle: window.controller.modelSubtitle
         onPickModel: folderDialog.open()
+        onOpenModels: modelsPage.open()
         onOpenPreferences: preferencesDialog.open()
     }
 
@@ -79,10 +80,18 @@ ApplicationWindow {
         onAccepted: window.controller.loadModelUrl(selectedFolder)
     }
 
+    ModelsPage {
+        id: modelsPage
+        controller: window.controller
+        anchors.centerIn: parent
+        onOpenFolderRequested: folderDialog.open()
+    }
+
     PreferencesDialog {
         id: preferencesDialog
         prefs: window.prefs
         server: window.controller.server
+        tokenStore: window.controller.models.tokenStore
         anchors.centerIn: parent
     }
 

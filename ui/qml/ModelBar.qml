@@ -11,6 +11,7 @@ ToolBar {
     required property string title
     required property string subtitle
     signal pickModel()
+    signal openModels()
     signal openPreferences()
 
     RowLayout {
@@ -42,6 +43,11 @@ ToolBar {
                 font.pointSize: Math.max(7, bar.font.pointSize - 2)
                 text: bar.subtitle
             }
+        }
+        ToolButton {
+            objectName: "modelsButton"
+            text: qsTr("Models")
+            onClicked: bar.openModels()
         }
         ToolButton {
             text: qsTr("Open model…")

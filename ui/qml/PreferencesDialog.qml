@@ -1,4 +1,4 @@
-// PreferencesDialog.qml — sampling, reply length, seed, threads, theme, font size and language.
+// PreferencesDialog.qml — sampling, reply length, seed, threads, theme, font size, language and the Hugging Face token.
 // Every control writes straight to Preferences (QSettings), within the ranges Preferences gives; changes apply to
 // the next reply.
 import QtQuick
@@ -11,6 +11,7 @@ Dialog {
 
     required property Preferences prefs
     property LocalServer server: null
+    property HubTokenStore tokenStore: null  // the Hugging Face token's section, when given
 
     title: qsTr("Preferences")
     modal: true
@@ -114,6 +115,13 @@ Dialog {
                 visible: dialog.server !== null
                 prefs: dialog.prefs
                 server: dialog.server
+            }
+
+            Loader {
+                Layout.columnSpan: 2
+                Layout.fillWidth: true
+                active: dialog.tokenStore !== null && dialog.visible  // the keyring is asked only then
+                sourceComponent: HubTokenSection { store: dialog.tokenStore }  // qmllint disable unqualified
             }
         }
     }

@@ -80,12 +80,16 @@ enum class QuantizeFormat { Int8, Q4K };
 // row, scale = max|w| / 127 and q = round(w / scale)), or Q4K as U8 nibbles [rows, ceil(in / 2)] with U8 headers
 // "<name>_scale" [rows, ceil(in / 256), 16] (kernels/q4_format.h). Matrices stored quantized already and the other
 // tensors are copied as stored, a tied lm_head.weight is dropped, and every other file of `dir` (config.json, the
-// tokenizer) is copied (docs/checkpoint-format.md §5, §7). Streams, never holding a tensor in memory.
+// tokenizer) is copied (docs/checkpoint-format.md §5, §7). Streams, never holding a tensor in memory. `progress`
+// (may be empty) is told the tensor bytes written so far and the total after each tensor or chunk of rows; when it
+// returns false the copy stops with ErrorCode::Cancelled (what was written of `outDir` stays: the caller removes it).
+using QuantizeProgress = std::function<bool(uint64_t bytesWritten, uint64_t bytesTotal)>;
 Result<QuantizeReport> quantizeCheckpoint(const std::filesystem::path& dir, const std::filesystem::path& outDir,
-                                          QuantizeFormat format);
+                                          QuantizeFormat format, const QuantizeProgress& progress = {});
 inline Result<QuantizeReport> quantizeCheckpointInt8(const std::filesystem::path& dir,
-                                                     const std::filesystem::path& outDir) {
-    return quantizeCheckpoint(dir, outDir, QuantizeFormat::Int8);
+                                                     const std::filesystem::path& outDir,
+                                                     const QuantizeProgress& progress = {}) {
+    return quantizeCheckpoint(dir, outDir, QuantizeFormat::Int8, progress);
 }
 
 // Writes the weights of `config` into `dir` as `dtype` (F32 or BF16) safetensors: one model.safetensors, or shards of

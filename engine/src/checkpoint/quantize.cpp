@@ -112,11 +112,28 @@ Result<void> writeQ4Tensor(SafetensorsWriter& file, const Entry& entry, Q4Header
     return {};
 }
 
-Result<void> writeTensor(SafetensorsWriter& file, const Entry& entry, Q4HeaderCache& cache) {
+// Counts the bytes written for the caller's progress callback; false once the caller asked to stop.
+struct ProgressCounter {
+    const QuantizeProgress& callback;
+    uint64_t total = 0;
+    uint64_t done = 0;
+    bool add(uint64_t bytes) {
+        done += bytes;
+        return !callback || callback(done, total);
+    }
+};
+
+Result<void> cancelled() { return makeError(ErrorCode::Cancelled, "the quantized copy was cancelled"); }
+
+Result<void> writeTensor(SafetensorsWriter& file, const Entry& entry, Q4HeaderCache& cache,
+                         ProgressCounter& progress) {
     const TensorView& tensor = *entry.source;
-    if (entry.kind == Entry::Kind::Copy) return file.write(tensor.data, tensor.byteSize);
-    if (entry.kind == Entry::Kind::Q4Nibbles || entry.kind == Entry::Kind::Q4Headers) {
-        return writeQ4Tensor(file, entry, cache);
+    if (entry.kind == Entry::Kind::Copy || entry.kind == Entry::Kind::Q4Nibbles ||
+        entry.kind == Entry::Kind::Q4Headers) {
+        auto written = entry.kind == Entry::Kind::Copy ? file.write(tensor.data, tensor.byteSize)
+                                                       : writeQ4Tensor(file, entry, cache);
+        if (written && !progress.add(entry.stored.bytes)) return cancelled();
+        return written;
     }
     // Chunks of rows bound the memory; the scales pass recomputes them (cheap beside the write).
     constexpr int64_t kChunkBytes = 64 << 20;
@@ -127,10 +144,13 @@ Result<void> writeTensor(SafetensorsWriter& file, const Entry& entry, Q4HeaderCa
     for (int64_t r0 = 0; r0 < rows; r0 += chunk) {
         const int64_t r1 = std::min(rows, r0 + chunk);
         quantizeRows(tensor, r0, r1, q.data(), scales.data());
-        auto written = entry.kind == Entry::Kind::Values
-                           ? file.write(q.data(), static_cast<std::size_t>((r1 - r0) * width))
-                           : file.write(scales.data(), static_cast<std::size_t>((r1 - r0) * i8Blocks(width)) * 4);
+        const std::size_t bytes = entry.kind == Entry::Kind::Values
+                                      ? static_cast<std::size_t>((r1 - r0) * width)
+                                      : static_cast<std::size_t>((r1 - r0) * i8Blocks(width)) * 4;
+        auto written =
+            entry.kind == Entry::Kind::Values ? file.write(q.data(), bytes) : file.write(scales.data(), bytes);
         if (!written) return written;
+        if (!progress.add(bytes)) return cancelled();
     }
     return {};
 }
@@ -205,7 +225,7 @@ std::vector<Entry> plan(const ModelConfig& config, const WeightStore& store, Qua
 }  // namespace
 
 Result<QuantizeReport> quantizeCheckpoint(const std::filesystem::path& dir, const std::filesystem::path& outDir,
-                                          QuantizeFormat format) {
+                                          QuantizeFormat format, const QuantizeProgress& progress) {
     std::error_code ec;
     if (std::filesystem::equivalent(dir, outDir, ec)) {
         return makeError(ErrorCode::InvalidArgument, "the output folder must differ from the input folder");
@@ -240,8 +260,9 @@ Result<QuantizeReport> quantizeCheckpoint(const std::filesystem::path& dir, cons
     auto file = SafetensorsWriter::create(outDir / "model.safetensors", stored, metadata);
     if (!file) return tl::unexpected(file.error());
     Q4HeaderCache cache;
+    ProgressCounter counter{progress, report.bytesOut};
     for (const Entry& entry : entries) {
-        if (auto written = writeTensor(*file, entry, cache); !written) return tl::unexpected(written.error());
+        if (auto written = writeTensor(*file, entry, cache, counter); !written) return tl::unexpected(written.error());
     }
     if (auto finished = file->finish(); !finished) return tl::unexpected(finished.error());
     if (auto copied = copyOtherFiles(dir, outDir); !copied) return tl::unexpected(copied.error());
