@@ -36,14 +36,6 @@
         <translation>Der Systemprompt konnte nicht gespeichert werden: %1</translation>
     </message>
     <message>
-        <source>**You:**</source>
-        <translation>**Du:**</translation>
-    </message>
-    <message>
-        <source>**Model:**</source>
-        <translation>**Modell:**</translation>
-    </message>
-    <message>
         <source>The chat could not be exported: %1</source>
         <translation>Der Chat konnte nicht exportiert werden: %1</translation>
     </message>
@@ -70,6 +62,72 @@
     <message>
         <source>Choose a Hugging Face RecurrentGemma folder (config.json, *.safetensors, tokenizer.model).</source>
         <translation>Wähle einen RecurrentGemma-Ordner von Hugging Face (config.json, *.safetensors, tokenizer.model).</translation>
+    </message>
+</context>
+<context>
+    <name>ChatTransfer</name>
+    <message>
+        <source>**You:**</source>
+        <translation>**Du:**</translation>
+    </message>
+    <message>
+        <source>**Model:**</source>
+        <translation>**Modell:**</translation>
+    </message>
+    <message>
+        <source>There is no chat %1.</source>
+        <translation>Es gibt keinen Chat %1.</translation>
+    </message>
+    <message>
+        <source>The chat could not be read: %1</source>
+        <translation>Der Chat konnte nicht gelesen werden: %1</translation>
+    </message>
+    <message>
+        <source>The chat is too large to export: %1 MB, more than the %2 MB a conversation file may have.</source>
+        <translation>Der Chat ist zu groß für den Export: %1 MB, mehr als die %2 MB, die eine Unterhaltungsdatei haben darf.</translation>
+    </message>
+    <message>
+        <source>The chat could not be exported: %1</source>
+        <translation>Der Chat konnte nicht exportiert werden: %1</translation>
+    </message>
+    <message>
+        <source>Cannot read %1: %2</source>
+        <translation>%1 kann nicht gelesen werden: %2</translation>
+    </message>
+    <message>
+        <source>%1 is too large to import: %2 MB; a conversation file may have at most %3 MB.</source>
+        <translation>%1 ist zu groß für den Import: %2 MB; eine Unterhaltungsdatei darf höchstens %3 MB haben.</translation>
+    </message>
+    <message>
+        <source>%1 is not a conversation file this version can import: %2</source>
+        <translation>%1 ist keine Unterhaltungsdatei, die diese Version importieren kann: %2</translation>
+    </message>
+    <message>
+        <source>The chat could not be imported: %1</source>
+        <translation>Der Chat konnte nicht importiert werden: %1</translation>
+    </message>
+    <message numerus="yes">
+        <source>Imported “%1” as chat %2 (%n message(s)).</source>
+        <translation>
+            <numerusform>„%1“ als Chat %2 importiert (%n Nachricht).</numerusform>
+            <numerusform>„%1“ als Chat %2 importiert (%n Nachrichten).</numerusform>
+        </translation>
+    </message>
+    <message>
+        <source>The file has no model state: the transcript is processed before the next reply.</source>
+        <translation>Die Datei enthält keinen Modellzustand: Der Verlauf wird vor der nächsten Antwort verarbeitet.</translation>
+    </message>
+    <message>
+        <source>Its model state was saved with the loaded model: it continues instantly.</source>
+        <translation>Sein Modellzustand wurde mit dem geladenen Modell gespeichert: Er geht sofort weiter.</translation>
+    </message>
+    <message>
+        <source>It continues instantly with the model it was saved with (fingerprint %1); with other weights its transcript is processed again before the next reply.</source>
+        <translation>Mit dem Modell, mit dem er gespeichert wurde (Fingerabdruck %1), geht er sofort weiter; mit anderen Gewichten wird sein Verlauf vor der nächsten Antwort erneut verarbeitet.</translation>
+    </message>
+    <message>
+        <source>Its model state was saved with other weights (fingerprint %1): its transcript is processed again before the next reply.</source>
+        <translation>Sein Modellzustand wurde mit anderen Gewichten gespeichert (Fingerabdruck %1): Sein Verlauf wird vor der nächsten Antwort erneut verarbeitet.</translation>
     </message>
 </context>
 <context>
@@ -206,6 +264,10 @@
     <message>
         <source>Message %1 is not a user message in conversation %2.</source>
         <translation>Nachricht %1 ist keine Nachricht des Benutzers in Unterhaltung %2.</translation>
+    </message>
+    <message>
+        <source>Message %1 comes before its parent.</source>
+        <translation>Die Nachricht %1 steht vor ihrer übergeordneten Nachricht.</translation>
     </message>
 </context>
 <context>

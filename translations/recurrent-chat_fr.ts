@@ -36,14 +36,6 @@
         <translation>Le prompt système n’a pas pu être enregistré&#xa0;: %1</translation>
     </message>
     <message>
-        <source>**You:**</source>
-        <translation>**Vous&#xa0;:**</translation>
-    </message>
-    <message>
-        <source>**Model:**</source>
-        <translation>**Modèle&#xa0;:**</translation>
-    </message>
-    <message>
         <source>The chat could not be exported: %1</source>
         <translation>La discussion n’a pas pu être exportée&#xa0;: %1</translation>
     </message>
@@ -70,6 +62,72 @@
     <message>
         <source>Choose a Hugging Face RecurrentGemma folder (config.json, *.safetensors, tokenizer.model).</source>
         <translation>Choisissez un dossier RecurrentGemma de Hugging Face (config.json, *.safetensors, tokenizer.model).</translation>
+    </message>
+</context>
+<context>
+    <name>ChatTransfer</name>
+    <message>
+        <source>**You:**</source>
+        <translation>**Vous&#xa0;:**</translation>
+    </message>
+    <message>
+        <source>**Model:**</source>
+        <translation>**Modèle&#xa0;:**</translation>
+    </message>
+    <message>
+        <source>There is no chat %1.</source>
+        <translation>Il n’y a pas de discussion %1.</translation>
+    </message>
+    <message>
+        <source>The chat could not be read: %1</source>
+        <translation>La discussion n’a pas pu être lue&#xa0;: %1</translation>
+    </message>
+    <message>
+        <source>The chat is too large to export: %1 MB, more than the %2 MB a conversation file may have.</source>
+        <translation>La discussion est trop volumineuse pour être exportée&#xa0;: %1&#xa0;Mo, plus que les %2&#xa0;Mo qu’un fichier de conversation peut contenir.</translation>
+    </message>
+    <message>
+        <source>The chat could not be exported: %1</source>
+        <translation>La discussion n’a pas pu être exportée&#xa0;: %1</translation>
+    </message>
+    <message>
+        <source>Cannot read %1: %2</source>
+        <translation>Impossible de lire %1&#xa0;: %2</translation>
+    </message>
+    <message>
+        <source>%1 is too large to import: %2 MB; a conversation file may have at most %3 MB.</source>
+        <translation>%1 est trop volumineux pour être importé&#xa0;: %2&#xa0;Mo&#xa0;; un fichier de conversation peut contenir au plus %3&#xa0;Mo.</translation>
+    </message>
+    <message>
+        <source>%1 is not a conversation file this version can import: %2</source>
+        <translation>%1 n’est pas un fichier de conversation que cette version peut importer&#xa0;: %2</translation>
+    </message>
+    <message>
+        <source>The chat could not be imported: %1</source>
+        <translation>La discussion n’a pas pu être importée&#xa0;: %1</translation>
+    </message>
+    <message numerus="yes">
+        <source>Imported “%1” as chat %2 (%n message(s)).</source>
+        <translation>
+            <numerusform>«&#xa0;%1&#xa0;» importée comme discussion %2 (%n message).</numerusform>
+            <numerusform>«&#xa0;%1&#xa0;» importée comme discussion %2 (%n messages).</numerusform>
+        </translation>
+    </message>
+    <message>
+        <source>The file has no model state: the transcript is processed before the next reply.</source>
+        <translation>Le fichier ne contient pas d’état du modèle&#xa0;: la transcription est traitée avant la prochaine réponse.</translation>
+    </message>
+    <message>
+        <source>Its model state was saved with the loaded model: it continues instantly.</source>
+        <translation>Son état du modèle a été enregistré avec le modèle chargé&#xa0;: elle reprend immédiatement.</translation>
+    </message>
+    <message>
+        <source>It continues instantly with the model it was saved with (fingerprint %1); with other weights its transcript is processed again before the next reply.</source>
+        <translation>Elle reprend immédiatement avec le modèle avec lequel elle a été enregistrée (empreinte %1)&#xa0;; avec d’autres poids, sa transcription est traitée à nouveau avant la prochaine réponse.</translation>
+    </message>
+    <message>
+        <source>Its model state was saved with other weights (fingerprint %1): its transcript is processed again before the next reply.</source>
+        <translation>Son état du modèle a été enregistré avec d’autres poids (empreinte %1)&#xa0;: sa transcription est traitée à nouveau avant la prochaine réponse.</translation>
     </message>
 </context>
 <context>
@@ -206,6 +264,10 @@
     <message>
         <source>Message %1 is not a user message in conversation %2.</source>
         <translation>Le message %1 n’est pas un message de l’utilisateur dans la conversation %2.</translation>
+    </message>
+    <message>
+        <source>Message %1 comes before its parent.</source>
+        <translation>Le message %1 précède son message parent.</translation>
     </message>
 </context>
 <context>

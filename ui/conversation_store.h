@@ -53,6 +53,16 @@ struct FinishedReply {
     QString modelFingerprint;
 };
 
+// A whole conversation written at once (an imported file). Messages come parents first; each one's `parentId` is
+// the index of its parent in `messages`, or -1 for a root; `id` and `conversationId` are ignored.
+struct NewConversation {
+    QString title;
+    QString systemPrompt;
+    QDateTime createdAt;  // UTC
+    QList<StoredMessage> messages;
+    qsizetype currentLeaf = -1;  // index into `messages`; -1 only without messages
+};
+
 class ConversationStore {
     Q_DECLARE_TR_FUNCTIONS(ConversationStore)
 
@@ -114,8 +124,14 @@ class ConversationStore {
     QList<qint64> siblings(qint64 id) const;
     // Shows `id`'s branch: the current leaf becomes the newest descendant reached by following the newest child.
     bool selectBranch(qint64 id);
-    // All state-file names referenced by messages, deleted conversations' included (to clean up orphans); nullopt
-    // if the query failed (then nothing may be taken for an orphan).
+    // Every message of a conversation, every branch, parents before children (oldest first); empty if none.
+    QList<StoredMessage> allMessages(qint64 conversationId) const;
+    // Writes `conversation` in one transaction (it appears whole or not at all) as the most recently updated one.
+    // Returns its id, or 0 (nothing written, lastError set).
+    qint64 insertConversation(const NewConversation& conversation);
+
+    // All state-file names referenced by messages, deleted conversations' included (to clean up
+    // orphans); nullopt if the query failed (then nothing may be taken for an orphan).
     std::optional<QStringList> referencedStateFiles() const;
 
   private:
