@@ -2,6 +2,17 @@
 <!DOCTYPE TS>
 <TS version="2.1" language="de">
 <context>
+    <name>ChatCommands</name>
+    <message>
+        <source>Cannot create the folder %1.</source>
+        <translation>Der Ordner %1 kann nicht angelegt werden.</translation>
+    </message>
+    <message>
+        <source>The running Recurrent Chat did not understand the request.</source>
+        <translation>Das laufende Recurrent Chat hat die Anfrage nicht verstanden.</translation>
+    </message>
+</context>
+<context>
     <name>ChatController</name>
     <message>
         <source>%1 billion parameters</source>
@@ -875,6 +886,66 @@ Unterhaltungen und ihre Modellzustände liegen in $XDG_DATA_HOME/recurrent-chat 
     <message>
         <source>Recurrent Chat is already running (process %1).</source>
         <translation>Recurrent Chat läuft bereits (Prozess %1).</translation>
+    </message>
+    <message>
+        <source>List the chats: id, date of the last change, title.</source>
+        <translation>Die Chats auflisten: Kennung, Datum der letzten Änderung, Titel.</translation>
+    </message>
+    <message>
+        <source>Export chat &lt;id&gt; (see --list-chats) to the file --out names.</source>
+        <translation>Den Chat &lt;kennung&gt; (siehe --list-chats) in die Datei exportieren, die --out nennt.</translation>
+    </message>
+    <message>
+        <source>id</source>
+        <translation>kennung</translation>
+    </message>
+    <message>
+        <source>Export every chat into the folder --out names, one file each.</source>
+        <translation>Alle Chats in den Ordner exportieren, den --out nennt, je eine Datei.</translation>
+    </message>
+    <message>
+        <source>Export format: rgchat (everything, with the model state), md or json (the transcript). Default: rgchat.</source>
+        <translation>Exportformat: rgchat (alles, mit dem Modellzustand), md oder json (der Verlauf). Standard: rgchat.</translation>
+    </message>
+    <message>
+        <source>format</source>
+        <translation>format</translation>
+    </message>
+    <message>
+        <source>The file or folder an export writes.</source>
+        <translation>Die Datei oder der Ordner, in den ein Export schreibt.</translation>
+    </message>
+    <message>
+        <source>path</source>
+        <translation>pfad</translation>
+    </message>
+    <message>
+        <source>Import a .rgchat conversation file as a new chat.</source>
+        <translation>Eine .rgchat-Unterhaltungsdatei als neuen Chat importieren.</translation>
+    </message>
+    <message>
+        <source>file</source>
+        <translation>datei</translation>
+    </message>
+    <message>
+        <source>Give one of --list-chats, --export-chat, --export-all and --import at a time.</source>
+        <translation>Gib jeweils nur eines von --list-chats, --export-chat, --export-all und --import an.</translation>
+    </message>
+    <message>
+        <source>Unknown format “%1”: use rgchat, md or json.</source>
+        <translation>Unbekanntes Format „%1“: Verwende rgchat, md oder json.</translation>
+    </message>
+    <message>
+        <source>Say where to export with --out.</source>
+        <translation>Gib mit --out an, wohin exportiert werden soll.</translation>
+    </message>
+    <message>
+        <source>--export-chat needs a chat&apos;s id (see --list-chats).</source>
+        <translation>--export-chat erwartet die Kennung eines Chats (siehe --list-chats).</translation>
+    </message>
+    <message>
+        <source>Recurrent Chat is running (process %1) but did not answer; try again when it has finished what it is doing.</source>
+        <translation>Recurrent Chat läuft (Prozess %1), hat aber nicht geantwortet; versuche es erneut, wenn es fertig ist.</translation>
     </message>
 </context>
 </TS>

@@ -2,6 +2,17 @@
 <!DOCTYPE TS>
 <TS version="2.1" language="fr">
 <context>
+    <name>ChatCommands</name>
+    <message>
+        <source>Cannot create the folder %1.</source>
+        <translation>Impossible de créer le dossier %1.</translation>
+    </message>
+    <message>
+        <source>The running Recurrent Chat did not understand the request.</source>
+        <translation>Le Recurrent Chat en cours d’exécution n’a pas compris la demande.</translation>
+    </message>
+</context>
+<context>
     <name>ChatController</name>
     <message>
         <source>%1 billion parameters</source>
@@ -875,6 +886,66 @@ Les conversations et les états de leur modèle sont conservés dans $XDG_DATA_H
     <message>
         <source>Recurrent Chat is already running (process %1).</source>
         <translation>Recurrent Chat est déjà en cours d’exécution (processus %1).</translation>
+    </message>
+    <message>
+        <source>List the chats: id, date of the last change, title.</source>
+        <translation>Lister les discussions&#xa0;: identifiant, date de la dernière modification, titre.</translation>
+    </message>
+    <message>
+        <source>Export chat &lt;id&gt; (see --list-chats) to the file --out names.</source>
+        <translation>Exporter la discussion &lt;id&gt; (voir --list-chats) dans le fichier indiqué par --out.</translation>
+    </message>
+    <message>
+        <source>id</source>
+        <translation>id</translation>
+    </message>
+    <message>
+        <source>Export every chat into the folder --out names, one file each.</source>
+        <translation>Exporter toutes les discussions dans le dossier indiqué par --out, un fichier chacune.</translation>
+    </message>
+    <message>
+        <source>Export format: rgchat (everything, with the model state), md or json (the transcript). Default: rgchat.</source>
+        <translation>Format d’export&#xa0;: rgchat (tout, avec l’état du modèle), md ou json (la transcription). Par défaut&#xa0;: rgchat.</translation>
+    </message>
+    <message>
+        <source>format</source>
+        <translation>format</translation>
+    </message>
+    <message>
+        <source>The file or folder an export writes.</source>
+        <translation>Le fichier ou le dossier qu’écrit un export.</translation>
+    </message>
+    <message>
+        <source>path</source>
+        <translation>chemin</translation>
+    </message>
+    <message>
+        <source>Import a .rgchat conversation file as a new chat.</source>
+        <translation>Importer un fichier de conversation .rgchat comme nouvelle discussion.</translation>
+    </message>
+    <message>
+        <source>file</source>
+        <translation>fichier</translation>
+    </message>
+    <message>
+        <source>Give one of --list-chats, --export-chat, --export-all and --import at a time.</source>
+        <translation>Indiquez une seule option parmi --list-chats, --export-chat, --export-all et --import à la fois.</translation>
+    </message>
+    <message>
+        <source>Unknown format “%1”: use rgchat, md or json.</source>
+        <translation>Format «&#xa0;%1&#xa0;» inconnu&#xa0;: utilisez rgchat, md ou json.</translation>
+    </message>
+    <message>
+        <source>Say where to export with --out.</source>
+        <translation>Indiquez avec --out où exporter.</translation>
+    </message>
+    <message>
+        <source>--export-chat needs a chat&apos;s id (see --list-chats).</source>
+        <translation>--export-chat attend l’identifiant d’une discussion (voir --list-chats).</translation>
+    </message>
+    <message>
+        <source>Recurrent Chat is running (process %1) but did not answer; try again when it has finished what it is doing.</source>
+        <translation>Recurrent Chat est en cours d’exécution (processus %1) mais n’a pas répondu&#xa0;; réessayez quand il aura terminé ce qu’il fait.</translation>
     </message>
 </context>
 </TS>

@@ -7,6 +7,7 @@
 #include <QLocale>
 #include <QSaveFile>
 
+#include "chat_commands.h"
 #include "chat_transfer.h"
 #include "demo_model.h"
 
@@ -234,6 +235,14 @@ bool ChatController::exportConversation(const QUrl& file) {
         return false;
     }
     return true;
+}
+
+QByteArray ChatController::answerChatCommand(const QByteArray& request) {
+    qint64 imported = 0;
+    const QString fingerprint = m_modelStatus == ModelStatus::Ready ? m_modelInfo.fingerprint : QString();
+    const QByteArray answer = ChatCommands::answer(request, m_data, fingerprint, &imported);
+    if (imported != 0) m_conversations.conversationChanged(imported);
+    return answer;
 }
 
 void ChatController::setNotice(const QString& text) {
