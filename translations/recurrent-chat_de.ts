@@ -280,6 +280,10 @@
         <source>Message %1 comes before its parent.</source>
         <translation>Die Nachricht %1 steht vor ihrer übergeordneten Nachricht.</translation>
     </message>
+    <message>
+        <source>No starting point %1.</source>
+        <translation>Es gibt keinen Ausgangspunkt %1.</translation>
+    </message>
 </context>
 <context>
     <name>DataFolder</name>
@@ -814,6 +818,33 @@
     <message>
         <source>Rename chat</source>
         <translation>Chat umbenennen</translation>
+    </message>
+</context>
+<context>
+    <name>StartingPoints</name>
+    <message>
+        <source>A starting point is saved at a reply; there is no reply %1.</source>
+        <translation>Ein Ausgangspunkt wird bei einer Antwort gespeichert; es gibt keine Antwort %1.</translation>
+    </message>
+    <message>
+        <source>The state after this reply was not saved; send a message to save it first.</source>
+        <translation>Der Zustand nach dieser Antwort wurde nicht gespeichert; sende zuerst eine Nachricht, um ihn zu speichern.</translation>
+    </message>
+    <message>
+        <source>The starting point could not be saved: %1</source>
+        <translation>Der Ausgangspunkt konnte nicht gespeichert werden: %1</translation>
+    </message>
+    <message>
+        <source>No starting point %1.</source>
+        <translation>Es gibt keinen Ausgangspunkt %1.</translation>
+    </message>
+    <message>
+        <source>The starting point “%1” is damaged: %2</source>
+        <translation>Der Ausgangspunkt „%1“ ist beschädigt: %2</translation>
+    </message>
+    <message>
+        <source>The chat could not be created: %1</source>
+        <translation>Der Chat konnte nicht angelegt werden: %1</translation>
     </message>
 </context>
 <context>

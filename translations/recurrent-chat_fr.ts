@@ -280,6 +280,10 @@
         <source>Message %1 comes before its parent.</source>
         <translation>Le message %1 précède son message parent.</translation>
     </message>
+    <message>
+        <source>No starting point %1.</source>
+        <translation>Il n’y a pas de point de départ %1.</translation>
+    </message>
 </context>
 <context>
     <name>DataFolder</name>
@@ -814,6 +818,33 @@
     <message>
         <source>Rename chat</source>
         <translation>Renommer la discussion</translation>
+    </message>
+</context>
+<context>
+    <name>StartingPoints</name>
+    <message>
+        <source>A starting point is saved at a reply; there is no reply %1.</source>
+        <translation>Un point de départ s’enregistre sur une réponse&#xa0;; il n’y a pas de réponse %1.</translation>
+    </message>
+    <message>
+        <source>The state after this reply was not saved; send a message to save it first.</source>
+        <translation>L’état après cette réponse n’a pas été enregistré&#xa0;; envoyez d’abord un message pour l’enregistrer.</translation>
+    </message>
+    <message>
+        <source>The starting point could not be saved: %1</source>
+        <translation>Le point de départ n’a pas pu être enregistré&#xa0;: %1</translation>
+    </message>
+    <message>
+        <source>No starting point %1.</source>
+        <translation>Il n’y a pas de point de départ %1.</translation>
+    </message>
+    <message>
+        <source>The starting point “%1” is damaged: %2</source>
+        <translation>Le point de départ «&#xa0;%1&#xa0;» est endommagé&#xa0;: %2</translation>
+    </message>
+    <message>
+        <source>The chat could not be created: %1</source>
+        <translation>La discussion n’a pas pu être créée&#xa0;: %1</translation>
     </message>
 </context>
 <context>

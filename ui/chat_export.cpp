@@ -54,6 +54,7 @@ chat_file::ChatFile chatFileOf(const DataFolder& data, const ConversationSummary
         if (m.id == summary.currentLeafId) chat.currentLeaf = uint32_t(chat.messages.size());
         chat.messages.push_back(std::move(out));
     }
+    if (options.transcriptOnly) return chat;
     // The state at the end of the current branch decides the model; the others are kept only if they share it.
     uint32_t last = chat.currentLeaf;
     while (last != chat_file::kNoIndex && messages.at(last).stateFile.isEmpty()) last = chat.messages[last].parent;

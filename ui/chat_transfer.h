@@ -16,8 +16,9 @@ class DataFolder;
 
 // Outside the class: a nested struct with default member initializers cannot be a default argument of its class.
 struct ChatExportOptions {
-    bool everyState = false;  // .rgchat: every message's state, not only the one at the end of the current branch
-    QString modelName;        // .rgchat: the model's name, for the reader's information
+    bool everyState = false;      // .rgchat: every message's state, not only the one at the end of the current branch
+    QString modelName;            // .rgchat: the model's name, for the reader's information
+    bool transcriptOnly = false;  // .rgchat without any state
 };
 
 class ChatTransfer {

@@ -291,7 +291,8 @@ bool ConversationStore::selectBranch(qint64 id) {
 
 std::optional<QStringList> ConversationStore::referencedStateFiles() const {
     QSqlQuery q(database());
-    if (!exec(q, QStringLiteral("SELECT DISTINCT state_file FROM messages WHERE state_file <> ''")))
+    if (!exec(q, QStringLiteral("SELECT state_file FROM messages WHERE state_file <> '' UNION "
+                                "SELECT state_file FROM starting_points WHERE state_file <> ''")))
         return std::nullopt;
     QStringList names;
     while (q.next()) names.append(q.value(0).toString());

@@ -63,6 +63,16 @@ struct NewConversation {
     qsizetype currentLeaf = -1;  // index into `messages`; -1 only without messages
 };
 
+// A starting point: a branch saved under a name with the state after it, to start new chats from.
+struct StoredStartingPoint {
+    qint64 id = 0;
+    QString name;
+    QDateTime createdAt;       // UTC
+    QByteArray transcript;     // the branch as a .rgchat file without states (only startingPoint() reads it)
+    QString stateFile;         // the state after the branch ("" none)
+    QString modelFingerprint;  // the model the state belongs to
+};
+
 class ConversationStore {
     Q_DECLARE_TR_FUNCTIONS(ConversationStore)
 
@@ -130,7 +140,15 @@ class ConversationStore {
     // Returns its id, or 0 (nothing written, lastError set).
     qint64 insertConversation(const NewConversation& conversation);
 
-    // All state-file names referenced by messages, deleted conversations' included (to clean up
+    // Starting points, newest first (without their transcripts), one with its transcript, and changing them. Each
+    // write is one transaction; add returns the new id or 0.
+    qint64 addStartingPoint(const StoredStartingPoint& point);
+    QList<StoredStartingPoint> startingPoints() const;
+    std::optional<StoredStartingPoint> startingPoint(qint64 id) const;
+    bool renameStartingPoint(qint64 id, const QString& name);
+    bool deleteStartingPoint(qint64 id);
+
+    // All state-file names referenced by messages (deleted conversations' included) and starting points (to clean up
     // orphans); nullopt if the query failed (then nothing may be taken for an orphan).
     std::optional<QStringList> referencedStateFiles() const;
 
