@@ -12,7 +12,7 @@ build="${RC_FUZZ_BUILD_DIR:-$root/build-fuzz}"
 seconds="${1:-30}"
 shift || true
 targets=("$@")
-[ ${#targets[@]} -gt 0 ] || targets=(safetensors index config tokenizer tokenizer_text state_file q4_checkpoint hub_protocol)
+[ ${#targets[@]} -gt 0 ] || targets=(safetensors index config tokenizer tokenizer_text state_file q4_checkpoint hub_protocol chat_file)
 
 "$root/scripts/install-deps.sh" --tests
 if [ ! -f "$build/build.ninja" ]; then

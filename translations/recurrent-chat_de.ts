@@ -2,6 +2,17 @@
 <!DOCTYPE TS>
 <TS version="2.1" language="de">
 <context>
+    <name>ChatCommands</name>
+    <message>
+        <source>Cannot create the folder %1.</source>
+        <translation>Der Ordner %1 kann nicht angelegt werden.</translation>
+    </message>
+    <message>
+        <source>The running Recurrent Chat did not understand the request.</source>
+        <translation>Das laufende Recurrent Chat hat die Anfrage nicht verstanden.</translation>
+    </message>
+</context>
+<context>
     <name>ChatController</name>
     <message>
         <source>%1 billion parameters</source>
@@ -36,14 +47,6 @@
         <translation>Der Systemprompt konnte nicht gespeichert werden: %1</translation>
     </message>
     <message>
-        <source>**You:**</source>
-        <translation>**Du:**</translation>
-    </message>
-    <message>
-        <source>**Model:**</source>
-        <translation>**Modell:**</translation>
-    </message>
-    <message>
         <source>The chat could not be exported: %1</source>
         <translation>Der Chat konnte nicht exportiert werden: %1</translation>
     </message>
@@ -70,6 +73,72 @@
     <message>
         <source>Choose a Hugging Face RecurrentGemma folder (config.json, *.safetensors, tokenizer.model).</source>
         <translation>Wähle einen RecurrentGemma-Ordner von Hugging Face (config.json, *.safetensors, tokenizer.model).</translation>
+    </message>
+</context>
+<context>
+    <name>ChatTransfer</name>
+    <message>
+        <source>**You:**</source>
+        <translation>**Du:**</translation>
+    </message>
+    <message>
+        <source>**Model:**</source>
+        <translation>**Modell:**</translation>
+    </message>
+    <message>
+        <source>There is no chat %1.</source>
+        <translation>Es gibt keinen Chat %1.</translation>
+    </message>
+    <message>
+        <source>The chat could not be read: %1</source>
+        <translation>Der Chat konnte nicht gelesen werden: %1</translation>
+    </message>
+    <message>
+        <source>The chat is too large to export: %1 MB, more than the %2 MB a conversation file may have.</source>
+        <translation>Der Chat ist zu groß für den Export: %1 MB, mehr als die %2 MB, die eine Unterhaltungsdatei haben darf.</translation>
+    </message>
+    <message>
+        <source>The chat could not be exported: %1</source>
+        <translation>Der Chat konnte nicht exportiert werden: %1</translation>
+    </message>
+    <message>
+        <source>Cannot read %1: %2</source>
+        <translation>%1 kann nicht gelesen werden: %2</translation>
+    </message>
+    <message>
+        <source>%1 is too large to import: %2 MB; a conversation file may have at most %3 MB.</source>
+        <translation>%1 ist zu groß für den Import: %2 MB; eine Unterhaltungsdatei darf höchstens %3 MB haben.</translation>
+    </message>
+    <message>
+        <source>%1 is not a conversation file this version can import: %2</source>
+        <translation>%1 ist keine Unterhaltungsdatei, die diese Version importieren kann: %2</translation>
+    </message>
+    <message>
+        <source>The chat could not be imported: %1</source>
+        <translation>Der Chat konnte nicht importiert werden: %1</translation>
+    </message>
+    <message numerus="yes">
+        <source>Imported “%1” as chat %2 (%n message(s)).</source>
+        <translation>
+            <numerusform>„%1“ als Chat %2 importiert (%n Nachricht).</numerusform>
+            <numerusform>„%1“ als Chat %2 importiert (%n Nachrichten).</numerusform>
+        </translation>
+    </message>
+    <message>
+        <source>The file has no model state: the transcript is processed before the next reply.</source>
+        <translation>Die Datei enthält keinen Modellzustand: Der Verlauf wird vor der nächsten Antwort verarbeitet.</translation>
+    </message>
+    <message>
+        <source>Its model state was saved with the loaded model: it continues instantly.</source>
+        <translation>Sein Modellzustand wurde mit dem geladenen Modell gespeichert: Er geht sofort weiter.</translation>
+    </message>
+    <message>
+        <source>It continues instantly with the model it was saved with (fingerprint %1); with other weights its transcript is processed again before the next reply.</source>
+        <translation>Mit dem Modell, mit dem er gespeichert wurde (Fingerabdruck %1), geht er sofort weiter; mit anderen Gewichten wird sein Verlauf vor der nächsten Antwort erneut verarbeitet.</translation>
+    </message>
+    <message>
+        <source>Its model state was saved with other weights (fingerprint %1): its transcript is processed again before the next reply.</source>
+        <translation>Sein Modellzustand wurde mit anderen Gewichten gespeichert (Fingerabdruck %1): Sein Verlauf wird vor der nächsten Antwort erneut verarbeitet.</translation>
     </message>
 </context>
 <context>
@@ -206,6 +275,14 @@
     <message>
         <source>Message %1 is not a user message in conversation %2.</source>
         <translation>Nachricht %1 ist keine Nachricht des Benutzers in Unterhaltung %2.</translation>
+    </message>
+    <message>
+        <source>Message %1 comes before its parent.</source>
+        <translation>Die Nachricht %1 steht vor ihrer übergeordneten Nachricht.</translation>
+    </message>
+    <message>
+        <source>No starting point %1.</source>
+        <translation>Es gibt keinen Ausgangspunkt %1.</translation>
     </message>
 </context>
 <context>
@@ -820,6 +897,33 @@
     </message>
 </context>
 <context>
+    <name>StartingPoints</name>
+    <message>
+        <source>A starting point is saved at a reply; there is no reply %1.</source>
+        <translation>Ein Ausgangspunkt wird bei einer Antwort gespeichert; es gibt keine Antwort %1.</translation>
+    </message>
+    <message>
+        <source>The state after this reply was not saved; send a message to save it first.</source>
+        <translation>Der Zustand nach dieser Antwort wurde nicht gespeichert; sende zuerst eine Nachricht, um ihn zu speichern.</translation>
+    </message>
+    <message>
+        <source>The starting point could not be saved: %1</source>
+        <translation>Der Ausgangspunkt konnte nicht gespeichert werden: %1</translation>
+    </message>
+    <message>
+        <source>No starting point %1.</source>
+        <translation>Es gibt keinen Ausgangspunkt %1.</translation>
+    </message>
+    <message>
+        <source>The starting point “%1” is damaged: %2</source>
+        <translation>Der Ausgangspunkt „%1“ ist beschädigt: %2</translation>
+    </message>
+    <message>
+        <source>The chat could not be created: %1</source>
+        <translation>Der Chat konnte nicht angelegt werden: %1</translation>
+    </message>
+</context>
+<context>
     <name>StatusBar</name>
     <message>
         <source>Generating… %1 tokens/s</source>
@@ -889,6 +993,66 @@ Unterhaltungen und ihre Modellzustände liegen in $XDG_DATA_HOME/recurrent-chat 
     <message>
         <source>Recurrent Chat is already running (process %1).</source>
         <translation>Recurrent Chat läuft bereits (Prozess %1).</translation>
+    </message>
+    <message>
+        <source>List the chats: id, date of the last change, title.</source>
+        <translation>Die Chats auflisten: Kennung, Datum der letzten Änderung, Titel.</translation>
+    </message>
+    <message>
+        <source>Export chat &lt;id&gt; (see --list-chats) to the file --out names.</source>
+        <translation>Den Chat &lt;kennung&gt; (siehe --list-chats) in die Datei exportieren, die --out nennt.</translation>
+    </message>
+    <message>
+        <source>id</source>
+        <translation>kennung</translation>
+    </message>
+    <message>
+        <source>Export every chat into the folder --out names, one file each.</source>
+        <translation>Alle Chats in den Ordner exportieren, den --out nennt, je eine Datei.</translation>
+    </message>
+    <message>
+        <source>Export format: rgchat (everything, with the model state), md or json (the transcript). Default: rgchat.</source>
+        <translation>Exportformat: rgchat (alles, mit dem Modellzustand), md oder json (der Verlauf). Standard: rgchat.</translation>
+    </message>
+    <message>
+        <source>format</source>
+        <translation>format</translation>
+    </message>
+    <message>
+        <source>The file or folder an export writes.</source>
+        <translation>Die Datei oder der Ordner, in den ein Export schreibt.</translation>
+    </message>
+    <message>
+        <source>path</source>
+        <translation>pfad</translation>
+    </message>
+    <message>
+        <source>Import a .rgchat conversation file as a new chat.</source>
+        <translation>Eine .rgchat-Unterhaltungsdatei als neuen Chat importieren.</translation>
+    </message>
+    <message>
+        <source>file</source>
+        <translation>datei</translation>
+    </message>
+    <message>
+        <source>Give one of --list-chats, --export-chat, --export-all and --import at a time.</source>
+        <translation>Gib jeweils nur eines von --list-chats, --export-chat, --export-all und --import an.</translation>
+    </message>
+    <message>
+        <source>Unknown format “%1”: use rgchat, md or json.</source>
+        <translation>Unbekanntes Format „%1“: Verwende rgchat, md oder json.</translation>
+    </message>
+    <message>
+        <source>Say where to export with --out.</source>
+        <translation>Gib mit --out an, wohin exportiert werden soll.</translation>
+    </message>
+    <message>
+        <source>--export-chat needs a chat&apos;s id (see --list-chats).</source>
+        <translation>--export-chat erwartet die Kennung eines Chats (siehe --list-chats).</translation>
+    </message>
+    <message>
+        <source>Recurrent Chat is running (process %1) but did not answer; try again when it has finished what it is doing.</source>
+        <translation>Recurrent Chat läuft (Prozess %1), hat aber nicht geantwortet; versuche es erneut, wenn es fertig ist.</translation>
     </message>
 </context>
 </TS>

@@ -2,6 +2,16 @@
 <!DOCTYPE TS>
 <TS version="2.1" language="en">
 <context>
+    <name>ChatTransfer</name>
+    <message numerus="yes">
+        <source>Imported “%1” as chat %2 (%n message(s)).</source>
+        <translation>
+            <numerusform>Imported “%1” as chat %2 (%n message).</numerusform>
+            <numerusform>Imported “%1” as chat %2 (%n messages).</numerusform>
+        </translation>
+    </message>
+</context>
+<context>
     <name>HubMessages</name>
     <message numerus="yes">
         <source>Could not download from %1 (%2), %n attempt(s) made. Check the network connection and try again: the download resumes where it stopped.</source>

@@ -2,6 +2,17 @@
 <!DOCTYPE TS>
 <TS version="2.1" language="fr">
 <context>
+    <name>ChatCommands</name>
+    <message>
+        <source>Cannot create the folder %1.</source>
+        <translation>Impossible de créer le dossier %1.</translation>
+    </message>
+    <message>
+        <source>The running Recurrent Chat did not understand the request.</source>
+        <translation>Le Recurrent Chat en cours d’exécution n’a pas compris la demande.</translation>
+    </message>
+</context>
+<context>
     <name>ChatController</name>
     <message>
         <source>%1 billion parameters</source>
@@ -36,14 +47,6 @@
         <translation>Le prompt système n’a pas pu être enregistré&#xa0;: %1</translation>
     </message>
     <message>
-        <source>**You:**</source>
-        <translation>**Vous&#xa0;:**</translation>
-    </message>
-    <message>
-        <source>**Model:**</source>
-        <translation>**Modèle&#xa0;:**</translation>
-    </message>
-    <message>
         <source>The chat could not be exported: %1</source>
         <translation>La discussion n’a pas pu être exportée&#xa0;: %1</translation>
     </message>
@@ -70,6 +73,72 @@
     <message>
         <source>Choose a Hugging Face RecurrentGemma folder (config.json, *.safetensors, tokenizer.model).</source>
         <translation>Choisissez un dossier RecurrentGemma de Hugging Face (config.json, *.safetensors, tokenizer.model).</translation>
+    </message>
+</context>
+<context>
+    <name>ChatTransfer</name>
+    <message>
+        <source>**You:**</source>
+        <translation>**Vous&#xa0;:**</translation>
+    </message>
+    <message>
+        <source>**Model:**</source>
+        <translation>**Modèle&#xa0;:**</translation>
+    </message>
+    <message>
+        <source>There is no chat %1.</source>
+        <translation>Il n’y a pas de discussion %1.</translation>
+    </message>
+    <message>
+        <source>The chat could not be read: %1</source>
+        <translation>La discussion n’a pas pu être lue&#xa0;: %1</translation>
+    </message>
+    <message>
+        <source>The chat is too large to export: %1 MB, more than the %2 MB a conversation file may have.</source>
+        <translation>La discussion est trop volumineuse pour être exportée&#xa0;: %1&#xa0;Mo, plus que les %2&#xa0;Mo qu’un fichier de conversation peut contenir.</translation>
+    </message>
+    <message>
+        <source>The chat could not be exported: %1</source>
+        <translation>La discussion n’a pas pu être exportée&#xa0;: %1</translation>
+    </message>
+    <message>
+        <source>Cannot read %1: %2</source>
+        <translation>Impossible de lire %1&#xa0;: %2</translation>
+    </message>
+    <message>
+        <source>%1 is too large to import: %2 MB; a conversation file may have at most %3 MB.</source>
+        <translation>%1 est trop volumineux pour être importé&#xa0;: %2&#xa0;Mo&#xa0;; un fichier de conversation peut contenir au plus %3&#xa0;Mo.</translation>
+    </message>
+    <message>
+        <source>%1 is not a conversation file this version can import: %2</source>
+        <translation>%1 n’est pas un fichier de conversation que cette version peut importer&#xa0;: %2</translation>
+    </message>
+    <message>
+        <source>The chat could not be imported: %1</source>
+        <translation>La discussion n’a pas pu être importée&#xa0;: %1</translation>
+    </message>
+    <message numerus="yes">
+        <source>Imported “%1” as chat %2 (%n message(s)).</source>
+        <translation>
+            <numerusform>«&#xa0;%1&#xa0;» importée comme discussion %2 (%n message).</numerusform>
+            <numerusform>«&#xa0;%1&#xa0;» importée comme discussion %2 (%n messages).</numerusform>
+        </translation>
+    </message>
+    <message>
+        <source>The file has no model state: the transcript is processed before the next reply.</source>
+        <translation>Le fichier ne contient pas d’état du modèle&#xa0;: la transcription est traitée avant la prochaine réponse.</translation>
+    </message>
+    <message>
+        <source>Its model state was saved with the loaded model: it continues instantly.</source>
+        <translation>Son état du modèle a été enregistré avec le modèle chargé&#xa0;: elle reprend immédiatement.</translation>
+    </message>
+    <message>
+        <source>It continues instantly with the model it was saved with (fingerprint %1); with other weights its transcript is processed again before the next reply.</source>
+        <translation>Elle reprend immédiatement avec le modèle avec lequel elle a été enregistrée (empreinte %1)&#xa0;; avec d’autres poids, sa transcription est traitée à nouveau avant la prochaine réponse.</translation>
+    </message>
+    <message>
+        <source>Its model state was saved with other weights (fingerprint %1): its transcript is processed again before the next reply.</source>
+        <translation>Son état du modèle a été enregistré avec d’autres poids (empreinte %1)&#xa0;: sa transcription est traitée à nouveau avant la prochaine réponse.</translation>
     </message>
 </context>
 <context>
@@ -206,6 +275,14 @@
     <message>
         <source>Message %1 is not a user message in conversation %2.</source>
         <translation>Le message %1 n’est pas un message de l’utilisateur dans la conversation %2.</translation>
+    </message>
+    <message>
+        <source>Message %1 comes before its parent.</source>
+        <translation>Le message %1 précède son message parent.</translation>
+    </message>
+    <message>
+        <source>No starting point %1.</source>
+        <translation>Il n’y a pas de point de départ %1.</translation>
     </message>
 </context>
 <context>
@@ -820,6 +897,33 @@
     </message>
 </context>
 <context>
+    <name>StartingPoints</name>
+    <message>
+        <source>A starting point is saved at a reply; there is no reply %1.</source>
+        <translation>Un point de départ s’enregistre sur une réponse&#xa0;; il n’y a pas de réponse %1.</translation>
+    </message>
+    <message>
+        <source>The state after this reply was not saved; send a message to save it first.</source>
+        <translation>L’état après cette réponse n’a pas été enregistré&#xa0;; envoyez d’abord un message pour l’enregistrer.</translation>
+    </message>
+    <message>
+        <source>The starting point could not be saved: %1</source>
+        <translation>Le point de départ n’a pas pu être enregistré&#xa0;: %1</translation>
+    </message>
+    <message>
+        <source>No starting point %1.</source>
+        <translation>Il n’y a pas de point de départ %1.</translation>
+    </message>
+    <message>
+        <source>The starting point “%1” is damaged: %2</source>
+        <translation>Le point de départ «&#xa0;%1&#xa0;» est endommagé&#xa0;: %2</translation>
+    </message>
+    <message>
+        <source>The chat could not be created: %1</source>
+        <translation>La discussion n’a pas pu être créée&#xa0;: %1</translation>
+    </message>
+</context>
+<context>
     <name>StatusBar</name>
     <message>
         <source>Generating… %1 tokens/s</source>
@@ -889,6 +993,66 @@ Les conversations et les états de leur modèle sont conservés dans $XDG_DATA_H
     <message>
         <source>Recurrent Chat is already running (process %1).</source>
         <translation>Recurrent Chat est déjà en cours d’exécution (processus %1).</translation>
+    </message>
+    <message>
+        <source>List the chats: id, date of the last change, title.</source>
+        <translation>Lister les discussions&#xa0;: identifiant, date de la dernière modification, titre.</translation>
+    </message>
+    <message>
+        <source>Export chat &lt;id&gt; (see --list-chats) to the file --out names.</source>
+        <translation>Exporter la discussion &lt;id&gt; (voir --list-chats) dans le fichier indiqué par --out.</translation>
+    </message>
+    <message>
+        <source>id</source>
+        <translation>id</translation>
+    </message>
+    <message>
+        <source>Export every chat into the folder --out names, one file each.</source>
+        <translation>Exporter toutes les discussions dans le dossier indiqué par --out, un fichier chacune.</translation>
+    </message>
+    <message>
+        <source>Export format: rgchat (everything, with the model state), md or json (the transcript). Default: rgchat.</source>
+        <translation>Format d’export&#xa0;: rgchat (tout, avec l’état du modèle), md ou json (la transcription). Par défaut&#xa0;: rgchat.</translation>
+    </message>
+    <message>
+        <source>format</source>
+        <translation>format</translation>
+    </message>
+    <message>
+        <source>The file or folder an export writes.</source>
+        <translation>Le fichier ou le dossier qu’écrit un export.</translation>
+    </message>
+    <message>
+        <source>path</source>
+        <translation>chemin</translation>
+    </message>
+    <message>
+        <source>Import a .rgchat conversation file as a new chat.</source>
+        <translation>Importer un fichier de conversation .rgchat comme nouvelle discussion.</translation>
+    </message>
+    <message>
+        <source>file</source>
+        <translation>fichier</translation>
+    </message>
+    <message>
+        <source>Give one of --list-chats, --export-chat, --export-all and --import at a time.</source>
+        <translation>Indiquez une seule option parmi --list-chats, --export-chat, --export-all et --import à la fois.</translation>
+    </message>
+    <message>
+        <source>Unknown format “%1”: use rgchat, md or json.</source>
+        <translation>Format «&#xa0;%1&#xa0;» inconnu&#xa0;: utilisez rgchat, md ou json.</translation>
+    </message>
+    <message>
+        <source>Say where to export with --out.</source>
+        <translation>Indiquez avec --out où exporter.</translation>
+    </message>
+    <message>
+        <source>--export-chat needs a chat&apos;s id (see --list-chats).</source>
+        <translation>--export-chat attend l’identifiant d’une discussion (voir --list-chats).</translation>
+    </message>
+    <message>
+        <source>Recurrent Chat is running (process %1) but did not answer; try again when it has finished what it is doing.</source>
+        <translation>Recurrent Chat est en cours d’exécution (processus %1) mais n’a pas répondu&#xa0;; réessayez quand il aura terminé ce qu’il fait.</translation>
     </message>
 </context>
 </TS>

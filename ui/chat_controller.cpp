@@ -7,6 +7,8 @@
 #include <QLocale>
 #include <QSaveFile>
 
+#include "chat_commands.h"
+#include "chat_transfer.h"
 #include "demo_model.h"
 
 ChatController::ChatController(const QString& dataDirectory, QSettings* settings, ChatEngine& engine, QObject* parent)
@@ -229,17 +231,21 @@ void ChatController::switchAlternative(qint64 messageId, int delta) {
 bool ChatController::exportConversation(const QUrl& file) {
     ConversationStore* store = m_data.store();
     if (!store || m_currentConversation == 0) return false;
-    QString text = QStringLiteral("# %1\n\n").arg(currentTitle());
-    for (const StoredMessage& message : store->currentPath(m_currentConversation)) {
-        text += (message.role == MessageRole::User ? tr("**You:**") : tr("**Model:**")) + QStringLiteral("\n\n") +
-                message.content + QStringLiteral("\n\n");
-    }
+    const QString text = ChatTransfer::markdown(currentTitle(), store->currentPath(m_currentConversation));
     QSaveFile out(file.isLocalFile() ? file.toLocalFile() : file.toString());
     if (!out.open(QIODevice::WriteOnly) || out.write(text.toUtf8()) < 0 || !out.commit()) {
         setNotice(tr("The chat could not be exported: %1").arg(out.errorString()));
         return false;
     }
     return true;
+}
+
+QByteArray ChatController::answerChatCommand(const QByteArray& request) {
+    qint64 imported = 0;
+    const QString fingerprint = m_modelStatus == ModelStatus::Ready ? m_modelInfo.fingerprint : QString();
+    const QByteArray answer = ChatCommands::answer(request, m_data, fingerprint, &imported);
+    if (imported != 0) m_conversations.conversationChanged(imported);
+    return answer;
 }
 
 void ChatController::setNotice(const QString& text) {

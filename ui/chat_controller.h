@@ -99,6 +99,9 @@ class ChatController : public QObject {
     Q_INVOKABLE void switchAlternative(qint64 messageId, int delta);
     Q_INVOKABLE bool exportConversation(const QUrl& file);
     Q_INVOKABLE void dismissNotice();
+    // A chat command of the command line (ChatCommands' JSON request), run here because this instance holds the
+    // data folder; the result as JSON. An imported chat appears in the list.
+    QByteArray answerChatCommand(const QByteArray& request);
     // After a language change: announces again the texts built with tr() when read (the model bar, the
     // conversation list's dates), so that QML shows them in the new language.
     void retranslate();

@@ -291,10 +291,51 @@ bool ConversationStore::selectBranch(qint64 id) {
 
 std::optional<QStringList> ConversationStore::referencedStateFiles() const {
     QSqlQuery q(database());
-    if (!exec(q, QStringLiteral("SELECT DISTINCT state_file FROM messages WHERE state_file <> ''")))
+    if (!exec(q, QStringLiteral("SELECT state_file FROM messages WHERE state_file <> '' UNION "
+                                "SELECT state_file FROM starting_points WHERE state_file <> ''")))
         return std::nullopt;
     QStringList names;
     while (q.next()) names.append(q.value(0).toString());
     if (q.lastError().isValid()) return std::nullopt;  // a read that failed half way is not the whole list
     return names;
+}
+
+QList<StoredMessage> ConversationStore::allMessages(qint64 conversationId) const {
+    // A parent is always written before its children (addMessage, addReply, insertConversation), so ids order them.
+    return selectAll<StoredMessage>(
+        QStringLiteral("SELECT %1 FROM messages m WHERE m.conversation_id = ? ORDER BY m.id")
+            .arg(QLatin1String(kMessageColumns)),
+        {conversationId}, messageFrom);
+}
+
+qint64 ConversationStore::insertConversation(const NewConversation& conversation) {
+    qint64 conversationId = 0;
+    const bool ok = inTransaction([&] {
+        const qint64 now = nextTimestamp();
+        QSqlQuery q(database());
+        if (!exec(q,
+                  QStringLiteral("INSERT INTO conversations (title, system_prompt, created_at, updated_at) "
+                                 "VALUES (coalesce(?, ''), coalesce(?, ''), ?, ?)"),
+                  {conversation.title, conversation.systemPrompt, conversation.createdAt.toMSecsSinceEpoch(), now}))
+            return false;
+        conversationId = q.lastInsertId().toLongLong();
+        QVector<qint64> ids;
+        ids.reserve(conversation.messages.size());
+        for (const StoredMessage& m : conversation.messages) {
+            if (m.parentId >= ids.size()) return fail(tr("Message %1 comes before its parent.").arg(ids.size()));
+            const qint64 parent = m.parentId < 0 ? 0 : ids.at(m.parentId);
+            if (!exec(q,
+                      QStringLiteral("INSERT INTO messages (conversation_id, parent_id, role, content, tokens, "
+                                     "created_at, stop_reason, state_file, model_fingerprint) VALUES (?, ?, ?, "
+                                     "coalesce(?, ''), ?, ?, coalesce(?, ''), coalesce(?, ''), coalesce(?, ''))"),
+                      {conversationId, idOrNull(parent), roleName(m.role), m.content, tokensToBlob(m.tokens),
+                       m.createdAt.toMSecsSinceEpoch(), m.stopReason, m.stateFile, m.modelFingerprint}))
+                return false;
+            ids.append(q.lastInsertId().toLongLong());
+        }
+        const qint64 leaf = conversation.currentLeaf < 0 ? 0 : ids.value(conversation.currentLeaf, 0);
+        return exec(q, QStringLiteral("UPDATE conversations SET current_leaf_id = ? WHERE id = ?"),
+                    {idOrNull(leaf), conversationId});
+    });
+    return ok ? conversationId : 0;
 }

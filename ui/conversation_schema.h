@@ -50,6 +50,19 @@ inline const QList<Migration>& migrations() {
              "CREATE INDEX live_conversations_by_updated ON conversations(updated_at DESC, id DESC) "
              "WHERE deleted_at IS NULL",
          }},
+        // Starting points: a branch saved with its state under a name, to start new chats from without processing
+        // it again. The branch is kept as a .rgchat file without states (docs/rgchat-format.md), so it outlives
+        // the conversation it came from.
+        {3,
+         {
+             R"(CREATE TABLE starting_points (
+                    id INTEGER PRIMARY KEY,
+                    name TEXT NOT NULL DEFAULT '',
+                    created_at INTEGER NOT NULL,
+                    transcript BLOB NOT NULL,
+                    state_file TEXT NOT NULL DEFAULT '',
+                    model_fingerprint TEXT NOT NULL DEFAULT ''))",
+         }},
     };
     return steps;
 }

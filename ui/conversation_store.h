@@ -53,6 +53,26 @@ struct FinishedReply {
     QString modelFingerprint;
 };
 
+// A whole conversation written at once (an imported file). Messages come parents first; each one's `parentId` is
+// the index of its parent in `messages`, or -1 for a root; `id` and `conversationId` are ignored.
+struct NewConversation {
+    QString title;
+    QString systemPrompt;
+    QDateTime createdAt;  // UTC
+    QList<StoredMessage> messages;
+    qsizetype currentLeaf = -1;  // index into `messages`; -1 only without messages
+};
+
+// A starting point: a branch saved under a name with the state after it, to start new chats from.
+struct StoredStartingPoint {
+    qint64 id = 0;
+    QString name;
+    QDateTime createdAt;       // UTC
+    QByteArray transcript;     // the branch as a .rgchat file without states (only startingPoint() reads it)
+    QString stateFile;         // the state after the branch ("" none)
+    QString modelFingerprint;  // the model the state belongs to
+};
+
 class ConversationStore {
     Q_DECLARE_TR_FUNCTIONS(ConversationStore)
 
@@ -114,8 +134,22 @@ class ConversationStore {
     QList<qint64> siblings(qint64 id) const;
     // Shows `id`'s branch: the current leaf becomes the newest descendant reached by following the newest child.
     bool selectBranch(qint64 id);
-    // All state-file names referenced by messages, deleted conversations' included (to clean up orphans); nullopt
-    // if the query failed (then nothing may be taken for an orphan).
+    // Every message of a conversation, every branch, parents before children (oldest first); empty if none.
+    QList<StoredMessage> allMessages(qint64 conversationId) const;
+    // Writes `conversation` in one transaction (it appears whole or not at all) as the most recently updated one.
+    // Returns its id, or 0 (nothing written, lastError set).
+    qint64 insertConversation(const NewConversation& conversation);
+
+    // Starting points, newest first (without their transcripts), one with its transcript, and changing them. Each
+    // write is one transaction; add returns the new id or 0.
+    qint64 addStartingPoint(const StoredStartingPoint& point);
+    QList<StoredStartingPoint> startingPoints() const;
+    std::optional<StoredStartingPoint> startingPoint(qint64 id) const;
+    bool renameStartingPoint(qint64 id, const QString& name);
+    bool deleteStartingPoint(qint64 id);
+
+    // All state-file names referenced by messages (deleted conversations' included) and starting points (to clean up
+    // orphans); nullopt if the query failed (then nothing may be taken for an orphan).
     std::optional<QStringList> referencedStateFiles() const;
 
   private:

@@ -1,7 +1,10 @@
-// single_instance.cpp — the lock file, the activation socket, and raising the window.
+// single_instance.cpp — the lock file, the socket (activations and commands), and raising the window. On the
+// socket a client sends one line, "activate" or "command <request>", and a command's answer comes back as the
+// server's only line before it closes the connection.
 #include "single_instance.h"
 
 #include <QCryptographicHash>
+#include <QDeadlineTimer>
 #include <QDir>
 #include <QFileInfo>
 #include <QLocalSocket>
@@ -19,6 +22,9 @@ QString socketPathFor(const QString& dataDirectory) {
     return QDir(QStandardPaths::writableLocation(QStandardPaths::RuntimeLocation))
         .filePath(QStringLiteral("recurrent-chat-%1.socket").arg(hash));
 }
+
+const QByteArray kCommandPrefix = "command ";
+constexpr qint64 kMaxRequestBytes = 64 * 1024;  // a request names a chat and a path: anything longer is not ours
 
 }  // namespace
 
@@ -59,6 +65,23 @@ bool SingleInstance::activateRunning(int timeoutMs) const {
     return written;
 }
 
+std::optional<QByteArray> SingleInstance::sendCommand(const QByteArray& request, int timeoutMs) const {
+    QLocalSocket socket;
+    socket.connectToServer(m_socketPath);
+    if (!socket.waitForConnected(timeoutMs)) return std::nullopt;
+    socket.write(kCommandPrefix + request + '\n');
+    if (!socket.waitForBytesWritten(timeoutMs)) return std::nullopt;
+    QByteArray answer;
+    QDeadlineTimer deadline(timeoutMs);
+    while (!answer.endsWith('\n')) {
+        if (socket.bytesAvailable() == 0 && !socket.waitForReadyRead(int(deadline.remainingTime()))) break;
+        answer += socket.readAll();
+    }
+    if (!answer.endsWith('\n')) return std::nullopt;
+    answer.chop(1);
+    return answer;
+}
+
 qint64 SingleInstance::runningProcessId() const {
     qint64 pid = 0;
     QString hostName;
@@ -77,10 +100,22 @@ void SingleInstance::raiseOnActivation(QWindow* window) {
 
 void SingleInstance::onNewConnection() {
     while (QLocalSocket* socket = m_server.nextPendingConnection()) {
-        connect(socket, &QLocalSocket::readyRead, this, [this, socket] {
-            if (socket->readAll().startsWith("activate")) emit activationRequested();
-            socket->disconnectFromServer();
-        });
+        connect(socket, &QLocalSocket::readyRead, this, [this, socket] { onReadyRead(socket); });
         connect(socket, &QLocalSocket::disconnected, socket, &QObject::deleteLater);
     }
+}
+
+void SingleInstance::onReadyRead(QLocalSocket* socket) {
+    // A line may come in pieces: wait for its end (bounded, so a stray client cannot make us buffer forever).
+    if (!socket->canReadLine() && socket->bytesAvailable() < kMaxRequestBytes) return;
+    const QByteArray line = socket->readLine(kMaxRequestBytes).trimmed();
+    if (line.startsWith("activate")) {
+        emit activationRequested();
+    } else if (line.startsWith(kCommandPrefix) && m_commandHandler) {
+        QByteArray answer = m_commandHandler(line.mid(kCommandPrefix.size()));
+        answer.replace('\n', ' ');  // the answer is one line (JSON has its newlines escaped anyway)
+        socket->write(answer + '\n');
+        socket->flush();
+    }
+    socket->disconnectFromServer();
 }

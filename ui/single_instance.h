@@ -1,14 +1,18 @@
 // single_instance.h — SingleInstance: one Recurrent Chat per data folder. Two instances would each hold a model
 // (twice the memory, each running its own engine threads) and write the same conversation database, so the first
 // instance holds a lock file in the data folder and listens on a local socket in the user's runtime folder; a
-// second launch asks it to bring its window to the front, and exits.
+// second launch asks it to bring its window to the front, and exits. A launch with a command (the command line's
+// chat commands) sends it over the same socket, and the running instance answers with the result.
 #pragma once
 
 #include <QLocalServer>
 #include <QLockFile>
 #include <QObject>
 #include <QString>
+#include <functional>
+#include <optional>
 
+class QLocalSocket;
 class QWindow;
 
 class SingleInstance : public QObject {
@@ -24,6 +28,13 @@ class SingleInstance : public QObject {
     bool tryLock();
     // From a second launch: asks the running instance to show its window. False if none answered in time.
     bool activateRunning(int timeoutMs = 3000) const;
+    // From another launch: sends `request` (one line, no newline) to the running instance and returns its answer,
+    // or nullopt if none answered within `timeoutMs`.
+    std::optional<QByteArray> sendCommand(const QByteArray& request, int timeoutMs) const;
+    // In the running instance: answers every command with `handler(request)` (run on this object's thread).
+    void setCommandHandler(std::function<QByteArray(const QByteArray&)> handler) {
+        m_commandHandler = std::move(handler);
+    }
     // The process id of the instance holding the lock, or 0 if unknown.
     qint64 runningProcessId() const;
 
@@ -38,8 +49,10 @@ class SingleInstance : public QObject {
 
   private:
     void onNewConnection();
+    void onReadyRead(QLocalSocket* socket);
 
     QString m_socketPath;
     QLockFile m_lock;
     QLocalServer m_server;
+    std::function<QByteArray(const QByteArray&)> m_commandHandler;
 };

@@ -8,7 +8,7 @@ corpus="$root/tests/fuzz/corpus"
 data="$root/tests/data"
 rgemma="${RC_BUILD_DIR:-$root/build}/app/rgemma/rgemma"
 rm -rf "$corpus"
-mkdir -p "$corpus"/{safetensors,index,config,tokenizer,tokenizer_text,state_file,q4_checkpoint,hub_protocol}
+mkdir -p "$corpus"/{safetensors,index,config,tokenizer,tokenizer_text,state_file,q4_checkpoint,hub_protocol,chat_file}
 
 python3 - "$corpus" "$data" <<'PY'
 import json, struct, sys, pathlib
@@ -142,4 +142,61 @@ PY
 "$rgemma" quantize --model "$work/f32" --to q4k --out "$work/q4k" >/dev/null
 cp "$work/q4k/model.safetensors" "$corpus/q4_checkpoint/mixed_q4k"
 chmod 644 "$corpus"/q4_checkpoint/*
+# Conversation files (docs/rgchat-format.md) around those states: one without states, one with a state after the
+# last reply (its tokens summing to the state's position), one with a branch and an attachment.
+python3 - "$corpus" <<'PY'
+import struct, sys, pathlib
+corpus = pathlib.Path(sys.argv[1])
+MASK = (1 << 64) - 1
+P1, P2, P3, P4, P5 = 11400714785074694791, 14029467366897019727, 1609587929392839161, 9650029242287828579, 2870177450012600261
+def rotl(x, r): return ((x << r) | (x >> (64 - r))) & MASK
+def rnd(acc, lane): return (rotl((acc + lane * P2) & MASK, 31) * P1) & MASK
+def merge(acc, v): return ((acc ^ rnd(0, v)) * P1 + P4) & MASK
+def xxh64(data):  # the XXH64 specification, seed 0
+    n, i = len(data), 0
+    if n >= 32:
+        v = [(P1 + P2) & MASK, P2, 0, (-P1) & MASK]
+        while i + 32 <= n:
+            for k in range(4): v[k] = rnd(v[k], struct.unpack_from("<Q", data, i + 8 * k)[0])
+            i += 32
+        h = (rotl(v[0], 1) + rotl(v[1], 7) + rotl(v[2], 12) + rotl(v[3], 18)) & MASK
+        for k in range(4): h = merge(h, v[k])
+    else:
+        h = P5
+    h = (h + n) & MASK
+    while i + 8 <= n:
+        h = (rotl(h ^ rnd(0, struct.unpack_from("<Q", data, i)[0]), 27) * P1 + P4) & MASK; i += 8
+    if i + 4 <= n:
+        h = (rotl(h ^ (struct.unpack_from("<I", data, i)[0] * P1 & MASK), 23) * P2 + P3) & MASK; i += 4
+    while i < n:
+        h = (rotl(h ^ (data[i] * P5 & MASK), 11) * P1) & MASK; i += 1
+    h ^= h >> 33; h = h * P2 & MASK; h ^= h >> 29; h = h * P3 & MASK; h ^= h >> 32
+    return h
+def s(text): b = text.encode(); return struct.pack("<I", len(b)) + b
+def section(tag, payload): return tag + struct.pack("<Q", len(payload)) + payload
+def rgchat(messages, leaf, states=(), fingerprint="", attachments=()):
+    chat = s("Seed chat") + s("Be brief.") + struct.pack("<qq", 1765000000000, 1765000001000) + s(fingerprint)
+    chat += s("tiny-f32") + struct.pack("<I", 1) + s("temperature") + s("0.7")
+    chat += struct.pack("<IIII", len(messages), leaf, len(attachments), len(states))
+    msgs = b"".join(struct.pack("<IBq", parent, role, 1765000000500) + s(text) + s(stop) +
+                    struct.pack("<I", len(tokens)) + struct.pack(f"<{len(tokens)}i", *tokens)
+                    for parent, role, text, stop, tokens in messages)
+    atch = b"".join(struct.pack("<I", m) + s(name) + s(kind) + s(text) for m, name, kind, text in attachments)
+    body = section(b"CHAT", chat) + section(b"MSGS", msgs) + section(b"ATCH", atch)
+    body += b"".join(section(b"STAT", struct.pack("<I", m) + blob) for m, blob in states)
+    head = b"RGCHAT\0\0" + struct.pack("<IQI", 1, 24 + len(body) + 8, 3 + len(states))
+    return head + body + struct.pack("<Q", xxh64(head + body))
+NONE = 0xFFFFFFFF
+out = corpus / "chat_file"
+out.joinpath("no_states").write_bytes(rgchat([(NONE, 0, "Hi", "", [2, 5]), (0, 1, "Hello!", "end", [7])], 1))
+state = (corpus / "state_file/tiny_f32_pos13").read_bytes()
+e = struct.unpack_from("<H", state, 20)[0]
+fingerprint = state[24 + e:24 + e + 32].decode()
+position = struct.unpack_from("<q", state, 24 + e + 32)[0]
+turn = [(NONE, 0, "Hi ✓", "", list(range(2, 2 + position - 3))), (0, 1, "Hello!", "end", [7, 8, 9])]
+out.joinpath("one_state").write_bytes(rgchat(turn, 1, [(1, state)], fingerprint))
+branches = turn + [(1, 0, "More", "", [4]), (2, 1, "No.", "length", [5, 6]), (2, 1, "Yes.", "stopped", [6])]
+out.joinpath("branches").write_bytes(rgchat(branches, 3, [(1, state)], fingerprint,
+                                            [(2, "notes.md", "text/markdown", "# Notes")]))
+PY
 du -sh "$corpus"

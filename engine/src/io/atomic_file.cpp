@@ -1,5 +1,5 @@
 // atomic_file.cpp — write-to-temporary, fsync, rename, fsync-the-folder (POSIX).
-#include "io/atomic_file.h"
+#include "rgemma/file_io.h"
 
 #include <fcntl.h>
 #include <sys/stat.h>

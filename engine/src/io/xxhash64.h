@@ -7,6 +7,8 @@
 #include <cstdint>
 #include <string_view>
 
+#include "rgemma/file_io.h"  // the one-call xxh64
+
 namespace rgemma {
 
 // Streaming XXH64: update() in any pieces gives the same digest as one call over their concatenation.
@@ -25,7 +27,6 @@ class Xxh64 {
     std::size_t m_buffered = 0;
 };
 
-uint64_t xxh64(const void* data, std::size_t size, uint64_t seed = 0);
 inline uint64_t xxh64(std::string_view bytes, uint64_t seed = 0) { return xxh64(bytes.data(), bytes.size(), seed); }
 
 }  // namespace rgemma

@@ -10,7 +10,7 @@
 #include <cerrno>
 #include <cstring>
 
-#include "io/atomic_file.h"
+#include "rgemma/file_io.h"
 #include "io/xxhash64.h"
 #include "state/state_file_format.h"
 

@@ -1,6 +1,9 @@
-// atomic_file.h — replacing a file so that a crash at any moment leaves either the old content or the new one.
+// rgemma/file_io.h — the file helpers every file format of ours shares, public so that front ends writing their own
+// formats (the app's .rgchat conversation files) use the same ones: an atomic replace and the XXH64 checksum.
 #pragma once
 
+#include <cstddef>
+#include <cstdint>
 #include <filesystem>
 #include <string_view>
 
@@ -13,5 +16,9 @@ namespace rgemma {
 // no permission, missing folder) the temporary file is removed, `path` is untouched, and the Io error names the
 // path and the system's reason. A process killed mid-write can leave a temporary file behind, never a torn `path`.
 Result<void> writeFileAtomically(const std::filesystem::path& path, std::string_view bytes);
+
+// XXH64 of `size` bytes (engine/src/io/xxhash64.h has the streaming form): the model fingerprint's and every file's
+// checksum. It catches corruption; it is not a defence against a forger.
+uint64_t xxh64(const void* data, std::size_t size, uint64_t seed = 0);
 
 }  // namespace rgemma
