@@ -1,4 +1,5 @@
-// MessageDelegate.qml — one message: Markdown text (selectable, copyable), and its actions: copy, copy code,
+// MessageDelegate.qml — one message: the model's text as Markdown, the user's as typed (line breaks kept), both
+// selectable and copyable, in the theme's colours; and its actions: copy, copy code,
 // edit (user messages), regenerate (the last reply), and arrows between alternatives of a branched message. The
 // actions that change the conversation go out as signals naming the message by id (rows shift while a reply
 // streams).
@@ -27,6 +28,12 @@ Pane {
     signal regenerateRequested()
 
     readonly property bool fromUser: role === "user"
+
+    function submitEdit() {
+        if (editor.text.trim().length === 0) return
+        bubble.editing = false
+        bubble.editRequested(bubble.messageId, editor.text)
+    }
 
     padding: 10
     background: Rectangle {
@@ -88,23 +95,38 @@ Pane {
             readOnly: true
             selectByMouse: true
             wrapMode: TextEdit.Wrap
-            // Plain text (never HTML) for a message too long for Qt's Markdown importer to render quickly.
-            textFormat: bubble.tools.rendersAsMarkdown(bubble.content) ? TextEdit.MarkdownText : TextEdit.PlainText
-            color: bubble.palette.text
-            selectionColor: bubble.palette.highlight
-            selectedTextColor: bubble.palette.highlightedText
+            objectName: "messageBody"
+            // The user's text as typed; the model's as Markdown, but plain text (never HTML) for a message too long
+            // for Qt's Markdown importer to render quickly.
+            textFormat: !bubble.fromUser && bubble.tools.rendersAsMarkdown(bubble.content) ? TextEdit.MarkdownText
+                                                                                          : TextEdit.PlainText
+            color: Theme.text
+            selectionColor: Theme.selection
+            selectedTextColor: Theme.selectedText
             font: bubble.font
             text: textFormat === TextEdit.MarkdownText ? bubble.tools.renderableMarkdown(bubble.content)
                                                        : bubble.content
             onLinkActivated: link => bubble.tools.openLink(link)
         }
 
+        // Like the composer: Enter sends the edited message, Shift+Enter starts a new line; Esc cancels.
         TextArea {
             id: editor
+            objectName: "messageEditor"
             Layout.fillWidth: true
             visible: bubble.editing
             wrapMode: TextEdit.Wrap
             selectByMouse: true
+            Keys.onPressed: event => {
+                if ((event.key === Qt.Key_Return || event.key === Qt.Key_Enter)
+                        && !(event.modifiers & Qt.ShiftModifier)) {
+                    event.accepted = true
+                    bubble.submitEdit()
+                } else if (event.key === Qt.Key_Escape) {
+                    event.accepted = true
+                    bubble.editing = false
+                }
+            }
         }
 
         RowLayout {
@@ -121,11 +143,13 @@ Pane {
                 onClicked: bubble.tools.copyCode(bubble.content)
             }
             ToolButton {
+                objectName: "editButton"
                 visible: bubble.fromUser && !bubble.editing
                 enabled: !bubble.busy
                 text: qsTr("Edit")
                 onClicked: {
                     editor.text = bubble.content
+                    editor.cursorPosition = editor.length
                     bubble.editing = true
                     editor.forceActiveFocus()
                 }
@@ -133,10 +157,7 @@ Pane {
             ToolButton {
                 visible: bubble.editing
                 text: qsTr("Send edited")
-                onClicked: {
-                    bubble.editing = false
-                    bubble.editRequested(bubble.messageId, editor.text)
-                }
+                onClicked: bubble.submitEdit()
             }
             ToolButton {
                 visible: bubble.editing
