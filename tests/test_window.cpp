@@ -303,6 +303,33 @@ class TestWindow : public QObject {
         QVERIFY(list->property("atYEnd").toBool());
     }
 
+    // Bug 7: a code block's long line wraps inside the bubble (it was cut at its edge), on the code background
+    // (the characters' background: Qt Quick's text renderer paints no block backgrounds).
+    void codeBlocksWrapOnTheirBackground() {
+        auto run = start();
+        QVERIFY(run);
+        FakeEngine::Script script;
+        QString longLine;
+        for (int i = 0; i < 40; ++i) longLine += QStringLiteral("call_%1(); ").arg(i);
+        script.pieces = {QStringLiteral("Here it is:\n\n```cpp\n"), longLine, QStringLiteral("\n```\n\nDone.")};
+        run->engine.setScript(script);
+        QVERIFY(run->sendAndWait(QStringLiteral("Some code, please")));
+        QQuickItem* reply = nullptr;
+        QTRY_VERIFY((reply = findVisibleItems(run->window, QStringLiteral("messageBody")).value(1)) != nullptr);
+        QTest::qWait(50);
+        QVERIFY2(
+            reply->property("contentWidth").toReal() <= reply->width() + 0.5,
+            qPrintable(QStringLiteral("%1 > %2").arg(reply->property("contentWidth").toReal()).arg(reply->width())));
+        const QImage grab = run->window->grabWindow();
+        const QRect area = sceneRect(reply, grab);
+        const QRgb code = QColor(QStringLiteral("#eef0f3")).rgb();  // Theme.codeBackground, light
+        int codePixels = 0;
+        for (int y = area.top(); y <= area.bottom(); ++y) {
+            for (int x = area.left(); x <= area.right(); ++x) codePixels += (grab.pixel(x, y) | 0xff000000u) == code;
+        }
+        QVERIFY2(codePixels > area.width() * 10, qPrintable(QString::number(codePixels)));
+    }
+
     // Bug 13: while the prompt is read the status says how far (tokens of the total), not "0.0 tokens/s".
     void promptProgressInTheStatus() {
         auto run = start();

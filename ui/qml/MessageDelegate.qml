@@ -107,6 +107,20 @@ Pane {
             text: textFormat === TextEdit.MarkdownText ? bubble.tools.renderableMarkdown(bubble.content)
                                                        : bubble.content
             onLinkActivated: link => bubble.tools.openLink(link)
+            // Code blocks on their own background, their long lines wrapped.
+            property bool styling: false
+            function styleCode() {
+                if (textFormat !== TextEdit.MarkdownText || styling) return
+                styling = true
+                bubble.tools.styleCodeBlocks(textDocument, Theme.codeBackground)
+                styling = false
+            }
+            onTextChanged: styleCode()
+            Component.onCompleted: styleCode()
+            Connections {
+                target: Theme
+                function onDarkChanged() { body.styleCode() }
+            }
         }
 
         // Like the composer: Enter sends the edited message, Shift+Enter starts a new line; Esc cancels.
