@@ -47,13 +47,12 @@ ApplicationWindow {
     font.pointSize: prefs.fontSize
     Material.theme: prefs.theme === Preferences.Light ? Material.Light
                   : prefs.theme === Preferences.Dark ? Material.Dark : Material.System
-    Material.accent: Theme.dark ? Material.color(Material.Teal, Material.Shade200) : Material.Teal
-    Material.background: Theme.background
+    Material.accent: Theme.accent
+    // Not Material.background: set explicitly, it would also become every button's colour (the highlighted New chat
+    // button lost its fill). Theme.background is Material's own.
     Material.foreground: Theme.text
     palette.text: Theme.text
     palette.windowText: Theme.text
-    palette.base: Theme.background
-    palette.window: Theme.background
     palette.link: Theme.link
     palette.highlight: Theme.selection
     palette.highlightedText: Theme.selectedText

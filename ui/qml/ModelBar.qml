@@ -25,8 +25,6 @@ ToolBar {
         ToolButton {
             objectName: "sidebarButton"
             text: "☰"
-            checkable: true
-            checked: bar.sidebarShown
             onClicked: bar.toggleSidebar()
             ToolTip.text: bar.sidebarShown ? qsTr("Hide the chat list (Ctrl+B)") : qsTr("Show the chat list (Ctrl+B)")
             ToolTip.visible: hovered
