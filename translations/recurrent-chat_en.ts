@@ -33,6 +33,16 @@
     </message>
 </context>
 <context>
+    <name>MessageDelegate</name>
+    <message numerus="yes">
+        <source>%n token(s)</source>
+        <translation>
+            <numerusform>%n token</numerusform>
+            <numerusform>%n tokens</numerusform>
+        </translation>
+    </message>
+</context>
+<context>
     <name>StatusBar</name>
     <message numerus="yes">
         <source>%n token(s) in this conversation</source>

@@ -546,6 +546,33 @@
         <source>Not saved yet</source>
         <translation>Pas encore enregistré</translation>
     </message>
+    <message>
+        <source>Complete</source>
+        <translation>Terminée</translation>
+    </message>
+    <message>
+        <source>Length limit reached</source>
+        <translation>Longueur maximale atteinte</translation>
+    </message>
+    <message>
+        <source>Stopped</source>
+        <translation>Arrêtée</translation>
+    </message>
+    <message>
+        <source>Failed</source>
+        <translation>Échouée</translation>
+    </message>
+    <message numerus="yes">
+        <source>%n token(s)</source>
+        <translation>
+            <numerusform>%n jeton</numerusform>
+            <numerusform>%n jetons</numerusform>
+        </translation>
+    </message>
+    <message>
+        <source>Copied</source>
+        <translation>Copié</translation>
+    </message>
 </context>
 <context>
     <name>ModelBar</name>

@@ -18,6 +18,8 @@ Pane {
     required property int siblingIndex
     required property int siblingCount
     required property bool streaming
+    required property string stopReason  // model messages: "end", "length", "stopped", "error"
+    required property int tokenCount
     property bool isLast: false
     // While a reply streams nothing else may start or switch.
     property bool busy: false
@@ -28,6 +30,15 @@ Pane {
     signal regenerateRequested()
 
     readonly property bool fromUser: role === "user"
+    // How a finished reply ended, and its length: "Stopped · 42 tokens".
+    readonly property string details: {
+        if (fromUser || streaming || !messageId) return ""
+        const reasons = { "end": qsTr("Complete"), "length": qsTr("Length limit reached"), "stopped": qsTr("Stopped"),
+                          "error": qsTr("Failed") }
+        const reason = reasons[stopReason] || ""
+        const tokens = tokenCount > 0 ? qsTr("%n token(s)", "", tokenCount) : ""
+        return [reason, tokens].filter(part => part.length > 0).join(" · ")
+    }
 
     function submitEdit() {
         if (editor.text.trim().length === 0) return
@@ -147,9 +158,21 @@ Pane {
             visible: !bubble.streaming
             spacing: 0
             ToolButton {
+                id: copyButton
+                objectName: "copyButton"
+                property bool copied: false
                 visible: !bubble.editing
-                text: qsTr("Copy")
-                onClicked: bubble.tools.copyText(bubble.content)
+                text: copied ? qsTr("Copied") : qsTr("Copy")
+                onClicked: {
+                    bubble.tools.copyText(bubble.content)
+                    copied = true
+                    copiedTimer.restart()
+                }
+                Timer {
+                    id: copiedTimer
+                    interval: 1500
+                    onTriggered: copyButton.copied = false
+                }
             }
             ToolButton {
                 visible: !bubble.editing && !bubble.fromUser && bubble.content.indexOf("```") >= 0
@@ -177,6 +200,15 @@ Pane {
                 visible: bubble.editing
                 text: qsTr("Cancel")
                 onClicked: bubble.editing = false
+            }
+            Label {
+                objectName: "replyDetails"
+                visible: bubble.details.length > 0 && !bubble.editing
+                text: bubble.details
+                color: Theme.secondaryText
+                leftPadding: 8
+                rightPadding: 8
+                font.pointSize: Math.max(7, bubble.font.pointSize - 1)
             }
             ToolButton {
                 visible: bubble.isLast && !bubble.editing
