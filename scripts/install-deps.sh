@@ -12,6 +12,7 @@ packages=(
     qml6-module-qtquick-layouts qml6-module-qtquick-dialogs qml6-module-qtquick-window
     qml6-module-qtcore qml6-module-qttest qml6-module-qt-labs-settings
     qml6-module-qt-labs-platform qml6-module-qt-labs-folderlistmodel
+    qt6-translations-l10n  # Qt's own strings (dialog buttons) in German and French
     libeigen3-dev libtbb-dev libsentencepiece-dev sentencepiece nlohmann-json3-dev libexpected-dev
     qtkeychain-qt6-dev  # the Hugging Face token in the system keyring (Secret Service, KWallet)
     libgl1-mesa-dri xvfb xauth

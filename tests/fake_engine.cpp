@@ -91,6 +91,7 @@ void FakeEngine::startNext() {
     running.result.userTokens = tokensOf(request.userText, request.firstTurn);
     running.result.prefillTokens += running.result.userTokens.size();
     m_tokensFed += running.result.userTokens.size();
+    emit promptProgress(request.requestId, 0, running.result.prefillTokens);
     m_running = std::move(running);
     m_stepTimer.start(0);
 }
@@ -125,6 +126,12 @@ void FakeEngine::step() {
         return;
     }
     const QStringList& pieces = running.script.pieces;
+    const qint64 prompt = running.result.prefillTokens;
+    if (running.piecesSent == 0 && running.script.mode == Mode::StallInPrompt) {
+        emit promptProgress(running.request.requestId, prompt / 2, prompt);
+        return;  // until stopReply()
+    }
+    if (running.piecesSent == 0) emit promptProgress(running.request.requestId, prompt, prompt);
     if (running.piecesSent < pieces.size()) {
         emit textAppended(running.request.requestId, pieces.at(running.piecesSent++), 100.0);
         if (running.script.mode == Mode::Stall) return;  // until stopReply()

@@ -18,10 +18,11 @@ class FakeEngine final : public ChatEngine {
 
   public:
     enum class Mode {
-        Instant,  // a piece per event-loop turn
-        Slow,     // a piece every `pieceDelayMs`
-        Stall,    // the first piece, then nothing until stopped
-        Fail,     // replyFailed with `failure`
+        Instant,        // a piece per event-loop turn
+        Slow,           // a piece every `pieceDelayMs`
+        Stall,          // the first piece, then nothing until stopped
+        StallInPrompt,  // half of the prompt "read", then nothing until stopped
+        Fail,           // replyFailed with `failure`
     };
     struct Script {
         QStringList pieces{QStringLiteral("Hello"), QStringLiteral(" from"), QStringLiteral(" the fake engine.")};

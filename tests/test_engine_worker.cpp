@@ -36,6 +36,11 @@ struct Record {
     QList<std::pair<qint64, QString>> failed;      // (request id, message)
     QList<std::pair<qint64, QString>> text;        // (request id, batch)
     QList<std::pair<qint64, QString>> rebuilding;  // (request id, reason)
+    struct Progress {
+        qint64 requestId, done, total;
+        qsizetype textBefore;  // how many text batches had come by then (of any request)
+    };
+    QList<Progress> progress;
 };
 
 // One real engine. `exact`: prompts in exact f32 arithmetic, so that replies can be compared with the reference
@@ -57,6 +62,9 @@ struct Harness {
         });
         QObject::connect(&engine, &ChatEngine::textAppended, &engine, [this](qint64 id, const QString& text, double) {
             record.text.append({id, text});
+        });
+        QObject::connect(&engine, &ChatEngine::promptProgress, &engine, [this](qint64 id, qint64 done, qint64 total) {
+            record.progress.append({id, done, total, record.text.size()});
         });
         QObject::connect(&engine, &ChatEngine::stateRebuilding, &engine, [this](qint64 id, const QString& reason) {
             record.rebuilding.append({id, reason});
@@ -163,6 +171,7 @@ class TestEngineWorker : public QObject {
     void rebuildsFromTranscript_data();
     void rebuildsFromTranscript();
     void regenerateAndEditUseCachedParent();
+    void promptProgressIsReported();
     void stopsMidGeneration();
     void stopsQueuedRequestAndRebuild();
     void queuedRequestsRunInOrder();
@@ -459,6 +468,31 @@ void TestEngineWorker::rebuildsFromTranscript() {
     QCOMPARE(result->replyTokens, m_second.replyTokens);
     QCOMPARE(result->prefillTokens, history().size() + m_second.userTokens.size());
     QCOMPARE(h.engine.tokensFed(), history().size() + m_secondFed);
+}
+
+// Issue 19, bug 13: the prompt's progress comes before the reply's text: at 0 when the feeding starts, counts that
+// only grow, and the whole prompt (the user turn, plus the history when it is rebuilt) once it is read.
+void TestEngineWorker::promptProgressIsReported() {
+    Harness h;
+    QVERIFY(h.load(m_golden.directory));
+    const qsizetype textBefore = h.record.text.size();
+    auto result = h.run(nextTurn(7, m_dir.filePath(QStringLiteral("gone.rgstate")), history()));
+    QVERIFY2(result, qPrintable(h.lastError));
+    QList<Record::Progress> progress;
+    for (const auto& p : h.record.progress) {
+        if (p.requestId == 7) progress.append(p);
+    }
+    QVERIFY(progress.size() >= 2);
+    const qint64 total = history().size() + result->userTokens.size();
+    QCOMPARE(progress.first().done, 0);
+    QCOMPARE(progress.last().done, total);
+    qint64 done = 0;
+    for (const auto& p : progress) {
+        QCOMPARE(p.total, total);
+        QVERIFY(p.done >= done && p.done <= total);
+        QCOMPARE(p.textBefore, textBefore);  // all before the first text
+        done = p.done;
+    }
 }
 
 void TestEngineWorker::regenerateAndEditUseCachedParent() {

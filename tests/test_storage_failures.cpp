@@ -283,9 +283,14 @@ class TestStorageFailures : public QObject {
         QVERIFY(run.loadModel());
         run.controller.openConversation(conversation);
         QSignalSpy stored(&run.controller, &ChatController::replyStored);
+        QStringList notices;
+        QObject::connect(&run.controller, &ChatController::noticeChanged, &run.controller,
+                         [&] { notices << run.controller.notice(); });
         run.controller.send(QStringLiteral("Again"));
         QTRY_COMPARE_WITH_TIMEOUT(stored.count(), 1, 30000);
-        QVERIFY2(run.controller.notice().contains(QStringLiteral("Rebuilding")), qPrintable(run.controller.notice()));
+        // Announced while it ran, withdrawn once over (issue 19, bug 10).
+        QVERIFY2(notices.join(u'\n').contains(QStringLiteral("Rebuilding")), qPrintable(notices.join(u'\n')));
+        QVERIFY2(run.controller.notice().isEmpty(), qPrintable(run.controller.notice()));
         QCOMPARE(run.controller.messages()->rowCount(), 4);
     }
 };

@@ -699,6 +699,33 @@
         <source>Not saved yet</source>
         <translation>Noch nicht gespeichert</translation>
     </message>
+    <message>
+        <source>Complete</source>
+        <translation>Vollständig</translation>
+    </message>
+    <message>
+        <source>Length limit reached</source>
+        <translation>Längengrenze erreicht</translation>
+    </message>
+    <message>
+        <source>Stopped</source>
+        <translation>Angehalten</translation>
+    </message>
+    <message>
+        <source>Failed</source>
+        <translation>Fehlgeschlagen</translation>
+    </message>
+    <message numerus="yes">
+        <source>%n token(s)</source>
+        <translation>
+            <numerusform>%n Token</numerusform>
+            <numerusform>%n Tokens</numerusform>
+        </translation>
+    </message>
+    <message>
+        <source>Copied</source>
+        <translation>Kopiert</translation>
+    </message>
 </context>
 <context>
     <name>ModelBar</name>
@@ -709,6 +736,29 @@
     <message>
         <source>Preferences</source>
         <translation>Einstellungen</translation>
+    </message>
+    <message>
+        <source>Hide the chat list (Ctrl+B)</source>
+        <translation>Chatliste ausblenden (Strg+B)</translation>
+    </message>
+    <message>
+        <source>Show the chat list (Ctrl+B)</source>
+        <translation>Chatliste einblenden (Strg+B)</translation>
+    </message>
+    <message>
+        <source>More</source>
+        <translation>Mehr</translation>
+    </message>
+    <message>
+        <source>Quit (Ctrl+Q)</source>
+        <translation>Beenden (Strg+Q)</translation>
+    </message>
+</context>
+<context>
+    <name>NoticeBanner</name>
+    <message>
+        <source>Dismiss</source>
+        <translation>Schließen</translation>
     </message>
 </context>
 <context>
@@ -939,6 +989,35 @@
     <message>
         <source>State: %1 in memory, %2 on disk — fixed, however long the chat</source>
         <translation>Zustand: %1 im Speicher, %2 auf der Festplatte – fest, egal wie lang der Chat wird</translation>
+    </message>
+    <message>
+        <source>Reading the prompt… %1 of %2 tokens (%3%)</source>
+        <translation>Nachricht wird gelesen… %1 von %2 Tokens (%3 %)</translation>
+    </message>
+    <message>
+        <source>Reading the prompt… %1 of %2 tokens (%3%), about %4 left</source>
+        <translation>Nachricht wird gelesen… %1 von %2 Tokens (%3 %), noch etwa %4</translation>
+    </message>
+    <message numerus="yes">
+        <source>%n byte(s)</source>
+        <translation>
+            <numerusform>%n Byte</numerusform>
+            <numerusform>%n Bytes</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <source>%n second(s)</source>
+        <translation>
+            <numerusform>%n Sekunde</numerusform>
+            <numerusform>%n Sekunden</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <source>%n minute(s)</source>
+        <translation>
+            <numerusform>%n Minute</numerusform>
+            <numerusform>%n Minuten</numerusform>
+        </translation>
     </message>
 </context>
 <context>

@@ -699,6 +699,33 @@
         <source>Not saved yet</source>
         <translation>Pas encore enregistré</translation>
     </message>
+    <message>
+        <source>Complete</source>
+        <translation>Terminée</translation>
+    </message>
+    <message>
+        <source>Length limit reached</source>
+        <translation>Longueur maximale atteinte</translation>
+    </message>
+    <message>
+        <source>Stopped</source>
+        <translation>Arrêtée</translation>
+    </message>
+    <message>
+        <source>Failed</source>
+        <translation>Échouée</translation>
+    </message>
+    <message numerus="yes">
+        <source>%n token(s)</source>
+        <translation>
+            <numerusform>%n jeton</numerusform>
+            <numerusform>%n jetons</numerusform>
+        </translation>
+    </message>
+    <message>
+        <source>Copied</source>
+        <translation>Copié</translation>
+    </message>
 </context>
 <context>
     <name>ModelBar</name>
@@ -709,6 +736,29 @@
     <message>
         <source>Preferences</source>
         <translation>Préférences</translation>
+    </message>
+    <message>
+        <source>Hide the chat list (Ctrl+B)</source>
+        <translation>Masquer la liste des discussions (Ctrl+B)</translation>
+    </message>
+    <message>
+        <source>Show the chat list (Ctrl+B)</source>
+        <translation>Afficher la liste des discussions (Ctrl+B)</translation>
+    </message>
+    <message>
+        <source>More</source>
+        <translation>Plus</translation>
+    </message>
+    <message>
+        <source>Quit (Ctrl+Q)</source>
+        <translation>Quitter (Ctrl+Q)</translation>
+    </message>
+</context>
+<context>
+    <name>NoticeBanner</name>
+    <message>
+        <source>Dismiss</source>
+        <translation>Fermer</translation>
     </message>
 </context>
 <context>
@@ -939,6 +989,35 @@
     <message>
         <source>State: %1 in memory, %2 on disk — fixed, however long the chat</source>
         <translation>État&#xa0;: %1 en mémoire, %2 sur le disque — fixe, quelle que soit la longueur de la discussion</translation>
+    </message>
+    <message>
+        <source>Reading the prompt… %1 of %2 tokens (%3%)</source>
+        <translation>Lecture du message… %1 sur %2 jetons (%3 %)</translation>
+    </message>
+    <message>
+        <source>Reading the prompt… %1 of %2 tokens (%3%), about %4 left</source>
+        <translation>Lecture du message… %1 sur %2 jetons (%3 %), encore environ %4</translation>
+    </message>
+    <message numerus="yes">
+        <source>%n byte(s)</source>
+        <translation>
+            <numerusform>%n octet</numerusform>
+            <numerusform>%n octets</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <source>%n second(s)</source>
+        <translation>
+            <numerusform>%n seconde</numerusform>
+            <numerusform>%n secondes</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <source>%n minute(s)</source>
+        <translation>
+            <numerusform>%n minute</numerusform>
+            <numerusform>%n minutes</numerusform>
+        </translation>
     </message>
 </context>
 <context>

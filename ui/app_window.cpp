@@ -1,6 +1,9 @@
 // app_window.cpp — see app_window.h.
 #include "app_window.h"
 
+#include <QCoreApplication>
+#include <QKeyEvent>
+#include <QKeySequence>
 #include <QQmlApplicationEngine>
 #include <QQuickStyle>
 #include <QQuickWindow>
@@ -24,6 +27,31 @@ void followLanguagePreference(QQmlApplicationEngine& engine, ChatController& con
     translations.setLanguage(preferences->language());
 }
 
+// Qt Quick's read-only TextEdit (a message's text) claims every shortcut while it has the focus: its
+// ShortcutOverride comes back accepted whatever the key, so Esc, Ctrl+N and Ctrl+Q did nothing after a click in a
+// message. This filter answers for it: the keys a read-only text uses (copy, select all, moving the selection)
+// stay its own, every other key goes to the window's shortcuts.
+class ReadOnlyTextShortcuts : public QObject {
+  public:
+    using QObject::QObject;
+
+  protected:
+    bool eventFilter(QObject* watched, QEvent* event) override {
+        if (event->type() != QEvent::ShortcutOverride || !watched->inherits("QQuickTextEdit") ||
+            !watched->property("readOnly").toBool()) {
+            return false;
+        }
+        auto* key = static_cast<QKeyEvent*>(event);
+        const bool plain = (key->modifiers() & ~(Qt::ShiftModifier | Qt::KeypadModifier)) == 0;
+        const bool commandKey = key->key() == Qt::Key_Escape || (key->key() >= Qt::Key_F1 && key->key() <= Qt::Key_F35);
+        if (key->matches(QKeySequence::Copy) || key->matches(QKeySequence::SelectAll) || (plain && !commandKey)) {
+            return false;
+        }
+        key->ignore();
+        return true;
+    }
+};
+
 }  // namespace
 
 QQuickWindow* loadMainWindow(QQmlApplicationEngine& engine, ChatController& controller,
@@ -33,6 +61,8 @@ QQuickWindow* loadMainWindow(QQmlApplicationEngine& engine, ChatController& cont
     static bool styleSet = false;
     if (!styleSet) QQuickStyle::setStyle(QStringLiteral("Material"));
     styleSet = true;
+    if (QCoreApplication* app = QCoreApplication::instance())
+        app->installEventFilter(new ReadOnlyTextShortcuts(&engine));
     followLanguagePreference(engine, controller, translations ? *translations : *new TranslationManager(&engine));
     engine.addImportPath(QStringLiteral("qrc:/qt/qml"));
     engine.setInitialProperties({{QStringLiteral("controller"), QVariant::fromValue(&controller)}});

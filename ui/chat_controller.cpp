@@ -27,6 +27,10 @@ ChatController::ChatController(const QString& dataDirectory, QSettings* settings
     connect(&m_replies, &ReplyFlow::generatingChanged, this, &ChatController::generatingChanged);
     connect(&m_replies, &ReplyFlow::tokensPerSecondChanged, this, &ChatController::statsChanged);
     connect(&m_replies, &ReplyFlow::notice, this, &ChatController::setNotice);
+    connect(&m_replies, &ReplyFlow::noticeWithdrawn, this, [this](const QString& text) {
+        if (m_notice == text) setNotice(QString());
+    });
+    connect(&m_replies, &ReplyFlow::promptProgressChanged, this, &ChatController::promptProgressChanged);
     connect(&m_replies, &ReplyFlow::conversationCreated, this, [this](qint64 id) {
         m_currentConversation = id;
         emit currentConversationChanged();

@@ -37,6 +37,10 @@ class ChatController : public QObject {
     Q_PROPERTY(bool generating READ generating NOTIFY generatingChanged)
     Q_PROPERTY(qint64 generatingConversationId READ generatingConversationId NOTIFY generatingChanged)
     Q_PROPERTY(double tokensPerSecond READ tokensPerSecond NOTIFY statsChanged)
+    // The running reply's prompt: tokens read of the total, and the seconds left (< 0: not known yet).
+    Q_PROPERTY(qint64 promptTokensDone READ promptTokensDone NOTIFY promptProgressChanged)
+    Q_PROPERTY(qint64 promptTokensTotal READ promptTokensTotal NOTIFY promptProgressChanged)
+    Q_PROPERTY(double promptSecondsLeft READ promptSecondsLeft NOTIFY promptProgressChanged)
     Q_PROPERTY(qint64 conversationTokens READ conversationTokens NOTIFY statsChanged)
     Q_PROPERTY(qint64 stateBytesInMemory READ stateBytesInMemory NOTIFY modelChanged)
     Q_PROPERTY(qint64 stateBytesOnDisk READ stateBytesOnDisk NOTIFY statsChanged)
@@ -74,6 +78,9 @@ class ChatController : public QObject {
     bool generating() const { return m_replies.generating(); }
     qint64 generatingConversationId() const { return m_replies.generatingConversationId(); }
     double tokensPerSecond() const { return m_replies.tokensPerSecond(); }
+    qint64 promptTokensDone() const { return m_replies.promptTokensDone(); }
+    qint64 promptTokensTotal() const { return m_replies.promptTokensTotal(); }
+    double promptSecondsLeft() const { return m_replies.promptSecondsLeft(); }
     qint64 conversationTokens() const { return m_conversationTokens; }
     qint64 stateBytesInMemory() const { return m_modelInfo.stateBytes; }
     qint64 stateBytesOnDisk() const { return m_stateBytesOnDisk; }
@@ -111,6 +118,7 @@ class ChatController : public QObject {
     void modelChanged();
     void generatingChanged();
     void statsChanged();
+    void promptProgressChanged();
     void noticeChanged();
     void undoChanged();
     // Emitted when a reply has ended and was stored as `messageId` (0: not stored; tests wait for it).

@@ -148,3 +148,11 @@ QString codeBlocks(const QString& markdown) {
     if (!fence.isEmpty() && !current.isEmpty()) blocks << current.join(u'\n');  // unterminated (still streaming)
     return blocks.join(QStringLiteral("\n\n"));
 }
+
+QString plainTextOf(const QString& markdown, qsizetype maxLength) {
+    QTextDocument document;
+    document.setMarkdown(
+        markdown.left(maxLength),
+        QTextDocument::MarkdownFeatures(QTextDocument::MarkdownDialectGitHub | QTextDocument::MarkdownNoHTML));
+    return document.toPlainText();
+}

@@ -13,5 +13,9 @@ QString renderableMarkdown(const QString& markdown);
 inline constexpr qsizetype kMaxMarkdownLength = 32 * 1024;
 inline bool rendersAsMarkdown(const QString& text) { return text.size() <= kMaxMarkdownLength; }
 
+// What the reader of `markdown` sees, as plain text: headings, emphasis, code and link marks left out, HTML kept as
+// the characters typed. Reads only the first `maxLength` characters (the importer is slow on long paragraphs).
+QString plainTextOf(const QString& markdown, qsizetype maxLength = 1024);
+
 // The contents of every fenced code block (``` or ~~~), joined by a blank line; "" if there is none.
 QString codeBlocks(const QString& markdown);

@@ -4,6 +4,7 @@
 
 #include <QtQml/qqmlregistration.h>
 
+#include <QColor>
 #include <QObject>
 #include <QString>
 
@@ -23,4 +24,8 @@ class MessageTools : public QObject {
     Q_INVOKABLE QString renderableMarkdown(const QString& content) const;
     // False for a message too long to render as Markdown quickly: the view shows it as plain text.
     Q_INVOKABLE bool rendersAsMarkdown(const QString& content) const;
+    // Styles the code blocks of a rendered message (`textDocument`: a TextEdit's textDocument) on `background`,
+    // wrapping their long lines instead of cutting them at the bubble's edge (Qt's Markdown import makes code lines
+    // unbreakable). Called again after every change of the text: each one imports the Markdown afresh.
+    Q_INVOKABLE void styleCodeBlocks(QObject* textDocument, const QColor& background) const;
 };

@@ -2,8 +2,11 @@
 // storing it (or keeping it until the database takes it).
 #include "reply_flow.h"
 
+#include <utility>
+
 #include "conversation_list_model.h"
 #include "data_folder.h"
+#include "markdown_text.h"
 #include "message_model.h"
 #include "preferences.h"
 
@@ -11,9 +14,9 @@ namespace {
 
 constexpr int kSaveRetryMs = 5000;
 
-// A new conversation is titled by its first words.
+// A new conversation is titled by its first words, as read: Markdown's marks ("# ", "**", "`") left out.
 QString titleFrom(const QString& text) {
-    QString title = text.simplified();
+    QString title = plainTextOf(text).simplified();
     if (title.size() > 48) title = title.left(47).trimmed() + u'…';
     return title;
 }
@@ -34,6 +37,7 @@ ReplyFlow::ReplyFlow(ChatEngine& engine, DataFolder& data, MessageModel& message
       m_preferences(preferences) {
     connect(&engine, &ChatEngine::textAppended, this, &ReplyFlow::onTextAppended);
     connect(&engine, &ChatEngine::stateRebuilding, this, &ReplyFlow::onStateRebuilding);
+    connect(&engine, &ChatEngine::promptProgress, this, &ReplyFlow::onPromptProgress);
     connect(&engine, &ChatEngine::replyFinished, this, &ReplyFlow::onReplyFinished);
     connect(&engine, &ChatEngine::replyFailed, this, &ReplyFlow::onReplyFailed);
     m_saveRetryTimer.setInterval(kSaveRetryMs);
@@ -219,6 +223,7 @@ void ReplyFlow::stop() {
 
 void ReplyFlow::onTextAppended(qint64 requestId, const QString& text, double tokensPerSecond) {
     if (!m_active || m_active->requestId != requestId) return;
+    endPrompt();
     m_active->text += text;
     m_tokensPerSecond = tokensPerSecond;
     if (shown(m_active->conversationId) && m_streamingRow >= 0) m_messages.appendText(m_streamingRow, text);
@@ -227,7 +232,34 @@ void ReplyFlow::onTextAppended(qint64 requestId, const QString& text, double tok
 
 void ReplyFlow::onStateRebuilding(qint64 requestId, const QString& reason) {
     if (!m_active || m_active->requestId != requestId) return;
-    emit notice(tr("Rebuilding this conversation's model state from its transcript (%1).").arg(reason));
+    m_rebuildNotice = tr("Rebuilding this conversation's model state from its transcript (%1).").arg(reason);
+    emit notice(m_rebuildNotice);
+}
+
+void ReplyFlow::onPromptProgress(qint64 requestId, qint64 done, qint64 total) {
+    if (!m_active || m_active->requestId != requestId) return;
+    if (!m_promptClock.isValid()) {
+        m_promptClock.start();
+        m_promptFirstDone = done;
+    }
+    m_promptDone = done;
+    m_promptTotal = total;
+    emit promptProgressChanged();
+}
+
+double ReplyFlow::promptSecondsLeft() const {
+    const qint64 read = m_promptDone - m_promptFirstDone;
+    if (!m_promptClock.isValid() || read <= 0 || m_promptTotal <= m_promptDone) return -1;
+    const double seconds = m_promptClock.elapsed() / 1000.0;
+    return seconds * static_cast<double>(m_promptTotal - m_promptDone) / static_cast<double>(read);
+}
+
+void ReplyFlow::endPrompt() {
+    if (!m_rebuildNotice.isEmpty()) emit noticeWithdrawn(std::exchange(m_rebuildNotice, QString()));
+    if (m_promptTotal == 0 && !m_promptClock.isValid()) return;
+    m_promptDone = m_promptTotal = m_promptFirstDone = 0;
+    m_promptClock.invalidate();
+    emit promptProgressChanged();
 }
 
 qint64 ReplyFlow::store(const FinishedReply& reply) {
@@ -247,6 +279,7 @@ qint64 ReplyFlow::store(const FinishedReply& reply) {
 void ReplyFlow::onReplyFinished(const GenerationResult& result) {
     if (!m_active || m_active->requestId != result.requestId) return;
     const ActiveReply done = *m_active;
+    endPrompt();
     m_active.reset();
     if (!result.stateSaveError.isEmpty()) {
         emit notice(tr("The conversation's state could not be saved (%1); it will be rebuilt when needed.")
@@ -282,6 +315,7 @@ void ReplyFlow::onReplyFinished(const GenerationResult& result) {
 void ReplyFlow::onReplyFailed(qint64 requestId, const QString& message) {
     if (!m_active || m_active->requestId != requestId) return;
     const qint64 conversation = m_active->conversationId;
+    endPrompt();
     m_active.reset();
     m_streamingRow = -1;
     if (shown(conversation)) show(conversation);

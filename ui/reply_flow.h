@@ -5,6 +5,7 @@
 // the preferences it reads.
 #pragma once
 
+#include <QElapsedTimer>
 #include <QObject>
 #include <QString>
 #include <QTimer>
@@ -29,6 +30,11 @@ class ReplyFlow : public QObject {
     bool generating() const { return m_active.has_value(); }
     qint64 generatingConversationId() const { return m_active ? m_active->conversationId : 0; }
     double tokensPerSecond() const { return m_tokensPerSecond; }
+    // The running reply's prompt: tokens read of the total (0 of 0 before the engine says), and the seconds it
+    // should still take at the speed so far (< 0 while unknown).
+    qint64 promptTokensDone() const { return m_promptDone; }
+    qint64 promptTokensTotal() const { return m_promptTotal; }
+    double promptSecondsLeft() const;
     // Replies are asked for only while a model is ready.
     void setModelReady(bool ready) { m_modelReady = ready; }
     // How often a refused reply is written again (5 s unless told).
@@ -55,8 +61,11 @@ class ReplyFlow : public QObject {
   signals:
     void generatingChanged();
     void tokensPerSecondChanged();
+    void promptProgressChanged();
     // Something the user should read (translated).
     void notice(const QString& text);
+    // A notice given before no longer applies (the state it announced being rebuilt is rebuilt).
+    void noticeWithdrawn(const QString& text);
     void conversationCreated(qint64 conversationId);
     // A reply ended and was stored as `messageId`; 0 when it was not (the database refused it, or it was stopped
     // before there was anything to store).
@@ -78,6 +87,9 @@ class ReplyFlow : public QObject {
     void showStreamingReply();
     void onTextAppended(qint64 requestId, const QString& text, double tokensPerSecond);
     void onStateRebuilding(qint64 requestId, const QString& reason);
+    void onPromptProgress(qint64 requestId, qint64 done, qint64 total);
+    // The prompt's progress back to nothing, and the rebuild notice, if any, withdrawn.
+    void endPrompt();
     void onReplyFinished(const GenerationResult& result);
     void onReplyFailed(qint64 requestId, const QString& message);
     // Stores a finished reply; keeps it for the retry timer if the database refuses it. Returns its id, or 0.
@@ -96,6 +108,11 @@ class ReplyFlow : public QObject {
     qint64 m_nextRequestId = 1;
     int m_streamingRow = -1;
     double m_tokensPerSecond = 0;
+    qint64 m_promptDone = 0;
+    qint64 m_promptTotal = 0;
+    qint64 m_promptFirstDone = 0;  // the count when the clock started
+    QElapsedTimer m_promptClock;   // since the first progress of this prompt
+    QString m_rebuildNotice;       // the notice of a rebuild in progress
     // The reply the database refused (disk full, read-only folder): shown, kept here, and written again by
     // m_saveRetryTimer and before the next write (a turn must not be stored before the reply it follows). At most
     // one: no reply starts while it waits.

@@ -39,7 +39,7 @@ Item {
 
         function make(props) {
             const base = { messageId: 1, role: "model", content: "hello", siblingIndex: 0,
-                           siblingCount: 1, streaming: false }
+                           siblingCount: 1, streaming: false, stopReason: "end", tokenCount: 0 }
             for (const key in props) base[key] = props[key]
             return createTemporaryObject(delegateComponent, parent, base)
         }
@@ -60,6 +60,20 @@ Item {
             verify(texts(make({}), []).indexOf("Not saved yet") < 0)
             verify(texts(make({ messageId: 0, streaming: true }), []).indexOf("Not saved yet") < 0)
             verify(texts(make({ messageId: 0 }), []).indexOf("Not saved yet") >= 0)
+        }
+
+        // A finished reply says how it ended and how long it is; Copy confirms.
+        function test_replyDetailsAndCopied() {
+            // (No catalogue here: "%n token(s)" reads "42 token(s)".)
+            verify(texts(make({ stopReason: "length", tokenCount: 42 }), [])
+                   .some(t => t.startsWith("Length limit reached · 42 token")))
+            verify(texts(make({ stopReason: "stopped", tokenCount: 1 }), []).some(t => t.startsWith("Stopped · 1 token")))
+            verify(texts(make({ role: "user", tokenCount: 7 }), []).join("|").indexOf("7 tokens") < 0)
+            verify(texts(make({ streaming: true, stopReason: "" }), []).join("|").indexOf("Complete") < 0)
+            const message = make({})
+            mouseClick(findButton(message, "Copy"))
+            verify(findButton(message, "Copied") !== null)
+            tryVerify(() => findButton(message, "Copy") !== null, 3000)
         }
 
         function findButton(item, text) {

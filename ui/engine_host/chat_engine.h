@@ -71,6 +71,10 @@ class ChatEngine : public QObject {
     // Neither memory nor the parent's state file had a usable state (`reason`, translated: missing, another
     // model, an older engine, damaged), so the transcript is being fed again. Comes before any textAppended.
     void stateRebuilding(qint64 requestId, const QString& reason);
+    // How far the prompt has been read: `done` of `total` tokens (the user turn, plus the history when it is being
+    // rebuilt). Comes once at 0 when the feeding starts, at most every 100 ms while it goes on, and once when all is
+    // fed, before the reply's first text: the long wait on common CPUs, shown as progress.
+    void promptProgress(qint64 requestId, qint64 done, qint64 total);
     // A batch of the reply's text (at most one every 40 ms, never one per token), and the decoding speed so far.
     void textAppended(qint64 requestId, const QString& text, double tokensPerSecond);
     void replyFinished(const GenerationResult& result);

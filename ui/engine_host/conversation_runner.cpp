@@ -20,6 +20,8 @@ namespace {
 // Tokens per cancellable feed. The engine checks cancellation between its own prefill chunks (256 tokens, seconds
 // on a 2B model); feeding 32 at a time keeps Stop prompt while the matrix products stay efficient.
 constexpr std::size_t kFeedChunk = 32;
+// The prompt's progress is told this often at most: often enough for a live count, rarely enough to cost nothing.
+constexpr qint64 kProgressIntervalMs = 100;
 // Text reaches the GUI at most this often: a signal per token would flood its event loop.
 constexpr qint64 kTextBatchMs = 40;
 
@@ -103,6 +105,7 @@ tl::expected<ConversationRunner::Fed, rgemma::Error> ConversationRunner::feed(rg
         auto fed = m_model.forward(m_runtime, state, chunk, rgemma::LogitsMode::None, noLogits, cancel);
         m_fedThisRequest += state.position - before;
         m_tokensFed += state.position - before;
+        reportProgress(m_fedThisRequest, false);
         if (!fed) {
             if (fed.error().code == rgemma::ErrorCode::Cancelled) return Fed::Cancelled;
             return tl::unexpected(fed.error());
@@ -145,6 +148,8 @@ tl::expected<ConversationRunner::Parent, QString> ConversationRunner::obtainPare
                                   .arg(loaded.error()));
     }
     if (events.rebuilding) events.rebuilding(loaded.error());
+    m_promptTotal += request.historyTokens.size();
+    reportProgress(0, true);
     rgemma::State state = m_model.newState();
     const std::span<const rgemma::TokenId> history(request.historyTokens.constData(), request.historyTokens.size());
     auto fed = feed(state, history, &m_cancel);
@@ -160,6 +165,8 @@ tl::expected<GenerationResult, QString> ConversationRunner::run(const Generation
     result.requestId = request.requestId;
     result.modelFingerprint = QString::fromStdString(m_model.info().fingerprint);
     m_fedThisRequest = 0;
+    m_events = &events;
+    m_progressClock.invalidate();
 
     if (auto valid = rgemma::validateSamplerSettings(request.sampling); !valid) {
         return tl::unexpected(engineErrorText(valid.error()));
@@ -169,6 +176,7 @@ tl::expected<GenerationResult, QString> ConversationRunner::run(const Generation
     const std::vector<rgemma::TokenId> userTokens = request.firstTurn ? rgemma::firstTurnTokens(m_tokenizer, userText)
                                                                       : rgemma::nextTurnTokens(m_tokenizer, userText);
     result.userTokens = toQVector(userTokens);
+    m_promptTotal = static_cast<qint64>(userTokens.size());
 
     auto parent = obtainParent(request, events);
     if (!parent) return tl::unexpected(parent.error());
@@ -195,6 +203,13 @@ tl::expected<GenerationResult, QString> ConversationRunner::run(const Generation
     return result;
 }
 
+void ConversationRunner::reportProgress(qint64 done, bool force) {
+    if (!m_events || !m_events->promptProgress) return;
+    if (!force && m_progressClock.isValid() && m_progressClock.elapsed() < kProgressIntervalMs) return;
+    m_progressClock.start();
+    m_events->promptProgress(std::min(done, m_promptTotal), m_promptTotal);
+}
+
 GenerationResult ConversationRunner::stoppedBeforeReply(GenerationResult result) const {
     result.stopReason = stopReasonName(rgemma::StopReason::Cancelled);
     result.prefillTokens = m_fedThisRequest;
@@ -211,9 +226,13 @@ tl::expected<ConversationRunner::Fed, QString> ConversationRunner::reply(const G
     // The sampler sees the whole turn, as if generate() had fed it all.
     rgemma::Sampler sampler(request.sampling);
     const auto head = userTokens.first(userTokens.size() - 1);
+    reportProgress(m_fedThisRequest, m_fedThisRequest == 0);
     auto fed = feed(state, head, &m_cancel);
     if (!fed) return tl::unexpected(engineErrorText(fed.error()));
     if (*fed == Fed::Cancelled) return Fed::Cancelled;
+    // The last token is fed by generate() with the first sample: the prompt counts as read.
+    reportProgress(m_promptTotal, true);
+    m_events = nullptr;  // the prompt is read: no more progress for this request
     for (rgemma::TokenId id : head) sampler.accept(id);
 
     rgemma::GenerateOptions options;

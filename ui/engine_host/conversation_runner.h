@@ -4,6 +4,7 @@
 #pragma once
 
 #include <QCoreApplication>
+#include <QElapsedTimer>
 #include <QString>
 #include <atomic>
 #include <functional>
@@ -26,6 +27,7 @@ class ConversationRunner {
     struct Events {
         std::function<void(const QString& reason)> rebuilding;                          // before re-feeding history
         std::function<void(const QString& text, double tokensPerSecond)> textAppended;  // a batch of reply text
+        std::function<void(qint64 done, qint64 total)> promptProgress;  // tokens of the prompt fed so far
     };
 
     // Everything is borrowed and must outlive the runner. `cancel` is read once per token (or feed chunk);
@@ -59,6 +61,9 @@ class ConversationRunner {
     // Saves the complete state after the reply (if asked) and keeps it in memory under the same name.
     void keep(const GenerationRequest& request, rgemma::State state, GenerationResult& result);
     GenerationResult stoppedBeforeReply(GenerationResult result) const;
+    // Tells events.promptProgress that `done` tokens of the prompt are fed: always when `force`, else at most every
+    // 100 ms.
+    void reportProgress(qint64 done, bool force);
 
     const rgemma::Model& m_model;
     const rgemma::Tokenizer& m_tokenizer;
@@ -67,4 +72,7 @@ class ConversationRunner {
     const std::atomic<bool>& m_cancel;
     std::atomic<qint64>& m_tokensFed;
     qint64 m_fedThisRequest = 0;
+    const Events* m_events = nullptr;  // of the request running
+    qint64 m_promptTotal = 0;          // the tokens this request feeds before sampling
+    QElapsedTimer m_progressClock;
 };

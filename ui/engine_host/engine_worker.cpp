@@ -150,6 +150,10 @@ void EngineWorker::generate(const GenerationRequest& request, const std::atomic<
         handOff();
         emit textAppended(id, text, tokensPerSecond);
     };
+    events.promptProgress = [this, id = request.requestId](qint64 done, qint64 total) {
+        handOff();
+        emit promptProgress(id, done, total);
+    };
     ConversationRunner runner(*impl.model, *impl.tokenizer, *impl.runtime, impl.cache, stop, impl.tokensFed);
     auto result = runner.run(request, events);
     handOff();

@@ -49,6 +49,7 @@ class EngineWorker : public QObject {
     void generationStarted(qint64 requestId);
     void stateRebuilding(qint64 requestId, const QString& reason);
     void textAppended(qint64 requestId, const QString& text, double tokensPerSecond);
+    void promptProgress(qint64 requestId, qint64 done, qint64 total);
     void generationFinished(const GenerationResult& result);
     void generationFailed(qint64 requestId, const QString& message);
     void completionStarted(quint64 id, qint64 promptTokens, qint64 cachedTokens);

@@ -31,6 +31,7 @@ ThreadedEngine::ThreadedEngine(QObject* parent) : ChatEngine(parent), m_worker(n
     connect(m_worker, &EngineWorker::generationStarted, this, &ChatEngine::replyStarted);
     connect(m_worker, &EngineWorker::stateRebuilding, this, &ChatEngine::stateRebuilding);
     connect(m_worker, &EngineWorker::textAppended, this, &ChatEngine::textAppended);
+    connect(m_worker, &EngineWorker::promptProgress, this, &ChatEngine::promptProgress);
     connect(m_worker, &EngineWorker::generationFinished, this, [this](const GenerationResult& result) {
         m_stopFlags.remove(result.requestId);
         emit replyFinished(result);

@@ -12,6 +12,9 @@ Pane {
 
     padding: 0
 
+    // Puts the keyboard focus in the message box (after New chat, after a chat was picked in the list).
+    function focusComposer() { composer.focusInput() }
+
     MessageTools {
         id: messageTools
     }
@@ -35,11 +38,29 @@ Pane {
             spacing: 4
             model: view.controller.messages
             ScrollBar.vertical: ScrollBar {}
-            // Follow the streaming reply only while the user is at the bottom.
+            // Follows the end (a sent message, the streaming reply) while the user is at the end; once the user
+            // scrolls away (wheel, drag, scroll bar, keys) the position is theirs until they come back to the end or
+            // send a message.
             property bool pinnedToEnd: true
-            onMovementEnded: pinnedToEnd = atYEnd
-            onContentHeightChanged: if (pinnedToEnd) positionViewAtEnd()
-            onCountChanged: if (pinnedToEnd) positionViewAtEnd()
+            property bool following: false
+            function follow() {
+                if (!pinnedToEnd || count === 0) return
+                following = true
+                positionViewAtEnd()
+                following = false
+            }
+            function pinToEnd() {
+                pinnedToEnd = true
+                follow()
+            }
+            onContentYChanged: if (!following) pinnedToEnd = atYEnd || contentHeight <= height
+            onContentHeightChanged: follow()
+            onHeightChanged: follow()
+            onCountChanged: follow()
+            Connections {
+                target: view.controller
+                function onCurrentConversationChanged() { messageList.pinToEnd() }
+            }
 
             // The delegate reads this file's ids, which the linter of Qt 6.4 (before ComponentBehavior: Bound) takes
             // for unqualified access.
@@ -75,8 +96,10 @@ Pane {
             ready: view.controller.modelStatus === ChatController.Ready
             generating: view.controller.generating
             onSendRequested: text => {
-                if (view.controller.send(text))  // refused (nothing can be saved): the text stays to send again
+                if (view.controller.send(text)) {  // refused (nothing can be saved): the text stays to send again
                     composer.sent()
+                    messageList.pinToEnd()
+                }
             }
             onStopRequested: view.controller.stop()
         }

@@ -20,6 +20,7 @@ Pane {
         input.forceActiveFocus()
     }
     function sent() { input.clear() }
+    function focusInput() { input.forceActiveFocus() }
 
     RowLayout {
         anchors.fill: parent

@@ -1,5 +1,5 @@
-// ModelBar.qml — the top bar: which model is loaded (or what is happening instead) with its details, and the
-// buttons to open another model and the preferences.
+// ModelBar.qml — the top bar: the sidebar's fold button, which model is loaded (or what is happening instead) with
+// its details, and the buttons to open another model and the preferences, and the application menu (Quit).
 import QtQuick
 import QtQuick.Controls
 import QtQuick.Layouts
@@ -10,9 +10,12 @@ ToolBar {
     required property bool loading
     required property string title
     required property string subtitle
+    required property bool sidebarShown
     signal pickModel()
     signal openModels()
     signal openPreferences()
+    signal toggleSidebar()
+    signal quitRequested()
 
     RowLayout {
         anchors.fill: parent
@@ -20,6 +23,13 @@ ToolBar {
         anchors.rightMargin: 8
         spacing: 8
 
+        ToolButton {
+            objectName: "sidebarButton"
+            text: "☰"
+            onClicked: bar.toggleSidebar()
+            ToolTip.text: bar.sidebarShown ? qsTr("Hide the chat list (Ctrl+B)") : qsTr("Show the chat list (Ctrl+B)")
+            ToolTip.visible: hovered
+        }
         BusyIndicator {
             Layout.preferredHeight: 28
             Layout.preferredWidth: 28
@@ -56,6 +66,21 @@ ToolBar {
         ToolButton {
             text: qsTr("Preferences")
             onClicked: bar.openPreferences()
+        }
+        ToolButton {
+            objectName: "appMenuButton"
+            text: "⋮"
+            onClicked: appMenu.popup()
+            ToolTip.text: qsTr("More")
+            ToolTip.visible: hovered
+            Menu {
+                id: appMenu
+                MenuItem {
+                    objectName: "quitItem"
+                    text: qsTr("Quit (Ctrl+Q)")
+                    onTriggered: bar.quitRequested()
+                }
+            }
         }
     }
 }

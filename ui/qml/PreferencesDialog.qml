@@ -1,6 +1,7 @@
 // PreferencesDialog.qml — sampling, reply length, seed, threads, theme, font size, language and the Hugging Face token.
 // Every control writes straight to Preferences (QSettings), within the ranges Preferences gives; changes apply to
-// the next reply.
+// the next reply. "Restore sampling defaults" sits in the button row, so it is always in view; the dialog fits the
+// window, its settings scroll, and its title follows the font size.
 import QtQuick
 import QtQuick.Controls
 import QtQuick.Layouts
@@ -17,11 +18,35 @@ Dialog {
     modal: true
     standardButtons: Dialog.Close
     width: Math.min(560, parent ? parent.width - 40 : 560)
+    height: Math.min(implicitHeight, parent ? parent.height - 40 : implicitHeight)
+    onReset: dialog.prefs.resetSampling()
+
+    header: Label {
+        objectName: "preferencesTitle"
+        text: dialog.title
+        font.bold: true
+        font.pointSize: dialog.font.pointSize * 1.3
+        elide: Label.ElideRight
+        padding: 20
+        bottomPadding: 8
+    }
+    footer: DialogButtonBox {
+        Button {
+            objectName: "restoreSamplingButton"
+            text: qsTr("Restore sampling defaults")
+            flat: true
+            // The linter of Qt 6.4 does not see DialogButtonBox's role enumeration.
+            // qmllint disable
+            DialogButtonBox.buttonRole: DialogButtonBox.ResetRole
+            // qmllint enable
+        }
+    }
 
     ScrollView {
         anchors.fill: parent
         implicitHeight: Math.min(grid.implicitHeight, 480)
         contentWidth: availableWidth
+        clip: true
 
         GridLayout {
             id: grid
@@ -60,11 +85,6 @@ Dialog {
                 }
                 SettingSpinBox { enabled: !dialog.prefs.randomSeed; prefs: dialog.prefs; setting: "seed" }
             }
-            Button {
-                Layout.columnSpan: 2
-                text: qsTr("Restore sampling defaults")
-                onClicked: dialog.prefs.resetSampling()
-            }
 
             Label { text: qsTr("Engine"); font.bold: true; Layout.columnSpan: 2 }
             Label { text: qsTr("Threads (0 = all %1)").arg(dialog.prefs.maxThreads) }
@@ -83,6 +103,7 @@ Dialog {
             Label { text: qsTr("Theme") }
             ComboBox {
                 objectName: "themeBox"
+                implicitContentWidthPolicy: ComboBox.WidestText
                 model: [qsTr("System"), qsTr("Light"), qsTr("Dark")]
                 currentIndex: dialog.prefs.theme
                 // A language change retranslates the model, which resets the index: bind it again.
@@ -95,6 +116,7 @@ Dialog {
             ComboBox {
                 id: languageBox
                 objectName: "languageBox"
+                implicitContentWidthPolicy: ComboBox.WidestText
                 textRole: "name"
                 valueRole: "code"
                 model: [

@@ -18,6 +18,7 @@ Pane {
     signal deleteRequested(var conversationId)
     signal undoDeleteRequested()
 
+    function openRename(conversationId, title) { renameDialog.openFor(conversationId, title) }
     function focusSearch() {
         search.forceActiveFocus()
         search.selectAll()
@@ -30,6 +31,7 @@ Pane {
         spacing: 6
 
         Button {
+            objectName: "newChatButton"
             Layout.fillWidth: true
             text: qsTr("New chat")
             highlighted: true
@@ -57,6 +59,7 @@ Pane {
             // qmllint disable unqualified
             delegate: ItemDelegate {
                 id: row
+                objectName: "conversationRow"
                 required property int index
                 required property var conversationId
                 required property string title
@@ -136,10 +139,12 @@ Pane {
         title: qsTr("Rename chat")
         modal: true
         anchors.centerIn: Overlay.overlay
+        width: Math.min(420, Overlay.overlay ? Overlay.overlay.width - 40 : 420)
         standardButtons: Dialog.Ok | Dialog.Cancel
         TextField {
             id: titleField
-            width: 280
+            objectName: "renameField"
+            width: renameDialog.availableWidth
             selectByMouse: true
             onAccepted: renameDialog.accept()
         }

@@ -15,6 +15,7 @@ ColumnLayout {
 
     ToolButton {
         id: toggle
+        objectName: "systemPromptToggle"
         Layout.fillWidth: true
         text: (bar.expanded ? "▾ " : "▸ ") + (bar.prompt.length > 0 ? qsTr("System prompt: %1").arg(bar.prompt)
                                                                     : qsTr("System prompt (none)"))

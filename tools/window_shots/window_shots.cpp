@@ -1,0 +1,111 @@
+// window_shots — screenshots of the real window, offscreen: the app's window (Main.qml through loadMainWindow) on
+// the real engine and the demo model, with a short conversation, in the light and dark themes, in English, German
+// and French, at 1280×800 and 640×480. One PNG per combination, named theme-language-WxH.png, in the folder given.
+// Usage: window_shots OUT_DIR [--readme FILE]   (scripts/screenshots.sh runs it under Xvfb, or offscreen)
+#include <QDir>
+#include <QGuiApplication>
+#include <QQmlApplicationEngine>
+#include <QQuickWindow>
+#include <QSettings>
+#include <QSignalSpy>
+#include <QTemporaryDir>
+#include <QTest>
+#include <QtQml/QQmlExtensionPlugin>
+#include <cstdio>
+
+#include "app_window.h"
+#include "chat_controller.h"
+#include "threaded_engine.h"
+#include "translation_manager.h"
+
+Q_IMPORT_QML_PLUGIN(RecurrentChatPlugin)
+
+namespace {
+
+constexpr int kWaitMs = 120000;
+
+bool waitFor(const std::function<bool()>& condition) { return QTest::qWaitFor(condition, kWaitMs); }
+
+bool sendAndWait(ChatController& controller, const QString& text) {
+    QSignalSpy stored(&controller, &ChatController::replyStored);
+    return controller.send(text) && stored.wait(kWaitMs);
+}
+
+bool save(QQuickWindow& window, const QString& file) {
+    QTest::qWait(300);  // transitions and the last frame
+    const QImage image = window.grabWindow();
+    if (image.isNull() || !image.save(file)) {
+        std::fprintf(stderr, "window_shots: could not write %s\n", qPrintable(file));
+        return false;
+    }
+    std::printf("%s\n", qPrintable(file));
+    return true;
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+    QGuiApplication app(argc, argv);
+    const QStringList args = app.arguments();
+    if (args.size() < 2) {
+        std::fprintf(stderr, "usage: window_shots OUT_DIR [--readme FILE]\n");
+        return 2;
+    }
+    const QDir out(args.at(1));
+    const QString readme = args.indexOf(QStringLiteral("--readme")) > 0
+                               ? args.value(args.indexOf(QStringLiteral("--readme")) + 1)
+                               : QString();
+    if (!QDir().mkpath(out.path())) return 1;
+    QTemporaryDir home;
+    qputenv("XDG_CONFIG_HOME", home.filePath(QStringLiteral("config")).toUtf8());
+    qputenv("XDG_DATA_HOME", home.filePath(QStringLiteral("data")).toUtf8());
+
+    QSettings settings(home.filePath(QStringLiteral("settings.ini")), QSettings::IniFormat);
+    ThreadedEngine engine;
+    ChatController controller(home.filePath(QStringLiteral("data")), &settings, engine);
+    Preferences& prefs = *controller.preferences();
+    prefs.setRandomSeed(false);
+    prefs.setSeed(7);
+    prefs.setLanguage(QStringLiteral("en"));
+    prefs.setTheme(Preferences::Theme::Light);
+    const QString model = ChatController::demoModelDirectory();
+    if (model.isEmpty()) {
+        std::fprintf(stderr, "window_shots: the demo model is not installed\n");
+        return 1;
+    }
+    controller.loadModel(model);
+    TranslationManager translations;
+    QQmlApplicationEngine qml;
+    QQuickWindow* window = loadMainWindow(qml, controller, &translations);
+    if (!window) return 1;
+    window->resize(1280, 800);
+    window->show();
+    if (!waitFor([&] { return controller.modelStatus() == ChatController::ModelStatus::Ready; })) return 1;
+
+    // An earlier chat for the list, then the one shown: the user's line breaks, a reply, a second turn.
+    if (!sendAndWait(controller, QStringLiteral("Tell me a fortune."))) return 1;
+    controller.newConversation();
+    if (!sendAndWait(controller, QStringLiteral("What is 23 + 58?"))) return 1;
+    if (!sendAndWait(controller, QStringLiteral("Thanks!\nAnd what is 12 + 30?"))) return 1;
+    if (!readme.isEmpty() && !save(*window, readme)) return 1;
+
+    int failures = 0;
+    for (const auto theme : {Preferences::Theme::Light, Preferences::Theme::Dark}) {
+        prefs.setTheme(theme);
+        for (const QString& language : {QStringLiteral("en"), QStringLiteral("de"), QStringLiteral("fr")}) {
+            prefs.setLanguage(language);
+            for (const QSize size : {QSize(1280, 800), QSize(640, 480)}) {
+                window->resize(size);
+                QTest::qWaitFor([&] { return window->size() == size; }, 2000);
+                const QString name =
+                    QStringLiteral("%1-%2-%3x%4.png")
+                        .arg(theme == Preferences::Theme::Dark ? QStringLiteral("dark") : QStringLiteral("light"),
+                             language)
+                        .arg(size.width())
+                        .arg(size.height());
+                if (!save(*window, out.filePath(name))) ++failures;
+            }
+        }
+    }
+    return failures == 0 ? 0 : 1;
+}
