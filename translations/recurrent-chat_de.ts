@@ -555,6 +555,68 @@
     </message>
 </context>
 <context>
+    <name>HubTokenSection</name>
+    <message>
+        <source>Hugging Face</source>
+        <translation>Hugging Face</translation>
+    </message>
+    <message>
+        <source>A token is stored</source>
+        <translation>Ein Token ist gespeichert</translation>
+    </message>
+    <message>
+        <source>Access token (hf_…)</source>
+        <translation>Zugriffstoken (hf_…)</translation>
+    </message>
+    <message>
+        <source>Save</source>
+        <translation>Speichern</translation>
+    </message>
+    <message>
+        <source>Remove</source>
+        <translation>Entfernen</translation>
+    </message>
+</context>
+<context>
+    <name>HubTokenStore</name>
+    <message>
+        <source>Could not remove %1.</source>
+        <translation>%1 konnte nicht entfernt werden.</translation>
+    </message>
+    <message>
+        <source>Could not save the token in %1: %2</source>
+        <translation>Das Token konnte nicht in %1 gespeichert werden: %2</translation>
+    </message>
+    <message>
+        <source>Looking for the system&apos;s keyring…</source>
+        <translation>Suche den Schlüsselbund des Systems…</translation>
+    </message>
+    <message>
+        <source>Your token is kept in the system&apos;s keyring.</source>
+        <translation>Dein Token wird im Schlüsselbund des Systems aufbewahrt.</translation>
+    </message>
+    <message>
+        <source>No keyring service runs: your token is kept in %1, readable only by you.</source>
+        <translation>Es läuft kein Schlüsselbund-Dienst: Dein Token wird in %1 aufbewahrt, nur für dich lesbar.</translation>
+    </message>
+    <message>
+        <source>Downloads use the token stored here.</source>
+        <translation>Downloads verwenden das hier gespeicherte Token.</translation>
+    </message>
+    <message>
+        <source>Downloads use the token in $HF_TOKEN.</source>
+        <translation>Downloads verwenden das Token aus $HF_TOKEN.</translation>
+    </message>
+    <message>
+        <source>Downloads use the token saved by huggingface-cli login.</source>
+        <translation>Downloads verwenden das von huggingface-cli login gespeicherte Token.</translation>
+    </message>
+    <message>
+        <source>No token: only public models can be downloaded.</source>
+        <translation>Kein Token: Nur öffentliche Modelle können heruntergeladen werden.</translation>
+    </message>
+</context>
+<context>
     <name>LocalServer</name>
     <message>
         <source>Serving on %1 without an API key: anyone who can reach this computer can use the model.</source>
@@ -753,6 +815,106 @@
         <source>Quit (Ctrl+Q)</source>
         <translation>Beenden (Strg+Q)</translation>
     </message>
+    <message>
+        <source>Models</source>
+        <translation>Modelle</translation>
+    </message>
+</context>
+<context>
+    <name>ModelListModel</name>
+    <message>
+        <source>%1 to download</source>
+        <translation>%1 herunterzuladen</translation>
+    </message>
+    <message>
+        <source>size unknown</source>
+        <translation>Größe unbekannt</translation>
+    </message>
+    <message>
+        <source>state %1</source>
+        <translation>Zustand %1</translation>
+    </message>
+    <message>
+        <source>Preparing…</source>
+        <translation>Vorbereitung…</translation>
+    </message>
+    <message>
+        <source>%1 of %2</source>
+        <translation>%1 von %2</translation>
+    </message>
+    <message>
+        <source>%1/s</source>
+        <translation>%1/s</translation>
+    </message>
+    <message>
+        <source>%1 s left</source>
+        <translation>noch %1 s</translation>
+    </message>
+    <message>
+        <source>%1 min left</source>
+        <translation>noch %1 min</translation>
+    </message>
+</context>
+<context>
+    <name>ModelRow</name>
+    <message>
+        <source>%1 (in use)</source>
+        <translation>%1 (in Verwendung)</translation>
+    </message>
+    <message>
+        <source>Retry</source>
+        <translation>Erneut versuchen</translation>
+    </message>
+    <message>
+        <source>Download</source>
+        <translation>Herunterladen</translation>
+    </message>
+    <message>
+        <source>Resume</source>
+        <translation>Fortsetzen</translation>
+    </message>
+    <message>
+        <source>Pause</source>
+        <translation>Pausieren</translation>
+    </message>
+    <message>
+        <source>Cancel</source>
+        <translation>Abbrechen</translation>
+    </message>
+    <message>
+        <source>Delete</source>
+        <translation>Löschen</translation>
+    </message>
+    <message>
+        <source>Use this model</source>
+        <translation>Dieses Modell verwenden</translation>
+    </message>
+    <message>
+        <source>Making a copy…</source>
+        <translation>Kopie wird erstellt…</translation>
+    </message>
+</context>
+<context>
+    <name>ModelScan</name>
+    <message>
+        <source>Missing: %1</source>
+        <translation>Fehlt: %1</translation>
+    </message>
+</context>
+<context>
+    <name>ModelsPage</name>
+    <message>
+        <source>Models</source>
+        <translation>Modelle</translation>
+    </message>
+    <message>
+        <source>Google&apos;s RecurrentGemma models are gated: accept the licence on the model&apos;s Hugging Face page and enter an access token in the Preferences. Downloads go to the Hugging Face cache, shared with other tools, and go on while you chat.</source>
+        <translation>Googles RecurrentGemma-Modelle sind zugangsbeschränkt: Akzeptiere die Lizenz auf der Hugging-Face-Seite des Modells und gib in den Einstellungen ein Zugriffstoken ein. Downloads landen im Hugging-Face-Cache, den andere Programme mitbenutzen, und laufen weiter, während du chattest.</translation>
+    </message>
+    <message>
+        <source>Open a folder…</source>
+        <translation>Ordner öffnen…</translation>
+    </message>
 </context>
 <context>
     <name>NoticeBanner</name>
@@ -858,6 +1020,28 @@
     <message>
         <source>About twice as fast on processors with bf16 instructions, for bf16 models. Replies can differ slightly from exact arithmetic.</source>
         <translation>Etwa doppelt so schnell auf Prozessoren mit bf16-Befehlen, für bf16-Modelle. Antworten können leicht von exakter Arithmetik abweichen.</translation>
+    </message>
+</context>
+<context>
+    <name>QuantizeFormat</name>
+    <message>
+        <source>Make an int8 copy</source>
+        <translation>int8-Kopie erstellen</translation>
+    </message>
+</context>
+<context>
+    <name>QuantizeJob</name>
+    <message>
+        <source>Could not create %1.</source>
+        <translation>%1 konnte nicht angelegt werden.</translation>
+    </message>
+    <message>
+        <source>The copy of %1 failed: %2</source>
+        <translation>Die Kopie von %1 ist fehlgeschlagen: %2</translation>
+    </message>
+    <message>
+        <source>Could not move the copy to %1.</source>
+        <translation>Die Kopie konnte nicht nach %1 verschoben werden.</translation>
     </message>
 </context>
 <context>

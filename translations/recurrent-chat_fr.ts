@@ -555,6 +555,68 @@
     </message>
 </context>
 <context>
+    <name>HubTokenSection</name>
+    <message>
+        <source>Hugging Face</source>
+        <translation>Hugging Face</translation>
+    </message>
+    <message>
+        <source>A token is stored</source>
+        <translation>Un jeton est enregistré</translation>
+    </message>
+    <message>
+        <source>Access token (hf_…)</source>
+        <translation>Jeton d’accès (hf_…)</translation>
+    </message>
+    <message>
+        <source>Save</source>
+        <translation>Enregistrer</translation>
+    </message>
+    <message>
+        <source>Remove</source>
+        <translation>Supprimer</translation>
+    </message>
+</context>
+<context>
+    <name>HubTokenStore</name>
+    <message>
+        <source>Could not remove %1.</source>
+        <translation>Impossible de supprimer %1.</translation>
+    </message>
+    <message>
+        <source>Could not save the token in %1: %2</source>
+        <translation>Impossible d’enregistrer le jeton dans %1 : %2</translation>
+    </message>
+    <message>
+        <source>Looking for the system&apos;s keyring…</source>
+        <translation>Recherche du trousseau du système…</translation>
+    </message>
+    <message>
+        <source>Your token is kept in the system&apos;s keyring.</source>
+        <translation>Votre jeton est conservé dans le trousseau du système.</translation>
+    </message>
+    <message>
+        <source>No keyring service runs: your token is kept in %1, readable only by you.</source>
+        <translation>Aucun service de trousseau n’est actif : votre jeton est conservé dans %1, lisible par vous seul.</translation>
+    </message>
+    <message>
+        <source>Downloads use the token stored here.</source>
+        <translation>Les téléchargements utilisent le jeton enregistré ici.</translation>
+    </message>
+    <message>
+        <source>Downloads use the token in $HF_TOKEN.</source>
+        <translation>Les téléchargements utilisent le jeton de $HF_TOKEN.</translation>
+    </message>
+    <message>
+        <source>Downloads use the token saved by huggingface-cli login.</source>
+        <translation>Les téléchargements utilisent le jeton enregistré par huggingface-cli login.</translation>
+    </message>
+    <message>
+        <source>No token: only public models can be downloaded.</source>
+        <translation>Aucun jeton : seuls les modèles publics peuvent être téléchargés.</translation>
+    </message>
+</context>
+<context>
     <name>LocalServer</name>
     <message>
         <source>Serving on %1 without an API key: anyone who can reach this computer can use the model.</source>
@@ -753,6 +815,106 @@
         <source>Quit (Ctrl+Q)</source>
         <translation>Quitter (Ctrl+Q)</translation>
     </message>
+    <message>
+        <source>Models</source>
+        <translation>Modèles</translation>
+    </message>
+</context>
+<context>
+    <name>ModelListModel</name>
+    <message>
+        <source>%1 to download</source>
+        <translation>%1 à télécharger</translation>
+    </message>
+    <message>
+        <source>size unknown</source>
+        <translation>taille inconnue</translation>
+    </message>
+    <message>
+        <source>state %1</source>
+        <translation>état %1</translation>
+    </message>
+    <message>
+        <source>Preparing…</source>
+        <translation>Préparation…</translation>
+    </message>
+    <message>
+        <source>%1 of %2</source>
+        <translation>%1 sur %2</translation>
+    </message>
+    <message>
+        <source>%1/s</source>
+        <translation>%1/s</translation>
+    </message>
+    <message>
+        <source>%1 s left</source>
+        <translation>encore %1 s</translation>
+    </message>
+    <message>
+        <source>%1 min left</source>
+        <translation>encore %1 min</translation>
+    </message>
+</context>
+<context>
+    <name>ModelRow</name>
+    <message>
+        <source>%1 (in use)</source>
+        <translation>%1 (utilisé)</translation>
+    </message>
+    <message>
+        <source>Retry</source>
+        <translation>Réessayer</translation>
+    </message>
+    <message>
+        <source>Download</source>
+        <translation>Télécharger</translation>
+    </message>
+    <message>
+        <source>Resume</source>
+        <translation>Reprendre</translation>
+    </message>
+    <message>
+        <source>Pause</source>
+        <translation>Suspendre</translation>
+    </message>
+    <message>
+        <source>Cancel</source>
+        <translation>Annuler</translation>
+    </message>
+    <message>
+        <source>Delete</source>
+        <translation>Supprimer</translation>
+    </message>
+    <message>
+        <source>Use this model</source>
+        <translation>Utiliser ce modèle</translation>
+    </message>
+    <message>
+        <source>Making a copy…</source>
+        <translation>Copie en cours…</translation>
+    </message>
+</context>
+<context>
+    <name>ModelScan</name>
+    <message>
+        <source>Missing: %1</source>
+        <translation>Manquant : %1</translation>
+    </message>
+</context>
+<context>
+    <name>ModelsPage</name>
+    <message>
+        <source>Models</source>
+        <translation>Modèles</translation>
+    </message>
+    <message>
+        <source>Google&apos;s RecurrentGemma models are gated: accept the licence on the model&apos;s Hugging Face page and enter an access token in the Preferences. Downloads go to the Hugging Face cache, shared with other tools, and go on while you chat.</source>
+        <translation>Les modèles RecurrentGemma de Google sont à accès restreint : acceptez la licence sur la page Hugging Face du modèle et saisissez un jeton d’accès dans les Préférences. Les téléchargements vont dans le cache Hugging Face, partagé avec d’autres outils, et continuent pendant que vous discutez.</translation>
+    </message>
+    <message>
+        <source>Open a folder…</source>
+        <translation>Ouvrir un dossier…</translation>
+    </message>
 </context>
 <context>
     <name>NoticeBanner</name>
@@ -858,6 +1020,28 @@
     <message>
         <source>About twice as fast on processors with bf16 instructions, for bf16 models. Replies can differ slightly from exact arithmetic.</source>
         <translation>Environ deux fois plus rapide sur les processeurs dotés d’instructions bf16, pour les modèles bf16. Les réponses peuvent différer légèrement d’un calcul exact.</translation>
+    </message>
+</context>
+<context>
+    <name>QuantizeFormat</name>
+    <message>
+        <source>Make an int8 copy</source>
+        <translation>Créer une copie int8</translation>
+    </message>
+</context>
+<context>
+    <name>QuantizeJob</name>
+    <message>
+        <source>Could not create %1.</source>
+        <translation>Impossible de créer %1.</translation>
+    </message>
+    <message>
+        <source>The copy of %1 failed: %2</source>
+        <translation>La copie de %1 a échoué : %2</translation>
+    </message>
+    <message>
+        <source>Could not move the copy to %1.</source>
+        <translation>Impossible de déplacer la copie vers %1.</translation>
     </message>
 </context>
 <context>

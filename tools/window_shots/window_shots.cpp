@@ -96,7 +96,10 @@ int main(int argc, char** argv) {
             prefs.setLanguage(language);
             for (const QSize size : {QSize(1280, 800), QSize(640, 480)}) {
                 window->resize(size);
-                QTest::qWaitFor([&] { return window->size() == size; }, 2000);
+                if (!QTest::qWaitFor([&] { return window->size() == size; }, 2000)) {
+                    std::fprintf(stderr, "window_shots: the window did not take %dx%d; shot as it is\n", size.width(),
+                                 size.height());
+                }
                 const QString name =
                     QStringLiteral("%1-%2-%3x%4.png")
                         .arg(theme == Preferences::Theme::Dark ? QStringLiteral("dark") : QStringLiteral("light"),
