@@ -125,8 +125,7 @@ struct ProgressCounter {
 
 Result<void> cancelled() { return makeError(ErrorCode::Cancelled, "the quantized copy was cancelled"); }
 
-Result<void> writeTensor(SafetensorsWriter& file, const Entry& entry, Q4HeaderCache& cache,
-                         ProgressCounter& progress) {
+Result<void> writeTensor(SafetensorsWriter& file, const Entry& entry, Q4HeaderCache& cache, ProgressCounter& progress) {
     const TensorView& tensor = *entry.source;
     if (entry.kind == Entry::Kind::Copy || entry.kind == Entry::Kind::Q4Nibbles ||
         entry.kind == Entry::Kind::Q4Headers) {

@@ -1,6 +1,4 @@
 // atomic_file.cpp — write-to-temporary, fsync, rename, fsync-the-folder (POSIX).
-#include "rgemma/file_io.h"
-
 #include <fcntl.h>
 #include <sys/stat.h>
 #include <unistd.h>
@@ -9,6 +7,8 @@
 #include <cstring>
 #include <string>
 #include <vector>
+
+#include "rgemma/file_io.h"
 
 namespace rgemma {
 

@@ -10,8 +10,8 @@
 #include <cerrno>
 #include <cstring>
 
-#include "rgemma/file_io.h"
 #include "io/xxhash64.h"
+#include "rgemma/file_io.h"
 #include "state/state_file_format.h"
 
 namespace rgemma {
