@@ -27,16 +27,17 @@ asan)
     export ASAN_OPTIONS="detect_leaks=1:abort_on_error=1:strict_string_checks=1:detect_stack_use_after_return=1"
     export LSAN_OPTIONS="suppressions=$root/tests/lsan.supp:print_suppressions=0"
     export UBSAN_OPTIONS="print_stacktrace=1:halt_on_error=1"
-    # Left out here: test_qml (below, with full stacks); test_server_slow, which waits on real timeouts (seconds of a
+    # Left out here: test_qml and test_window (below, with full stacks); test_server_slow, which waits on real timeouts (seconds of a
     # byte a second) and 64 streams, nothing a sanitizer sees better than test_server_hostile does; test_server_openai,
     # which installs the openai package with npm and drives the rgemma binary, whose server code test_server_http
     # and test_server_hostile run in process here.
     ctest --test-dir "$build" --output-on-failure --timeout 900 -j "$(nproc)" \
-        -E '^(test_qml|test_server_slow|test_server_openai)$'
-    # test_qml's only reports are Qt Quick's, suppressed by frames deep inside Qt, which the fast (frame-pointer)
-    # unwinder does not reach through Qt's libraries: this one test records full stacks (too slow for them all).
+        -E '^(test_qml|test_window|test_server_slow|test_server_openai)$'
+    # test_qml's and test_window's only reports are Qt Quick's image textures, suppressed by frames deep inside Qt,
+    # which the fast (frame-pointer) unwinder does not reach through Qt's libraries: these two tests record full
+    # stacks (too slow for them all).
     ASAN_OPTIONS="$ASAN_OPTIONS:fast_unwind_on_malloc=0" \
-        ctest --test-dir "$build" --output-on-failure --timeout 900 -R '^test_qml$'
+        ctest --test-dir "$build" --output-on-failure --timeout 900 -R '^(test_qml|test_window)$'
     ;;
 tsan)
     build="${RC_TSAN_BUILD_DIR:-$root/build-tsan}"

@@ -10,6 +10,12 @@ using nlohmann::json;
 
 namespace {
 
+// The bytes of a string literal, NULs inside included, the terminating one not.
+template <std::size_t N>
+QByteArray literalBytes(const char (&text)[N]) {
+    return QByteArray(text, N - 1);
+}
+
 const QByteArray kNormalChat =
     R"({"model":"m","messages":[{"role":"user","content":"What is 3+4?"}],"max_tokens":4,"temperature":0})";
 
@@ -136,7 +142,7 @@ void TestServerHostile::tenMegabyteBodies() {
 void TestServerHostile::hostileBytesAreRefusedAndClosed_data() {
     QTest::addColumn<QByteArray>("bytes");
     QTest::addColumn<int>("status");
-    QTest::newRow("TLS hello") << QByteArray("\x16\x03\x01\x00\xa5\x01\x00\x00\xa1\x03\x03\r\n\r\n", 17) << 400;
+    QTest::newRow("TLS hello") << literalBytes("\x16\x03\x01\x00\xa5\x01\x00\x00\xa1\x03\x03\r\n\r\n") << 400;
     QTest::newRow("HTTP/2 preface") << QByteArray("PRI * HTTP/2.0\r\n\r\nSM\r\n\r\n") << 505;
     QTest::newRow("endless header") << "GET /health HTTP/1.1\r\nX-A: " + QByteArray(64 * 1024, 'a') << 431;
     QTest::newRow("smuggling") << QByteArray(

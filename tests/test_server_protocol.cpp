@@ -18,6 +18,12 @@ using namespace rcserver;
 
 namespace {
 
+// The bytes of a string literal, NULs inside included, the terminating one not.
+template <std::size_t N>
+QByteArray literalBytes(const char (&text)[N]) {
+    return QByteArray(text, N - 1);
+}
+
 struct Parsed {
     RequestParser::Result result;
     HttpRequest request;
@@ -137,7 +143,7 @@ void TestServerProtocol::refusesMalformedRequests_data() {
     QTest::newRow("no version") << QByteArray("GET /\r\n\r\n") << 400;
     QTest::newRow("HTTP/2 preface") << QByteArray("PRI * HTTP/2.0\r\n\r\nSM\r\n\r\n") << 505;
     QTest::newRow("target not a path") << QByteArray("GET health HTTP/1.1\r\n\r\n") << 400;
-    QTest::newRow("NUL in target") << QByteArray("GET /a\0b HTTP/1.1\r\n\r\n", 24) << 400;
+    QTest::newRow("NUL in target") << literalBytes("GET /a\0b HTTP/1.1\r\n\r\n") << 400;
     QTest::newRow("head too big") << bigHead << 431;
     QTest::newRow("too many headers") << manyHeaders + "\r\n" << 431;
     QTest::newRow("folded header") << QByteArray("GET / HTTP/1.1\r\nA: b\r\n c\r\n\r\n") << 400;
