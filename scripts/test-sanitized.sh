@@ -5,7 +5,7 @@
 #     suppressed narrowly, with reasons, in tests/lsan.supp.
 #   tsan: the tests that run the engine worker and the GUI thread together (test_engine_worker, test_app_e2e,
 #     test_qml), with ThreadSanitizer in build-tsan; any report fails the test. Debian's Qt and oneTBB are not built
-#     with TSan: our hand-overs through Qt's event queues are annotated (ui/thread_handoff.h), and what remains
+#     with TSan: our hand-overs through Qt's event queues are annotated (net/thread_handoff.h), and what remains
 #     inside those libraries is suppressed narrowly, with reasons, in tests/tsan.supp.
 # Usage: scripts/test-sanitized.sh [asan|tsan]
 set -euo pipefail
@@ -44,7 +44,8 @@ tsan)
     configure "$build" thread
     tests=(test_engine_worker test_app_e2e test_qml)
     cmake --build "$build" --parallel "$(nproc)" --target "${tests[@]}" recurrent-chat
-    export TSAN_OPTIONS="suppressions=$root/tests/tsan.supp:halt_on_error=0:exitcode=66:second_deadlock_stack=1"
+    # history_size=7: the longest access history, so the other side of a race keeps its stack (and its suppression).
+    export TSAN_OPTIONS="suppressions=$root/tests/tsan.supp:halt_on_error=0:exitcode=66:second_deadlock_stack=1:history_size=7"
     ctest --test-dir "$build" --output-on-failure --timeout 900 -R "^($(IFS='|'; echo "${tests[*]}"))\$"
     ;;
 *)

@@ -1,15 +1,15 @@
 // model_list_model.h — ModelListModel: the Models page's rows (model_scan.h) with what is happening to each: the
 // catalog's sizes from the Hub's tree API, downloads (hub::ModelDownload, each on its own thread, going on while the
 // user chats and resumed after a restart), and quantized copies (QuantizeJob). Lives on the GUI thread and changes
-// only there; the scan of the disk runs on a pool thread. QML only displays its roles and calls its invokables.
+// only there; the scan of the disk runs on a thread of its own. QML only displays its roles and calls its invokables.
 #pragma once
 
 #include <QtQml/qqmlregistration.h>
 
 #include <QAbstractListModel>
-#include <QFutureWatcher>
 #include <QHash>
 #include <QSettings>
+#include <QThread>
 #include <QUrl>
 #include <QVariantList>
 #include <map>
@@ -136,6 +136,6 @@ class ModelListModel : public QAbstractListModel {
     std::map<QString, Activity> m_activities;  // by repo
     std::map<QString, Copy> m_copies;          // by source folder
     QHash<QString, QString> m_copyErrors;      // by source folder: the last copy's failure
-    std::unique_ptr<QFutureWatcher<QList<ModelEntry>>> m_scan;
-    bool m_rescan = false;  // a refresh came while scanning
+    std::unique_ptr<QThread> m_scan;           // the scan of the disk, while it runs
+    bool m_rescan = false;                     // a refresh came while scanning
 };

@@ -3,6 +3,7 @@
 
 #include "download_worker.h"
 #include "hub_locations.h"
+#include "thread_handoff.h"
 
 namespace hub {
 
@@ -25,7 +26,22 @@ ModelDownload::ModelDownload(DownloadOptions options, QObject* parent)
     m_thread.setObjectName(QStringLiteral("hub-download"));
     m_worker = new DownloadWorker(m_options);
     m_worker->moveToThread(&m_thread);
-    connect(&m_thread, &QThread::finished, m_worker, &QObject::deleteLater);
+    // The worker is deleted on its thread as the thread finishes; that is the thread's last act, handed over to the
+    // wait() in the destructor (thread_handoff.h), so ThreadSanitizer sees this object outlive the worker's links to
+    // it.
+    connect(
+        &m_thread, &QThread::finished, &m_thread,
+        [worker = m_worker] {
+            delete worker;
+            handOff();
+        },
+        Qt::DirectConnection);
+    // Commands are signals, not invokeMethod: their arguments are copied by Qt's meta-type code, which the TSan
+    // suppressions know, where a functor's captures (and the functor itself, freed by whichever thread drops it
+    // last) would be shared by the two threads unseen.
+    connect(this, &ModelDownload::startRequested, m_worker, &DownloadWorker::start, Qt::QueuedConnection);
+    connect(this, &ModelDownload::pauseRequested, m_worker, &DownloadWorker::pause, Qt::QueuedConnection);
+    connect(this, &ModelDownload::cancelRequested, m_worker, &DownloadWorker::cancel, Qt::QueuedConnection);
     // Each run's signals count only while it is the current run: a paused or cancelled run's last words are dropped.
     connect(m_worker, &DownloadWorker::stateChanged, this, [this](int run, State state) {
         if (run == m_run) setState(state);
@@ -57,6 +73,7 @@ ModelDownload::~ModelDownload() {
     // partial file) and releases the blob's lock.
     m_thread.quit();
     m_thread.wait();
+    takeOver();
 }
 
 bool ModelDownload::isActive() const { return m_state == State::Listing || m_state == State::Downloading; }
@@ -65,29 +82,27 @@ void ModelDownload::fetchPlan() {
     if (isActive()) return;
     ++m_run;
     setState(State::Listing);
-    QMetaObject::invokeMethod(
-        m_worker, [worker = m_worker, run = m_run] { worker->start(run, true); }, Qt::QueuedConnection);
+    emit startRequested(m_run, true);
 }
 
 void ModelDownload::start() {
     if (isActive()) return;
     ++m_run;
     setState(State::Listing);
-    QMetaObject::invokeMethod(
-        m_worker, [worker = m_worker, run = m_run] { worker->start(run, false); }, Qt::QueuedConnection);
+    emit startRequested(m_run, false);
 }
 
 void ModelDownload::pause() {
     if (!isActive()) return;
     ++m_run;
-    QMetaObject::invokeMethod(m_worker, &DownloadWorker::pause, Qt::QueuedConnection);
+    emit pauseRequested();
     setState(State::Paused);
 }
 
 void ModelDownload::cancel() {
     if (m_state == State::Finished || m_state == State::Cancelled) return;
     ++m_run;
-    QMetaObject::invokeMethod(m_worker, &DownloadWorker::cancel, Qt::QueuedConnection);
+    emit cancelRequested();
     setState(State::Cancelled);
 }
 

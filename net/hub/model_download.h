@@ -73,6 +73,10 @@ class ModelDownload : public QObject {
     // snapshots/<commit>/ of the checkpoint: a folder `Model::load` opens.
     void finished(const QString& snapshotDir);
     void failed(const hub::HubError& error);
+    // Internal: the commands, queued to the worker's thread.
+    void startRequested(int run, bool planOnly);
+    void pauseRequested();
+    void cancelRequested();
 
   private:
     void setState(State state);
