@@ -2,6 +2,7 @@
 // themselves (open, rename, delete and undo, system prompt, export, statistics).
 #include "chat_controller.h"
 
+#include <QDesktopServices>
 #include <QDir>
 #include <QFileInfo>
 #include <QLocale>
@@ -19,7 +20,6 @@ ChatController::ChatController(const QString& dataDirectory, QSettings* settings
       m_engine(engine),
       m_replies(engine, m_data, m_messages, m_conversations, m_preferences),
       m_server(m_preferences, engine, QDir(dataDirectory).filePath(QStringLiteral("server-states"))) {
-    m_notice = m_data.openingNotice();
     if (m_data.store()) m_conversations.setStore(m_data.store());
 
     connect(&engine, &ChatEngine::modelLoaded, this, &ChatController::onModelLoaded);
@@ -111,6 +111,7 @@ QString ChatController::modelDetails() const {
 
 void ChatController::retranslate() {
     emit modelChanged();
+    emit databaseNoticeChanged();
     m_conversations.retranslate();
     m_models.retranslate();
 }
@@ -258,6 +259,11 @@ void ChatController::setNotice(const QString& text) {
 }
 
 void ChatController::dismissNotice() { setNotice(QString()); }
+
+void ChatController::showKeptDatabase() {
+    if (keptDatabaseFile().isEmpty()) return;
+    QDesktopServices::openUrl(QUrl::fromLocalFile(QFileInfo(keptDatabaseFile()).absolutePath()));
+}
 
 void ChatController::updateStats() {
     m_conversationTokens = 0;

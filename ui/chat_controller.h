@@ -46,6 +46,10 @@ class ChatController : public QObject {
     Q_PROPERTY(qint64 stateBytesOnDisk READ stateBytesOnDisk NOTIFY statsChanged)
     Q_PROPERTY(QString notice READ notice NOTIFY noticeChanged)
     Q_PROPERTY(QString storageError READ storageError CONSTANT)
+    // A damaged database set aside at this start: what happened and what was recovered (the window shows it in a
+    // dialog), and the kept file; both "" otherwise.
+    Q_PROPERTY(QString databaseNotice READ databaseNotice NOTIFY databaseNoticeChanged)
+    Q_PROPERTY(QString keptDatabaseFile READ keptDatabaseFile CONSTANT)
     Q_PROPERTY(bool canUndoDelete READ canUndoDelete NOTIFY undoChanged)
 
   public:
@@ -86,6 +90,8 @@ class ChatController : public QObject {
     qint64 stateBytesOnDisk() const { return m_stateBytesOnDisk; }
     QString notice() const { return m_notice; }
     QString storageError() const { return m_data.storageError(); }
+    QString databaseNotice() const { return m_data.openingNotice(); }
+    QString keptDatabaseFile() const { return m_data.keptDatabase(); }
     bool canUndoDelete() const { return m_lastDeleted != 0; }
 
     Q_INVOKABLE void loadModel(const QString& directory);
@@ -106,6 +112,8 @@ class ChatController : public QObject {
     Q_INVOKABLE void switchAlternative(qint64 messageId, int delta);
     Q_INVOKABLE bool exportConversation(const QUrl& file);
     Q_INVOKABLE void dismissNotice();
+    // Opens the folder of the kept damaged database in the file manager.
+    Q_INVOKABLE void showKeptDatabase();
     // A chat command of the command line (ChatCommands' JSON request), run here because this instance holds the
     // data folder; the result as JSON. An imported chat appears in the list.
     QByteArray answerChatCommand(const QByteArray& request);
@@ -120,6 +128,7 @@ class ChatController : public QObject {
     void statsChanged();
     void promptProgressChanged();
     void noticeChanged();
+    void databaseNoticeChanged();  // only with the language
     void undoChanged();
     // Emitted when a reply has ended and was stored as `messageId` (0: not stored; tests wait for it).
     void replyStored(qint64 conversationId, qint64 messageId);

@@ -95,6 +95,8 @@ class ConversationStore {
 
     static int schemaVersion();
     static QString roleName(MessageRole role);  // "user" / "model", as stored
+    // A message's token ids as the tokens column stores them (little-endian int32s); for readers of old files too.
+    static QVector<qint32> tokensFromBlob(const QByteArray& blob);
     QString lastError() const { return m_lastError; }
 
     // Conversations, most recently updated first; deleted ones are hidden from everything below until restored.

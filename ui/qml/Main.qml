@@ -144,6 +144,11 @@ ApplicationWindow {
         onAccepted: window.controller.loadModelUrl(selectedFolder)
     }
 
+    DatabaseNoticeDialog {
+        text: window.controller.databaseNotice
+        onShowFileRequested: window.controller.showKeptDatabase()
+    }
+
     ModelsPage {
         id: modelsPage
         controller: window.controller
