@@ -132,24 +132,44 @@ void ChatController::loadModel(const QString& directory) {
 
 void ChatController::loadModelUrl(const QUrl& folder) { loadModel(folder.toLocalFile()); }
 
+void ChatController::useDemoModel() { loadModel(demoModelDirectory()); }
+
 QString ChatController::demoModelDirectory() {
     const auto demo = rgemma::findDemoModel();
     return demo ? QString::fromStdString(demo->string()) : QString();
 }
 
+bool ChatController::canUseDemoModel() const {
+    return !demoModelDirectory().isEmpty() && !(m_modelLoaded && m_demoModel);
+}
+
 void ChatController::onModelLoaded(const LoadedModelInfo& info) {
     m_modelInfo = info;
+    m_modelLoaded = true;
+    m_lastLoadFailed = false;
     const QString demo = demoModelDirectory();
     m_demoModel =
         !demo.isEmpty() && QFileInfo(demo).canonicalFilePath() == QFileInfo(info.directory).canonicalFilePath();
     // The demo is the default, not a choice: remembering its path would pin an old copy after an upgrade.
     m_preferences.setModelDirectory(m_demoModel ? QString() : info.directory);
+    if (!m_loadFailureNotice.isEmpty() && m_notice == m_loadFailureNotice) setNotice(QString());
+    m_loadFailureNotice.clear();
     setModelStatus(ModelStatus::Ready);
 }
 
+// The engine keeps the model it had when a load fails (ChatEngine::loadModel): the window stays usable with it,
+// and the banner says why the new one was refused.
 void ChatController::onModelLoadFailed(const QString& directory, const QString& message) {
+    m_lastLoadFailed = true;
     m_modelError = tr("%1: %2").arg(QDir::toNativeSeparators(directory), message);
-    setModelStatus(ModelStatus::Failed);
+    if (!m_modelLoaded) {
+        setModelStatus(ModelStatus::Failed);
+        return;
+    }
+    setModelStatus(ModelStatus::Ready);
+    m_loadFailureNotice = tr("The model in %1 could not be loaded, so %2 stays in use. %3")
+                              .arg(QDir::toNativeSeparators(directory), modelTitle(), message);
+    setNotice(m_loadFailureNotice);
 }
 
 void ChatController::newConversation() {

@@ -34,6 +34,10 @@ class ChatController : public QObject {
     Q_PROPERTY(ModelStatus modelStatus READ modelStatus NOTIFY modelChanged)
     Q_PROPERTY(QString modelTitle READ modelTitle NOTIFY modelChanged)
     Q_PROPERTY(QString modelSubtitle READ modelSubtitle NOTIFY modelChanged)
+    // The demo model is installed and is not the loaded one; and the last load failed (the model before it, if
+    // any, stays loaded): the model bar then offers the demo.
+    Q_PROPERTY(bool canUseDemoModel READ canUseDemoModel NOTIFY modelChanged)
+    Q_PROPERTY(bool lastLoadFailed READ lastLoadFailed NOTIFY modelChanged)
     Q_PROPERTY(bool generating READ generating NOTIFY generatingChanged)
     Q_PROPERTY(qint64 generatingConversationId READ generatingConversationId NOTIFY generatingChanged)
     Q_PROPERTY(double tokensPerSecond READ tokensPerSecond NOTIFY statsChanged)
@@ -79,6 +83,8 @@ class ChatController : public QObject {
     bool demoModel() const { return m_demoModel; }
     // The demo model's folder, or "" if it is not installed.
     static QString demoModelDirectory();
+    bool canUseDemoModel() const;
+    bool lastLoadFailed() const { return m_lastLoadFailed; }
     bool generating() const { return m_replies.generating(); }
     qint64 generatingConversationId() const { return m_replies.generatingConversationId(); }
     double tokensPerSecond() const { return m_replies.tokensPerSecond(); }
@@ -96,6 +102,7 @@ class ChatController : public QObject {
 
     Q_INVOKABLE void loadModel(const QString& directory);
     Q_INVOKABLE void loadModelUrl(const QUrl& folder);
+    Q_INVOKABLE void useDemoModel();
     Q_INVOKABLE void newConversation();
     Q_INVOKABLE void openConversation(qint64 id);
     Q_INVOKABLE void renameConversation(qint64 id, const QString& title);
@@ -156,6 +163,9 @@ class ChatController : public QObject {
     LoadedModelInfo m_modelInfo;
     QString m_modelError;
     bool m_demoModel = false;
+    bool m_modelLoaded = false;  // the engine holds a model (m_modelInfo), which a failed load leaves in place
+    bool m_lastLoadFailed = false;
+    QString m_loadFailureNotice;  // withdrawn once another load succeeds
     qint64 m_conversationTokens = 0;
     qint64 m_stateBytesOnDisk = 0;
     QString m_notice;
