@@ -82,9 +82,11 @@ QString DataFolder::openingNotice() const {
     const QString recovered = m_salvaged.conversations == 0
                                   ? tr("Nothing could be recovered from it.")
                                   : tr("%n conversation(s) could be recovered from it.", "", m_salvaged.conversations);
-    return tr("Your conversations could not be read (%1). The damaged file was kept, unchanged, as %2, and a new "
-              "database was started. %3")
-        .arg(m_damage, QDir::toNativeSeparators(m_keptDatabase), recovered);
+    QString damage = m_damage.trimmed();  // one sentence, whether or not its text ended in a full stop
+    if (!damage.endsWith(u'.')) damage += u'.';
+    return tr("The conversation database could not be read: %1 It was kept, unchanged, as %2, with its state files "
+              "beside it, and a new database was started. %3")
+        .arg(damage, QDir::toNativeSeparators(m_keptDatabase), recovered);
 }
 
 // State files no message names any more (their conversation was deleted and purged, the app was killed between

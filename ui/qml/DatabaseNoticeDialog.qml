@@ -1,6 +1,7 @@
 // DatabaseNoticeDialog.qml — told once, at start, when the conversation database was found damaged: what happened,
 // where the damaged file was kept and how many conversations were recovered, with a button that opens the kept
-// file's folder. A dialog, not the banner: every chat the user had may be gone from the list.
+// file's folder. A dialog, not the banner: every chat the user had may be gone from the list. Main.qml opens it
+// once the window is on screen.
 import QtQuick
 import QtQuick.Controls
 import QtQuick.Layouts
@@ -16,8 +17,6 @@ Dialog {
     modal: true
     anchors.centerIn: Overlay.overlay
     width: Math.min(560, Overlay.overlay ? Overlay.overlay.width - 40 : 560)
-    // Shown as soon as the window is, when there is something to tell.
-    Component.onCompleted: if (text.length > 0) open()
 
     Label {
         objectName: "databaseNoticeText"
@@ -30,6 +29,7 @@ Dialog {
     footer: DialogButtonBox {
         Button {
             objectName: "showKeptFileButton"
+            flat: true
             text: qsTr("Show the file")
             DialogButtonBox.buttonRole: DialogButtonBox.ActionRole
             onClicked: dialog.showFileRequested()

@@ -148,8 +148,19 @@ ApplicationWindow {
     }
 
     DatabaseNoticeDialog {
+        id: databaseNotice
         text: window.controller.databaseNotice
         onShowFileRequested: window.controller.showKeptDatabase()
+    }
+    // After the first frame: opened before the window was on screen, the dialog's elevated background was not drawn.
+    property bool databaseNoticeDue: controller.databaseNotice.length > 0
+    Connections {
+        target: window
+        enabled: window.databaseNoticeDue
+        function onFrameSwapped() {
+            window.databaseNoticeDue = false
+            databaseNotice.open()
+        }
     }
 
     ModelsPage {

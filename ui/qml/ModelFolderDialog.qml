@@ -63,6 +63,7 @@ Dialog {
             ToolButton {
                 objectName: "folderUpButton"
                 text: "↑"
+                font.pixelSize: 20
                 enabled: folders.parentFolder.toString().length > 0
                 onClicked: dialog.goUp()
                 ToolTip.text: qsTr("Parent folder")
@@ -144,6 +145,7 @@ Dialog {
             DialogButtonBox.buttonRole: DialogButtonBox.AcceptRole
         }
         Button {
+            flat: true
             text: qsTr("Cancel")
             DialogButtonBox.buttonRole: DialogButtonBox.RejectRole
         }
