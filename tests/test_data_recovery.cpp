@@ -8,6 +8,8 @@
 #include <QQuickItem>
 #include <QQuickWindow>
 #include <QSettings>
+#include <QSqlDatabase>
+#include <QSqlQuery>
 #include <QTemporaryDir>
 #include <QtEndian>
 #include <QtQml/QQmlExtensionPlugin>
@@ -207,6 +209,47 @@ class TestDataRecovery : public QObject {
         }
         QCOMPARE(messages, data.salvaged().messages);
         QVERIFY(lostOne);
+    }
+
+    // Turns committed to the WAL but not yet written back (the app was killed): the WAL goes aside with the file,
+    // unchanged (checking the file must not checkpoint it), and what it holds is salvaged too.
+    void walContentsAreSalvaged() {
+        const QString source = m_home.filePath(QString::number(++m_folders));
+        const QString directory = m_home.filePath(QString::number(++m_folders));
+        fillDataFolder(source);
+        QDir().mkpath(directory + QStringLiteral("/states"));
+        const QString database = QStringLiteral("/conversations.sqlite3");
+        {
+            QString error;
+            auto store = ConversationStore::open(source + database, QStringLiteral("wal"), &error);
+            QVERIFY2(store, qPrintable(error));
+            QSqlDatabase raw = QSqlDatabase::addDatabase(QStringLiteral("QSQLITE"), QStringLiteral("raw"));
+            raw.setDatabaseName(source + database);
+            QVERIFY(raw.open());
+            QSqlQuery(raw).exec(QStringLiteral("PRAGMA wal_autocheckpoint = 0"));
+            NewConversation late;
+            late.title = QStringLiteral("Only in the WAL");
+            late.createdAt = QDateTime::currentDateTimeUtc();
+            QVERIFY(store->insertConversation(late) != 0);
+            // A copy while both connections are open: as if the app had been killed now.
+            for (const QString& suffix : {QString(), QStringLiteral("-wal")})
+                QVERIFY(QFile::copy(source + database + suffix, directory + database + suffix));
+            raw.close();
+        }
+        QSqlDatabase::removeDatabase(QStringLiteral("raw"));
+        QVERIFY(QFileInfo(directory + database + QStringLiteral("-wal")).size() > 0);
+        damagePageHolding(directory + database, messageText(17, 2).left(10));
+        const QByteArray damaged = readAll(directory + database);
+        const QByteArray wal = readAll(directory + database + QStringLiteral("-wal"));
+
+        DataFolder data(directory);
+        QVERIFY(data.store());
+        QVERIFY(!data.keptDatabase().isEmpty());
+        QCOMPARE(data.salvaged().conversations, kConversations + 1);
+        QCOMPARE(data.store()->conversations(QString(), 0, 1).value(0).title, QStringLiteral("Only in the WAL"));
+        // Both kept as they were: checking the file did not write its WAL back into it.
+        QCOMPARE(readAll(data.keptDatabase()), damaged);
+        QCOMPARE(readAll(data.keptDatabase() + QStringLiteral("-wal")), wal);
     }
 
     // A file that is not a database at all: nothing to salvage, said so, and the app starts empty.

@@ -159,6 +159,7 @@ class ConversationStore {
     void closeConnection();
     QSqlDatabase database() const;
     bool checkAndConfigure(const QString& path, QString* error, OpenError* reason);
+    void checkReadable(const QString& path, OpenError* problem, QString* text) const;
     bool migrate(QString* error, OpenError* reason);
     qint64 nextTimestamp();
     // Runs `body` (which sets lastError when it returns false) in one transaction, committed only on success.
