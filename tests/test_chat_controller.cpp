@@ -61,14 +61,25 @@ class TestChatController : public QObject {
         QCOMPARE(c.preferences()->modelDirectory(), kModel);  // remembered: not the demo model
         QVERIFY(!c.demoModel());
         const QString missing = nextDirectory() + QStringLiteral("/no-model");
+        // A failed load keeps the model loaded before it, and says why the new one failed.
         c.loadModel(missing);
-        QTRY_COMPARE_WITH_TIMEOUT(c.modelStatus(), ChatController::ModelStatus::Failed, kWaitMs);
-        QCOMPARE(c.modelTitle(), QStringLiteral("The model could not be loaded"));
-        QVERIFY(c.modelSubtitle().startsWith(QDir::toNativeSeparators(missing) + QStringLiteral(": ")));
+        QCOMPARE(c.modelStatus(), ChatController::ModelStatus::Loading);
+        QTRY_COMPARE_WITH_TIMEOUT(c.modelStatus(), ChatController::ModelStatus::Ready, kWaitMs);
+        QVERIFY(c.lastLoadFailed());
+        QCOMPARE(c.modelTitle(), QStringLiteral("tiny-f32"));
+        QVERIFY2(c.notice().contains(QDir::toNativeSeparators(missing)), qPrintable(c.notice()));
         QVERIFY(changed.count() >= 4);
+
+        // With no model before it, a failed load leaves none.
+        Run fresh(nextDirectory());
+        ChatController& f = fresh.controller;
+        f.loadModel(missing);
+        QTRY_COMPARE_WITH_TIMEOUT(f.modelStatus(), ChatController::ModelStatus::Failed, kWaitMs);
+        QCOMPARE(f.modelTitle(), QStringLiteral("The model could not be loaded"));
+        QVERIFY(f.modelSubtitle().startsWith(QDir::toNativeSeparators(missing) + QStringLiteral(": ")));
         // No model ready: nothing is sent.
-        QVERIFY(!c.send(QStringLiteral("Hello")));
-        QCOMPARE(c.notice(), QStringLiteral("Open a model first."));
+        QVERIFY(!f.send(QStringLiteral("Hello")));
+        QCOMPARE(f.notice(), QStringLiteral("Open a model first."));
     }
 
     void preferencesReachTheEngine() {

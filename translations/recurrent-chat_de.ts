@@ -74,6 +74,10 @@
         <source>Choose a Hugging Face RecurrentGemma folder (config.json, *.safetensors, tokenizer.model).</source>
         <translation>Wähle einen RecurrentGemma-Ordner von Hugging Face (config.json, *.safetensors, tokenizer.model).</translation>
     </message>
+    <message>
+        <source>The model in %1 could not be loaded, so %2 stays in use. %3</source>
+        <translation>Das Modell in %1 konnte nicht geladen werden, daher bleibt %2 in Gebrauch. %3</translation>
+    </message>
 </context>
 <context>
     <name>ChatTransfer</name>
@@ -288,12 +292,45 @@
 <context>
     <name>DataFolder</name>
     <message>
-        <source>Your conversations could not be read (%1). The damaged file was kept as %2 and a new, empty one was started.</source>
-        <translation>Deine Unterhaltungen konnten nicht gelesen werden (%1). Die beschädigte Datei wurde als %2 aufbewahrt, und eine neue, leere wurde angelegt.</translation>
-    </message>
-    <message>
         <source>Your conversations could not be opened: %1. The file was left untouched; nothing will be saved until this is resolved.</source>
         <translation>Deine Unterhaltungen konnten nicht geöffnet werden: %1. Die Datei wurde nicht verändert; bis das Problem behoben ist, wird nichts gespeichert.</translation>
+    </message>
+    <message>
+        <source>Nothing could be recovered from it.</source>
+        <translation>Daraus konnte nichts wiederhergestellt werden.</translation>
+    </message>
+    <message numerus="yes">
+        <source>%n conversation(s) could be recovered from it.</source>
+        <translation>
+            <numerusform>%n Unterhaltung konnte daraus wiederhergestellt werden.</numerusform>
+            <numerusform>%n Unterhaltungen konnten daraus wiederhergestellt werden.</numerusform>
+        </translation>
+    </message>
+    <message>
+        <source>The conversation database could not be read: %1 It was kept, unchanged, as %2, with its state files beside it, and a new database was started. %3</source>
+        <translation>Die Datenbank der Unterhaltungen konnte nicht gelesen werden: %1 Sie wurde unverändert als %2 aufbewahrt, ihre Zustandsdateien daneben, und eine neue Datenbank wurde angelegt. %3</translation>
+    </message>
+</context>
+<context>
+    <name>DatabaseNoticeDialog</name>
+    <message>
+        <source>Your conversations could not be read</source>
+        <translation>Deine Unterhaltungen konnten nicht gelesen werden</translation>
+    </message>
+    <message>
+        <source>Show the file</source>
+        <translation>Datei anzeigen</translation>
+    </message>
+    <message>
+        <source>OK</source>
+        <translation>OK</translation>
+    </message>
+</context>
+<context>
+    <name>DatabaseSalvage</name>
+    <message>
+        <source>Recovered chat</source>
+        <translation>Wiederhergestellter Chat</translation>
     </message>
 </context>
 <context>
@@ -702,10 +739,6 @@
         <source>Recurrent Chat</source>
         <translation>Recurrent Chat</translation>
     </message>
-    <message>
-        <source>Choose a RecurrentGemma model folder</source>
-        <translation>RecurrentGemma-Modellordner auswählen</translation>
-    </message>
 </context>
 <context>
     <name>MessageDelegate</name>
@@ -818,6 +851,49 @@
     <message>
         <source>Models</source>
         <translation>Modelle</translation>
+    </message>
+    <message>
+        <source>Use the demo model</source>
+        <translation>Demo-Modell verwenden</translation>
+    </message>
+</context>
+<context>
+    <name>ModelFolderDialog</name>
+    <message>
+        <source>Choose a RecurrentGemma model folder</source>
+        <translation>RecurrentGemma-Modellordner auswählen</translation>
+    </message>
+    <message>
+        <source>Parent folder</source>
+        <translation>Übergeordneter Ordner</translation>
+    </message>
+    <message>
+        <source>Home</source>
+        <translation>Persönlicher Ordner</translation>
+    </message>
+    <message>
+        <source>Downloads</source>
+        <translation>Downloads</translation>
+    </message>
+    <message>
+        <source>Documents</source>
+        <translation>Dokumente</translation>
+    </message>
+    <message>
+        <source>No subfolders here</source>
+        <translation>Hier gibt es keine Unterordner</translation>
+    </message>
+    <message>
+        <source>Opens: %1</source>
+        <translation>Öffnet: %1</translation>
+    </message>
+    <message>
+        <source>Open</source>
+        <translation>Öffnen</translation>
+    </message>
+    <message>
+        <source>Cancel</source>
+        <translation>Abbrechen</translation>
     </message>
 </context>
 <context>

@@ -12,6 +12,16 @@
     </message>
 </context>
 <context>
+    <name>DataFolder</name>
+    <message numerus="yes">
+        <source>%n conversation(s) could be recovered from it.</source>
+        <translation>
+            <numerusform>%n conversation could be recovered from it.</numerusform>
+            <numerusform>%n conversations could be recovered from it.</numerusform>
+        </translation>
+    </message>
+</context>
+<context>
     <name>HubMessages</name>
     <message numerus="yes">
         <source>Could not download from %1 (%2), %n attempt(s) made. Check the network connection and try again: the download resumes where it stopped.</source>

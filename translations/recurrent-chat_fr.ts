@@ -74,6 +74,10 @@
         <source>Choose a Hugging Face RecurrentGemma folder (config.json, *.safetensors, tokenizer.model).</source>
         <translation>Choisissez un dossier RecurrentGemma de Hugging Face (config.json, *.safetensors, tokenizer.model).</translation>
     </message>
+    <message>
+        <source>The model in %1 could not be loaded, so %2 stays in use. %3</source>
+        <translation>Le modèle dans %1 n’a pas pu être chargé&#xa0;; %2 reste donc utilisé. %3</translation>
+    </message>
 </context>
 <context>
     <name>ChatTransfer</name>
@@ -288,12 +292,45 @@
 <context>
     <name>DataFolder</name>
     <message>
-        <source>Your conversations could not be read (%1). The damaged file was kept as %2 and a new, empty one was started.</source>
-        <translation>Vos conversations n’ont pas pu être lues (%1). Le fichier endommagé a été conservé sous le nom %2 et un nouveau fichier vide a été créé.</translation>
-    </message>
-    <message>
         <source>Your conversations could not be opened: %1. The file was left untouched; nothing will be saved until this is resolved.</source>
         <translation>Vos conversations n’ont pas pu être ouvertes&#xa0;: %1. Le fichier n’a pas été modifié&#xa0;; rien ne sera enregistré tant que le problème ne sera pas résolu.</translation>
+    </message>
+    <message>
+        <source>Nothing could be recovered from it.</source>
+        <translation>Rien n’a pu en être récupéré.</translation>
+    </message>
+    <message numerus="yes">
+        <source>%n conversation(s) could be recovered from it.</source>
+        <translation>
+            <numerusform>%n conversation a pu en être récupérée.</numerusform>
+            <numerusform>%n conversations ont pu en être récupérées.</numerusform>
+        </translation>
+    </message>
+    <message>
+        <source>The conversation database could not be read: %1 It was kept, unchanged, as %2, with its state files beside it, and a new database was started. %3</source>
+        <translation>La base de données des conversations n’a pas pu être lue&#xa0;: %1 Elle a été conservée telle quelle sous %2, avec ses fichiers d’état à côté, et une nouvelle base a été créée. %3</translation>
+    </message>
+</context>
+<context>
+    <name>DatabaseNoticeDialog</name>
+    <message>
+        <source>Your conversations could not be read</source>
+        <translation>Vos conversations n’ont pas pu être lues</translation>
+    </message>
+    <message>
+        <source>Show the file</source>
+        <translation>Afficher le fichier</translation>
+    </message>
+    <message>
+        <source>OK</source>
+        <translation>OK</translation>
+    </message>
+</context>
+<context>
+    <name>DatabaseSalvage</name>
+    <message>
+        <source>Recovered chat</source>
+        <translation>Discussion récupérée</translation>
     </message>
 </context>
 <context>
@@ -702,10 +739,6 @@
         <source>Recurrent Chat</source>
         <translation>Recurrent Chat</translation>
     </message>
-    <message>
-        <source>Choose a RecurrentGemma model folder</source>
-        <translation>Choisir un dossier de modèle RecurrentGemma</translation>
-    </message>
 </context>
 <context>
     <name>MessageDelegate</name>
@@ -818,6 +851,49 @@
     <message>
         <source>Models</source>
         <translation>Modèles</translation>
+    </message>
+    <message>
+        <source>Use the demo model</source>
+        <translation>Utiliser le modèle de démonstration</translation>
+    </message>
+</context>
+<context>
+    <name>ModelFolderDialog</name>
+    <message>
+        <source>Choose a RecurrentGemma model folder</source>
+        <translation>Choisir un dossier de modèle RecurrentGemma</translation>
+    </message>
+    <message>
+        <source>Parent folder</source>
+        <translation>Dossier parent</translation>
+    </message>
+    <message>
+        <source>Home</source>
+        <translation>Dossier personnel</translation>
+    </message>
+    <message>
+        <source>Downloads</source>
+        <translation>Téléchargements</translation>
+    </message>
+    <message>
+        <source>Documents</source>
+        <translation>Documents</translation>
+    </message>
+    <message>
+        <source>No subfolders here</source>
+        <translation>Aucun sous-dossier ici</translation>
+    </message>
+    <message>
+        <source>Opens: %1</source>
+        <translation>Ouvre&#xa0;: %1</translation>
+    </message>
+    <message>
+        <source>Open</source>
+        <translation>Ouvrir</translation>
+    </message>
+    <message>
+        <source>Cancel</source>
+        <translation>Annuler</translation>
     </message>
 </context>
 <context>

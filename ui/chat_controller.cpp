@@ -2,6 +2,7 @@
 // themselves (open, rename, delete and undo, system prompt, export, statistics).
 #include "chat_controller.h"
 
+#include <QDesktopServices>
 #include <QDir>
 #include <QFileInfo>
 #include <QLocale>
@@ -19,7 +20,6 @@ ChatController::ChatController(const QString& dataDirectory, QSettings* settings
       m_engine(engine),
       m_replies(engine, m_data, m_messages, m_conversations, m_preferences),
       m_server(m_preferences, engine, QDir(dataDirectory).filePath(QStringLiteral("server-states"))) {
-    m_notice = m_data.openingNotice();
     if (m_data.store()) m_conversations.setStore(m_data.store());
 
     connect(&engine, &ChatEngine::modelLoaded, this, &ChatController::onModelLoaded);
@@ -111,6 +111,7 @@ QString ChatController::modelDetails() const {
 
 void ChatController::retranslate() {
     emit modelChanged();
+    emit databaseNoticeChanged();
     m_conversations.retranslate();
     m_models.retranslate();
 }
@@ -131,24 +132,44 @@ void ChatController::loadModel(const QString& directory) {
 
 void ChatController::loadModelUrl(const QUrl& folder) { loadModel(folder.toLocalFile()); }
 
+void ChatController::useDemoModel() { loadModel(demoModelDirectory()); }
+
 QString ChatController::demoModelDirectory() {
     const auto demo = rgemma::findDemoModel();
     return demo ? QString::fromStdString(demo->string()) : QString();
 }
 
+bool ChatController::canUseDemoModel() const {
+    return !demoModelDirectory().isEmpty() && !(m_modelLoaded && m_demoModel);
+}
+
 void ChatController::onModelLoaded(const LoadedModelInfo& info) {
     m_modelInfo = info;
+    m_modelLoaded = true;
+    m_lastLoadFailed = false;
     const QString demo = demoModelDirectory();
     m_demoModel =
         !demo.isEmpty() && QFileInfo(demo).canonicalFilePath() == QFileInfo(info.directory).canonicalFilePath();
     // The demo is the default, not a choice: remembering its path would pin an old copy after an upgrade.
     m_preferences.setModelDirectory(m_demoModel ? QString() : info.directory);
+    if (!m_loadFailureNotice.isEmpty() && m_notice == m_loadFailureNotice) setNotice(QString());
+    m_loadFailureNotice.clear();
     setModelStatus(ModelStatus::Ready);
 }
 
+// The engine keeps the model it had when a load fails (ChatEngine::loadModel): the window stays usable with it,
+// and the banner says why the new one was refused.
 void ChatController::onModelLoadFailed(const QString& directory, const QString& message) {
+    m_lastLoadFailed = true;
     m_modelError = tr("%1: %2").arg(QDir::toNativeSeparators(directory), message);
-    setModelStatus(ModelStatus::Failed);
+    if (!m_modelLoaded) {
+        setModelStatus(ModelStatus::Failed);
+        return;
+    }
+    setModelStatus(ModelStatus::Ready);
+    m_loadFailureNotice = tr("The model in %1 could not be loaded, so %2 stays in use. %3")
+                              .arg(QDir::toNativeSeparators(directory), modelTitle(), message);
+    setNotice(m_loadFailureNotice);
 }
 
 void ChatController::newConversation() {
@@ -258,6 +279,11 @@ void ChatController::setNotice(const QString& text) {
 }
 
 void ChatController::dismissNotice() { setNotice(QString()); }
+
+void ChatController::showKeptDatabase() {
+    if (keptDatabaseFile().isEmpty()) return;
+    QDesktopServices::openUrl(QUrl::fromLocalFile(QFileInfo(keptDatabaseFile()).absolutePath()));
+}
 
 void ChatController::updateStats() {
     m_conversationTokens = 0;

@@ -34,6 +34,10 @@ class ChatController : public QObject {
     Q_PROPERTY(ModelStatus modelStatus READ modelStatus NOTIFY modelChanged)
     Q_PROPERTY(QString modelTitle READ modelTitle NOTIFY modelChanged)
     Q_PROPERTY(QString modelSubtitle READ modelSubtitle NOTIFY modelChanged)
+    // The demo model is installed and is not the loaded one; and the last load failed (the model before it, if
+    // any, stays loaded): the model bar then offers the demo.
+    Q_PROPERTY(bool canUseDemoModel READ canUseDemoModel NOTIFY modelChanged)
+    Q_PROPERTY(bool lastLoadFailed READ lastLoadFailed NOTIFY modelChanged)
     Q_PROPERTY(bool generating READ generating NOTIFY generatingChanged)
     Q_PROPERTY(qint64 generatingConversationId READ generatingConversationId NOTIFY generatingChanged)
     Q_PROPERTY(double tokensPerSecond READ tokensPerSecond NOTIFY statsChanged)
@@ -46,6 +50,10 @@ class ChatController : public QObject {
     Q_PROPERTY(qint64 stateBytesOnDisk READ stateBytesOnDisk NOTIFY statsChanged)
     Q_PROPERTY(QString notice READ notice NOTIFY noticeChanged)
     Q_PROPERTY(QString storageError READ storageError CONSTANT)
+    // A damaged database set aside at this start: what happened and what was recovered (the window shows it in a
+    // dialog), and the kept file; both "" otherwise.
+    Q_PROPERTY(QString databaseNotice READ databaseNotice NOTIFY databaseNoticeChanged)
+    Q_PROPERTY(QString keptDatabaseFile READ keptDatabaseFile CONSTANT)
     Q_PROPERTY(bool canUndoDelete READ canUndoDelete NOTIFY undoChanged)
 
   public:
@@ -75,6 +83,8 @@ class ChatController : public QObject {
     bool demoModel() const { return m_demoModel; }
     // The demo model's folder, or "" if it is not installed.
     static QString demoModelDirectory();
+    bool canUseDemoModel() const;
+    bool lastLoadFailed() const { return m_lastLoadFailed; }
     bool generating() const { return m_replies.generating(); }
     qint64 generatingConversationId() const { return m_replies.generatingConversationId(); }
     double tokensPerSecond() const { return m_replies.tokensPerSecond(); }
@@ -86,10 +96,13 @@ class ChatController : public QObject {
     qint64 stateBytesOnDisk() const { return m_stateBytesOnDisk; }
     QString notice() const { return m_notice; }
     QString storageError() const { return m_data.storageError(); }
+    QString databaseNotice() const { return m_data.openingNotice(); }
+    QString keptDatabaseFile() const { return m_data.keptDatabase(); }
     bool canUndoDelete() const { return m_lastDeleted != 0; }
 
     Q_INVOKABLE void loadModel(const QString& directory);
     Q_INVOKABLE void loadModelUrl(const QUrl& folder);
+    Q_INVOKABLE void useDemoModel();
     Q_INVOKABLE void newConversation();
     Q_INVOKABLE void openConversation(qint64 id);
     Q_INVOKABLE void renameConversation(qint64 id, const QString& title);
@@ -106,6 +119,8 @@ class ChatController : public QObject {
     Q_INVOKABLE void switchAlternative(qint64 messageId, int delta);
     Q_INVOKABLE bool exportConversation(const QUrl& file);
     Q_INVOKABLE void dismissNotice();
+    // Opens the folder of the kept damaged database in the file manager.
+    Q_INVOKABLE void showKeptDatabase();
     // A chat command of the command line (ChatCommands' JSON request), run here because this instance holds the
     // data folder; the result as JSON. An imported chat appears in the list.
     QByteArray answerChatCommand(const QByteArray& request);
@@ -120,6 +135,7 @@ class ChatController : public QObject {
     void statsChanged();
     void promptProgressChanged();
     void noticeChanged();
+    void databaseNoticeChanged();  // only with the language
     void undoChanged();
     // Emitted when a reply has ended and was stored as `messageId` (0: not stored; tests wait for it).
     void replyStored(qint64 conversationId, qint64 messageId);
@@ -147,6 +163,9 @@ class ChatController : public QObject {
     LoadedModelInfo m_modelInfo;
     QString m_modelError;
     bool m_demoModel = false;
+    bool m_modelLoaded = false;  // the engine holds a model (m_modelInfo), which a failed load leaves in place
+    bool m_lastLoadFailed = false;
+    QString m_loadFailureNotice;  // withdrawn once another load succeeds
     qint64 m_conversationTokens = 0;
     qint64 m_stateBytesOnDisk = 0;
     QString m_notice;

@@ -26,12 +26,6 @@ QByteArray tokensToBlob(const QVector<qint32>& tokens) {
     return blob;
 }
 
-QVector<qint32> tokensFromBlob(const QByteArray& blob) {
-    QVector<qint32> tokens(blob.size() / qsizetype(sizeof(qint32)));
-    if (!tokens.isEmpty()) qFromLittleEndian<qint32>(blob.constData(), tokens.size(), tokens.data());
-    return tokens;
-}
-
 ConversationSummary summaryFrom(const QSqlQuery& q) {
     return {q.value(0).toLongLong(), q.value(1).toString(), q.value(2).toString(),
             fromMs(q.value(3)),      fromMs(q.value(4)),    q.value(5).toLongLong()};
@@ -43,7 +37,7 @@ StoredMessage messageFrom(const QSqlQuery& q) {
             q.value(2).toLongLong(),
             q.value(3).toString() == QLatin1String("model") ? MessageRole::Model : MessageRole::User,
             q.value(4).toString(),
-            tokensFromBlob(q.value(5).toByteArray()),
+            ConversationStore::tokensFromBlob(q.value(5).toByteArray()),
             fromMs(q.value(6)),
             q.value(7).toString(),
             q.value(8).toString(),
@@ -306,6 +300,12 @@ QList<StoredMessage> ConversationStore::allMessages(qint64 conversationId) const
         QStringLiteral("SELECT %1 FROM messages m WHERE m.conversation_id = ? ORDER BY m.id")
             .arg(QLatin1String(kMessageColumns)),
         {conversationId}, messageFrom);
+}
+
+QVector<qint32> ConversationStore::tokensFromBlob(const QByteArray& blob) {
+    QVector<qint32> tokens(blob.size() / qsizetype(sizeof(qint32)));
+    if (!tokens.isEmpty()) qFromLittleEndian<qint32>(blob.constData(), tokens.size(), tokens.data());
+    return tokens;
 }
 
 qint64 ConversationStore::insertConversation(const NewConversation& conversation) {

@@ -88,30 +88,33 @@ bool ConversationStore::checkAndConfigure(const QString& path, QString* error, O
         file.close();
     }
     QDir().mkpath(QFileInfo(path).absolutePath());
+    // An existing file is checked through a read-only connection: closing a read-write one checkpoints the WAL into
+    // the file, which would change a damaged file we then keep aside (and write into its damaged pages). The
+    // read-only connection leaves the -wal and -shm it had to create; a refused file gets rid of them again.
+    const bool existing = file.exists() && file.size() > 0;
+    QStringList created;
+    for (const QString& suffix : {QStringLiteral("-wal"), QStringLiteral("-shm")})
+        if (!QFile::exists(path + suffix)) created << path + suffix;
     QSqlDatabase db = database();
     db.setDatabaseName(path);
+    db.setConnectOptions(existing ? QStringLiteral("QSQLITE_OPEN_READONLY") : QString());
     if (!db.open()) return refuse(OpenError::CannotOpen, tr("Cannot open %1: %2").arg(path, db.lastError().text()));
+    OpenError problem = OpenError::None;
+    QString problemText;
+    checkReadable(path, &problem, &problemText);
+    if (problem != OpenError::None) {
+        db.close();
+        if (existing)
+            for (const QString& leftover : created) QFile::remove(leftover);
+        return refuse(problem, problemText);
+    }
+    if (existing) {  // healthy: now for writing
+        db.close();
+        db.setConnectOptions(QString());
+        if (!db.open()) return refuse(OpenError::CannotOpen, tr("Cannot open %1: %2").arg(path, db.lastError().text()));
+    }
 
     QSqlQuery q(db);
-    if (!q.exec(QStringLiteral("PRAGMA quick_check"))) {
-        const bool notADatabase = q.lastError().nativeErrorCode().toInt() == kSqliteNotADatabase;
-        return refuse(notADatabase ? OpenError::NotADatabase : OpenError::Corrupt,
-                      tr("%1 is damaged: %2").arg(path, q.lastError().text()));
-    }
-    QStringList problems;
-    while (q.next()) problems << q.value(0).toString();
-    if (problems != QStringList{QStringLiteral("ok")})
-        return refuse(OpenError::Corrupt, tr("%1 is damaged: %2").arg(path, problems.join(u'\n')));
-    if (!q.exec(QStringLiteral("PRAGMA user_version")) || !q.next())
-        return refuse(OpenError::Corrupt, tr("%1 is damaged: %2").arg(path, q.lastError().text()));
-    const int version = q.value(0).toInt();
-    if (version > schemaVersion())
-        return refuse(OpenError::TooNew, tr("%1 was written by a newer version of Recurrent Chat (schema %2; this "
-                                            "version knows up to %3). Update the app to open it.")
-                                             .arg(path)
-                                             .arg(version)
-                                             .arg(schemaVersion()));
-
     // WAL: readers never block the writer and a crash mid-write leaves the last commit intact. synchronous=FULL
     // also syncs the WAL at each commit, so a power cut cannot take back a turn the user saw saved; we commit a
     // few times per turn, so the fsync costs nothing the user can notice (NORMAL would only save those fsyncs).
@@ -120,6 +123,38 @@ bool ConversationStore::checkAndConfigure(const QString& path, QString* error, O
             return refuse(OpenError::CannotOpen, tr("Cannot configure %1: %2").arg(path, q.lastError().text()));
     }
     return true;
+}
+
+// Whether the open file (at `path`) is a healthy database of a schema this build knows; if not, why.
+void ConversationStore::checkReadable(const QString& path, OpenError* problem, QString* text) const {
+    QSqlQuery q(database());
+    if (!q.exec(QStringLiteral("PRAGMA quick_check"))) {
+        const bool notADatabase = q.lastError().nativeErrorCode().toInt() == kSqliteNotADatabase;
+        *problem = notADatabase ? OpenError::NotADatabase : OpenError::Corrupt;
+        *text = tr("%1 is damaged: %2").arg(path, q.lastError().text());
+        return;
+    }
+    QStringList problems;
+    while (q.next()) problems << q.value(0).toString();
+    if (problems != QStringList{QStringLiteral("ok")}) {
+        *problem = OpenError::Corrupt;
+        *text = tr("%1 is damaged: %2").arg(path, problems.join(u'\n'));
+        return;
+    }
+    if (!q.exec(QStringLiteral("PRAGMA user_version")) || !q.next()) {
+        *problem = OpenError::Corrupt;
+        *text = tr("%1 is damaged: %2").arg(path, q.lastError().text());
+        return;
+    }
+    const int version = q.value(0).toInt();
+    if (version > schemaVersion()) {
+        *problem = OpenError::TooNew;
+        *text = tr("%1 was written by a newer version of Recurrent Chat (schema %2; this version knows up to %3). "
+                   "Update the app to open it.")
+                    .arg(path)
+                    .arg(version)
+                    .arg(schemaVersion());
+    }
 }
 
 bool ConversationStore::migrate(QString* error, OpenError* reason) {

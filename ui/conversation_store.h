@@ -95,6 +95,8 @@ class ConversationStore {
 
     static int schemaVersion();
     static QString roleName(MessageRole role);  // "user" / "model", as stored
+    // A message's token ids as the tokens column stores them (little-endian int32s); for readers of old files too.
+    static QVector<qint32> tokensFromBlob(const QByteArray& blob);
     QString lastError() const { return m_lastError; }
 
     // Conversations, most recently updated first; deleted ones are hidden from everything below until restored.
@@ -157,6 +159,7 @@ class ConversationStore {
     void closeConnection();
     QSqlDatabase database() const;
     bool checkAndConfigure(const QString& path, QString* error, OpenError* reason);
+    void checkReadable(const QString& path, OpenError* problem, QString* text) const;
     bool migrate(QString* error, OpenError* reason);
     qint64 nextTimestamp();
     // Runs `body` (which sets lastError when it returns false) in one transaction, committed only on success.

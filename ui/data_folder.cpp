@@ -30,8 +30,9 @@ DataFolder::DataFolder(const QString& directory) : m_directory(directory) {
     open();
     if (!m_store) return;
     m_store->purgeDeleted();  // an undo is only offered within a session
-    // Not after a damaged database was set aside: its messages still name their states.
-    if (m_openingNotice.isEmpty()) removeOrphanStateFiles();
+    // Not after a damaged database was set aside: its states went with it, and whatever is left in states/ may
+    // still be named by it (a states folder that could not be moved).
+    if (m_keptDatabase.isEmpty()) removeOrphanStateFiles();
 }
 
 void DataFolder::open() {
@@ -47,11 +48,7 @@ void DataFolder::open() {
         if (!aside.isEmpty()) {
             const QString damage = error;
             m_store = ConversationStore::open(databasePath, connection, &error, &reason);
-            if (m_store) {
-                m_openingNotice = tr("Your conversations could not be read (%1). The damaged file was kept as %2 and "
-                                     "a new, empty one was started.")
-                                      .arg(damage, QDir::toNativeSeparators(aside));
-            }
+            if (m_store) recoverFrom(aside, damage);
         }
     }
     if (!m_store) {
@@ -59,6 +56,37 @@ void DataFolder::open() {
                             "will be saved until this is resolved.")
                              .arg(error);
     }
+}
+
+// The damaged file's states go with it to <aside>.states (one rename: the orphan sweep of later starts only looks
+// in states/, so they are never taken for orphans of the new database); what the salvage read back takes its
+// states back to states/.
+void DataFolder::recoverFrom(const QString& aside, const QString& damage) {
+    m_keptDatabase = aside;
+    const QString statesAside = aside + QStringLiteral(".states");
+    const bool statesMoved = QDir().rename(stateDirectory(), statesAside);
+    QDir().mkpath(stateDirectory());
+    m_salvaged = salvageDatabase(aside, *m_store);
+    if (statesMoved) {
+        const std::optional<QStringList> referenced = m_store->referencedStateFiles();
+        for (const QString& name : referenced.value_or(QStringList())) {
+            const QString from = QDir(statesAside).filePath(name);
+            if (QFile::exists(from)) QFile::rename(from, statePath(name));
+        }
+    }
+    m_damage = damage;
+}
+
+QString DataFolder::openingNotice() const {
+    if (m_keptDatabase.isEmpty()) return {};
+    const QString recovered = m_salvaged.conversations == 0
+                                  ? tr("Nothing could be recovered from it.")
+                                  : tr("%n conversation(s) could be recovered from it.", "", m_salvaged.conversations);
+    QString damage = m_damage.trimmed();  // one sentence, whether or not its text ended in a full stop
+    if (!damage.endsWith(u'.')) damage += u'.';
+    return tr("The conversation database could not be read: %1 It was kept, unchanged, as %2, with its state files "
+              "beside it, and a new database was started. %3")
+        .arg(damage, QDir::toNativeSeparators(m_keptDatabase), recovered);
 }
 
 // State files no message names any more (their conversation was deleted and purged, the app was killed between

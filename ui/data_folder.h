@@ -1,6 +1,7 @@
 // data_folder.h — DataFolder: the app's data folder. Opens the conversation database (a damaged one is kept aside
-// and a new one started), removes what nothing refers to any more (deleted conversations, orphaned state files),
-// and names the state files that live beside the database in states/.
+// with its states, a new one started and what can still be read salvaged into it), removes what nothing refers to
+// any more (deleted conversations, orphaned state files), and names the state files that live beside the database
+// in states/.
 #pragma once
 
 #include <QCoreApplication>
@@ -8,6 +9,7 @@
 #include <optional>
 
 #include "conversation_store.h"
+#include "database_salvage.h"
 
 class DataFolder {
     Q_DECLARE_TR_FUNCTIONS(DataFolder)
@@ -22,8 +24,13 @@ class DataFolder {
     ConversationStore* store() { return m_store ? &*m_store : nullptr; }
     const ConversationStore* store() const { return m_store ? &*m_store : nullptr; }
     QString storageError() const { return m_storageError; }
-    // What the user should hear about the opening (a damaged database set aside), or "".
-    QString openingNotice() const { return m_openingNotice; }
+    // What the user should hear about the opening (a damaged database set aside, what was recovered), or "";
+    // translated when asked.
+    QString openingNotice() const;
+    // The damaged database kept aside at this start (conversations.sqlite3.corrupt-<time>), or "".
+    QString keptDatabase() const { return m_keptDatabase; }
+    // What was read back from it into the new database.
+    SalvageReport salvaged() const { return m_salvaged; }
 
     // A new, unique name for a state file (what messages store), and where a named one lives.
     static QString newStateFileName();
@@ -32,10 +39,13 @@ class DataFolder {
 
   private:
     void open();
+    void recoverFrom(const QString& aside, const QString& damage);
     void removeOrphanStateFiles();
 
     QString m_directory;
     std::optional<ConversationStore> m_store;
     QString m_storageError;
-    QString m_openingNotice;
+    QString m_damage;  // why the database was set aside
+    QString m_keptDatabase;
+    SalvageReport m_salvaged;
 };

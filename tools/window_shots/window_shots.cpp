@@ -1,8 +1,11 @@
 // window_shots — screenshots of the real window, offscreen: the app's window (Main.qml through loadMainWindow) on
 // the real engine and the demo model, with a short conversation, in the light and dark themes, in English, German
 // and French, at 1280×800 and 640×480. One PNG per combination, named theme-language-WxH.png, in the folder given.
-// Usage: window_shots OUT_DIR [--readme FILE]   (scripts/screenshots.sh runs it under Xvfb, or offscreen)
+// With --problems, instead, the window when things go wrong: the dialog about a damaged database (problem-db-*),
+// the banner after a model folder that does not load (problem-load-*) and the model folder dialog (problem-folder-*).
+// Usage: window_shots OUT_DIR [--readme FILE | --problems]   (scripts/screenshots.sh runs it under Xvfb, or offscreen)
 #include <QDir>
+#include <QFile>
 #include <QGuiApplication>
 #include <QQmlApplicationEngine>
 #include <QQuickWindow>
@@ -42,6 +45,43 @@ bool save(QQuickWindow& window, const QString& file) {
     return true;
 }
 
+QString themeName(Preferences::Theme theme) {
+    return theme == Preferences::Theme::Dark ? QStringLiteral("dark") : QStringLiteral("light");
+}
+
+// The --problems set: the data folder starts with a database that is not one, then a broken model folder is opened.
+int problemShots(const QDir& out, const QTemporaryDir& home, ChatController& controller, QQuickWindow& window) {
+    Preferences& prefs = *controller.preferences();
+    int failures = 0;
+    for (const auto theme : {Preferences::Theme::Light, Preferences::Theme::Dark}) {
+        prefs.setTheme(theme);
+        for (const QString& language : {QStringLiteral("en"), QStringLiteral("de"), QStringLiteral("fr")}) {
+            prefs.setLanguage(language);
+            if (!save(window, out.filePath(QStringLiteral("problem-db-%1-%2.png").arg(themeName(theme), language))))
+                ++failures;
+        }
+    }
+    prefs.setLanguage(QStringLiteral("en"));
+    if (QObject* dialog = window.findChild<QObject*>(QStringLiteral("databaseNoticeDialog")))
+        QMetaObject::invokeMethod(dialog, "close");
+    const QString broken = home.filePath(QStringLiteral("broken-model"));
+    QDir().mkpath(broken);
+    QFile config(broken + QStringLiteral("/config.json"));
+    if (!config.open(QIODevice::WriteOnly) || config.write("{ not json") < 0) return 1;
+    config.close();
+    controller.loadModel(broken);
+    if (!waitFor([&] { return controller.modelStatus() != ChatController::ModelStatus::Loading; })) return 1;
+    QObject* folderDialog = window.findChild<QObject*>(QStringLiteral("modelFolderDialog"));
+    for (const auto theme : {Preferences::Theme::Light, Preferences::Theme::Dark}) {
+        prefs.setTheme(theme);
+        if (!save(window, out.filePath(QStringLiteral("problem-load-%1.png").arg(themeName(theme))))) ++failures;
+        if (folderDialog) QMetaObject::invokeMethod(folderDialog, "open");
+        if (!save(window, out.filePath(QStringLiteral("problem-folder-%1.png").arg(themeName(theme))))) ++failures;
+        if (folderDialog) QMetaObject::invokeMethod(folderDialog, "close");
+    }
+    return failures == 0 && folderDialog ? 0 : 1;
+}
+
 }  // namespace
 
 int main(int argc, char** argv) {
@@ -55,10 +95,16 @@ int main(int argc, char** argv) {
     const QString readme = args.indexOf(QStringLiteral("--readme")) > 0
                                ? args.value(args.indexOf(QStringLiteral("--readme")) + 1)
                                : QString();
+    const bool problems = args.contains(QStringLiteral("--problems"));
     if (!QDir().mkpath(out.path())) return 1;
     QTemporaryDir home;
     qputenv("XDG_CONFIG_HOME", home.filePath(QStringLiteral("config")).toUtf8());
     qputenv("XDG_DATA_HOME", home.filePath(QStringLiteral("data")).toUtf8());
+    if (problems) {
+        QDir().mkpath(home.filePath(QStringLiteral("data")));
+        QFile garbage(home.filePath(QStringLiteral("data/conversations.sqlite3")));
+        if (!garbage.open(QIODevice::WriteOnly) || garbage.write(QByteArray(64 * 1024, char(0x5A))) < 0) return 1;
+    }
 
     QSettings settings(home.filePath(QStringLiteral("settings.ini")), QSettings::IniFormat);
     ThreadedEngine engine;
@@ -81,6 +127,7 @@ int main(int argc, char** argv) {
     window->resize(1280, 800);
     window->show();
     if (!waitFor([&] { return controller.modelStatus() == ChatController::ModelStatus::Ready; })) return 1;
+    if (problems) return problemShots(out, home, controller, *window);
 
     // An earlier chat for the list, then the one shown: the user's line breaks, a reply, a second turn.
     if (!sendAndWait(controller, QStringLiteral("Tell me a fortune."))) return 1;
@@ -100,12 +147,10 @@ int main(int argc, char** argv) {
                     std::fprintf(stderr, "window_shots: the window did not take %dx%d; shot as it is\n", size.width(),
                                  size.height());
                 }
-                const QString name =
-                    QStringLiteral("%1-%2-%3x%4.png")
-                        .arg(theme == Preferences::Theme::Dark ? QStringLiteral("dark") : QStringLiteral("light"),
-                             language)
-                        .arg(size.width())
-                        .arg(size.height());
+                const QString name = QStringLiteral("%1-%2-%3x%4.png")
+                                         .arg(themeName(theme), language)
+                                         .arg(size.width())
+                                         .arg(size.height());
                 if (!save(*window, out.filePath(name))) ++failures;
             }
         }

@@ -3,7 +3,6 @@
 import QtQuick
 import QtQuick.Controls
 import QtQuick.Controls.Material
-import QtQuick.Dialogs
 import QtQuick.Layouts
 import RecurrentChat
 
@@ -69,6 +68,11 @@ ApplicationWindow {
         title: window.controller.modelTitle
         subtitle: window.controller.modelSubtitle
         sidebarShown: window.sidebarShown
+        canUseDemo: window.controller.canUseDemoModel
+        offerDemo: window.controller.canUseDemoModel && (window.controller.lastLoadFailed
+                   || window.controller.modelStatus === ChatController.None
+                   || window.controller.modelStatus === ChatController.Failed)
+        onUseDemo: window.controller.useDemoModel()
         onPickModel: folderDialog.open()
         onOpenModels: modelsPage.open()
         onOpenPreferences: window.openPreferences()
@@ -138,10 +142,25 @@ ApplicationWindow {
         }
     }
 
-    FolderDialog {
+    ModelFolderDialog {
         id: folderDialog
-        title: qsTr("Choose a RecurrentGemma model folder")
-        onAccepted: window.controller.loadModelUrl(selectedFolder)
+        onFolderChosen: folder => window.controller.loadModelUrl(folder)
+    }
+
+    DatabaseNoticeDialog {
+        id: databaseNotice
+        text: window.controller.databaseNotice
+        onShowFileRequested: window.controller.showKeptDatabase()
+    }
+    // After the first frame: opened before the window was on screen, the dialog's elevated background was not drawn.
+    property bool databaseNoticeDue: controller.databaseNotice.length > 0
+    Connections {
+        target: window
+        enabled: window.databaseNoticeDue
+        function onFrameSwapped() {
+            window.databaseNoticeDue = false
+            databaseNotice.open()
+        }
     }
 
     ModelsPage {

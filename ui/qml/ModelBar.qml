@@ -1,5 +1,6 @@
 // ModelBar.qml — the top bar: the sidebar's fold button, which model is loaded (or what is happening instead) with
-// its details, and the buttons to open another model and the preferences, and the application menu (Quit).
+// its details, and the buttons to open another model (or the demo) and the preferences, and the application menu
+// (the demo model, Quit).
 import QtQuick
 import QtQuick.Controls
 import QtQuick.Layouts
@@ -11,6 +12,11 @@ ToolBar {
     required property string title
     required property string subtitle
     required property bool sidebarShown
+    // The demo model can be loaded (it is installed and not the loaded one), and is offered in the bar itself (no
+    // model, or the last load failed); the menu always has it.
+    required property bool canUseDemo
+    required property bool offerDemo
+    signal useDemo()
     signal pickModel()
     signal openModels()
     signal openPreferences()
@@ -60,6 +66,12 @@ ToolBar {
             onClicked: bar.openModels()
         }
         ToolButton {
+            objectName: "useDemoButton"
+            visible: bar.offerDemo
+            text: qsTr("Use the demo model")
+            onClicked: bar.useDemo()
+        }
+        ToolButton {
             text: qsTr("Open model…")
             onClicked: bar.pickModel()
         }
@@ -75,6 +87,12 @@ ToolBar {
             ToolTip.visible: hovered
             Menu {
                 id: appMenu
+                MenuItem {
+                    objectName: "useDemoItem"
+                    text: qsTr("Use the demo model")
+                    enabled: bar.canUseDemo
+                    onTriggered: bar.useDemo()
+                }
                 MenuItem {
                     objectName: "quitItem"
                     text: qsTr("Quit (Ctrl+Q)")
