@@ -234,6 +234,40 @@ class TestKernelsQ4 : public QObject {
         }
     }
 
+    // A full super-block's 8 sub-blocks are searched side by side (SIMD lanes), a row's short last one sub-block by
+    // sub-block: both must give the same fits bit for bit. A 256-value row and its first 224 values (7 sub-blocks,
+    // the one-by-one path) agree on those sub-blocks' 6-bit scales and mins and nibbles when the 8th sub-block is too
+    // small to change the units. The sub-blocks cover mixed signs, all positive (the min > 0 refit), all zero (an
+    // empty range), ties on a coarse grid, all negative, and the largest values.
+    void sideBySideSearchEqualsOneByOne() {
+        const std::vector<float> g = gaussian(kQ4SuperBlock, 7u);
+        std::vector<float> w(kQ4SuperBlock);
+        for (int64_t i = 0; i < kQ4SuperBlock; ++i) {
+            const float v = g[static_cast<std::size_t>(i)];
+            const float kinds[kQ4SubBlocksPerSuper] = {0.05f * v,
+                                                       0.02f + std::fabs(0.03f * v),
+                                                       0.0f,
+                                                       0.01f * std::round(5 * v),
+                                                       -std::fabs(0.04f * v),
+                                                       0.2f * v,
+                                                       0.15f * v - 0.1f,
+                                                       1e-4f * v};
+            w[static_cast<std::size_t>(i)] = kinds[i / kQ4SubBlock];
+        }
+        const int64_t shortIn = kQ4SuperBlock - kQ4SubBlock;
+        Q4Matrix full = allocate(1, kQ4SuperBlock), part = allocate(1, shortIn);
+        QVERIFY(quantizeQ4Row(w.data(), kQ4SuperBlock, full.nibbleBuffer.data() + 1, full.headerBuffer.data() + 1));
+        QVERIFY(quantizeQ4Row(w.data(), shortIn, part.nibbleBuffer.data() + 1, part.headerBuffer.data() + 1));
+        QVERIFY(std::memcmp(full.headers(), part.headers(), 4) == 0);  // d and dmin
+        const Q4SubScales a = decodeQ4Header(full.headers()), b = decodeQ4Header(part.headers());
+        for (int64_t k = 0; k + 1 < kQ4SubBlocksPerSuper; ++k) {
+            QCOMPARE(a.scale[k], b.scale[k]);
+            QCOMPARE(a.min[k], b.min[k]);
+        }
+        QVERIFY(a.scale[2] == 0.0f && a.min[2] == 0.0f);
+        QVERIFY(std::memcmp(full.q(), part.q(), static_cast<std::size_t>(q4RowBytes(shortIn))) == 0);
+    }
+
     void unstorableRowsAreRefused() {
         std::vector<uint8_t> nibbles(64), headers(16);
         std::vector<float> w(100, 0.5f);

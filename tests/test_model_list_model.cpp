@@ -1,11 +1,13 @@
 // test_model_list_model — the Models page's list (ModelListModel) without QML, on real files and a fake Hub on
 // loopback: a checkpoint huggingface-cli left in the cache is found with its size, dtype and state size; a download
-// that was under way when the app quit goes on at the next start with a Range request; an int8 copy is made on its
-// thread with progress into the app's data folder (never into the cache), loads, and answers like the original
-// within int8's tolerance; the copy can be deleted, and nothing outside the copies' folder can.
+// that was under way when the app quit goes on at the next start with a Range request; an int8 and a 4-bit copy are
+// made on their thread with progress into the app's data folder (never into the cache), load, and answer like the
+// original within their format's tolerance; the copy can be deleted, and nothing outside the copies' folder can.
 #include "rgemma/chat_format.h"
+#include "rgemma/generate.h"
 #include "rgemma/model.h"
 #include "rgemma/runtime.h"
+#include "rgemma/sampler.h"
 #include "rgemma/tokenizer.h"
 
 // Qt after the engine.
@@ -66,6 +68,38 @@ std::vector<float> lastLogits(const QString& dir, const std::string& text) {
     std::vector<float> logits;
     if (!(*model)->forward(runtime, state, tokens, rgemma::LogitsMode::Last, logits)) return {};
     return logits;
+}
+
+// The JSON header of a safetensors file (its 8-byte little-endian length, then the text), or "" when unreadable.
+QByteArray safetensorsHeader(const QString& path) {
+    QFile file(path);
+    if (!file.open(QIODevice::ReadOnly)) return {};
+    const QByteArray size = file.read(8);
+    if (size.size() != 8) return {};
+    quint64 length = 0;
+    for (int i = 7; i >= 0; --i) length = length << 8 | static_cast<uint8_t>(size[i]);
+    return length < (1u << 24) ? file.read(static_cast<qint64>(length)) : QByteArray();
+}
+
+// The greedy reply of the model in `dir` to `message` as a first user turn, up to its end of turn.
+std::string greedyReply(const QString& dir, const std::string& message) {
+    auto model = rgemma::Model::load(QFile::encodeName(dir).toStdString());
+    auto tokenizer = rgemma::Tokenizer::load(QFile::encodeName(dir + "/tokenizer.model").toStdString());
+    if (!model || !tokenizer) return "<does not load>";
+    rgemma::Runtime runtime(1);
+    rgemma::State state = (*model)->newState();
+    rgemma::SamplerSettings settings;
+    settings.greedy = true;
+    rgemma::Sampler sampler(settings);
+    rgemma::GenerateOptions options;
+    options.maxNewTokens = 32;
+    options.stopTokens = rgemma::defaultStopTokens(*tokenizer);
+    auto result =
+        rgemma::generate(**model, runtime, state, rgemma::firstTurnTokens(*tokenizer, message), sampler, options);
+    if (!result || result->stop != rgemma::StopReason::EndOfTurn) return "<no end of turn>";
+    std::vector<rgemma::TokenId> tokens = result->tokens;
+    tokens.pop_back();
+    return tokenizer->decode(tokens);
 }
 
 }  // namespace
@@ -136,9 +170,18 @@ class TestModelListModel : public QObject {
         QVERIFY(run.settings.value(QStringLiteral("models/activeDownloads")).toStringList().isEmpty());
     }
 
-    // An int8 copy of the demo model (opened before, so listed as a folder): progress, a folder in the app's data
-    // folder that loads and answers like the original, and deleting it.
-    void makesAndDeletesAnInt8Copy() {
+    // Each format the Models page offers, on the demo model (opened before, so listed as a folder): progress, a
+    // folder in the app's data folder that loads and answers like the original (int8: logits within its error;
+    // 4-bit: the file is Q4K and gives the sum test_quantize_q4 records), and deleting it.
+    void makesAndDeletesACopy_data() {
+        QTest::addColumn<QString>("format");
+        QTest::addColumn<double>("maxRelativeError");  // of the last logits, against the original's
+        QTest::newRow("int8") << QStringLiteral("int8") << 0.05;
+        QTest::newRow("q4k") << QStringLiteral("q4k") << 0.15;  // measured 0.079
+    }
+    void makesAndDeletesACopy() {
+        QFETCH(QString, format);
+        QFETCH(double, maxRelativeError);
         QTemporaryDir home;
         ListRun run(home.path(), nullptr);
         run.preferences.setModelDirectory(QStringLiteral(RC_DEMO_MODEL_DIR));
@@ -146,29 +189,39 @@ class TestModelListModel : public QObject {
         const int source = rowNamed(run.models, QStringLiteral("demo-model"));
         QVERIFY(source >= 0);
         QCOMPARE(run.models.index(source).data(ModelListModel::SourceRole).toString(), QStringLiteral("folder"));
-        QCOMPARE(run.models.quantizeFormatList().size(), 1);
+        QStringList offered, hints;
+        for (const QVariant& item : run.models.quantizeFormatList()) {
+            offered << item.toMap().value("id").toString();
+            hints << item.toMap().value("hint").toString();
+        }
+        QCOMPARE(offered, (QStringList{QStringLiteral("int8"), QStringLiteral("q4k")}));
+        QVERIFY2(hints[1].contains(QStringLiteral("4-bit")) && hints[1].contains(QStringLiteral("lower quality")),
+                 qPrintable(hints[1]));
         QList<double> fractions;  // what the source row showed while the copy was made
         connect(&run.models, &QAbstractItemModel::dataChanged, this, [&run, &fractions, source](const QModelIndex& at) {
             const double f = at.row() == source ? at.data(ModelListModel::QuantizeProgressRole).toDouble() : -1;
             if (f >= 0) fractions << f;
         });
-        run.models.quantize(source, QStringLiteral("int8"));
-        QTRY_VERIFY_WITH_TIMEOUT(rowNamed(run.models, QStringLiteral("demo-model-int8")) >= 0, 60000);
+        const QString name = QStringLiteral("demo-model-") + format;
+        run.models.quantize(source, format);
+        QTRY_VERIFY_WITH_TIMEOUT(rowNamed(run.models, name) >= 0, 60000);
         QVERIFY(fractions.size() >= 3);
         QVERIFY(std::is_sorted(fractions.begin(), fractions.end()));
         QCOMPARE(fractions.last(), 1.0);
-        const QString name = QStringLiteral("demo-model-int8");
         const QString copy = dataOf(run.models, name, ModelListModel::FolderRole).toString();
         QCOMPARE(QFileInfo(copy).absolutePath(), QFileInfo(run.models.copiesDirectory()).absoluteFilePath());
         QVERIFY(copy.startsWith(home.filePath("data")));
         QCOMPARE(dataOf(run.models, name, ModelListModel::SourceRole).toString(), QStringLiteral("copy"));
         QVERIFY(dataOf(run.models, name, ModelListModel::CanDeleteRole).toBool());
+        // The embedding is int8 in both (the 4-bit scheme keeps it at 8 bits); only the 4-bit file has Q4K matrices.
         QVERIFY2(dataOf(run.models, name, ModelListModel::DetailsRole).toString().contains(QStringLiteral("I8")),
                  qPrintable(dataOf(run.models, name, ModelListModel::DetailsRole).toString()));
+        QCOMPARE(safetensorsHeader(copy + QStringLiteral("/model.safetensors")).contains("\"rgemma_q4k\":\"1\""),
+                 format == QStringLiteral("q4k"));
         QCOMPARE(dataOf(run.models, QStringLiteral("demo-model"), ModelListModel::QuantizeProgressRole).toDouble(),
                  -1.0);
 
-        // The copy answers like the original: the same next token, logits within int8's error.
+        // The copy answers like the original: the same next token, logits within the format's error.
         const std::vector<float> original = lastLogits(QStringLiteral(RC_DEMO_MODEL_DIR), "Tell me about the sea.");
         const std::vector<float> quantized = lastLogits(copy, "Tell me about the sea.");
         QVERIFY(!original.empty() && original.size() == quantized.size());
@@ -178,10 +231,13 @@ class TestModelListModel : public QObject {
             norm += original[i] * original[i];
         }
         const double relative = std::sqrt(diff / norm);
-        qInfo("int8 copy: relative logit error %.4f", relative);
-        QVERIFY2(relative < 0.05, qPrintable(QString::number(relative)));
+        qInfo("%s copy: relative logit error %.4f", qPrintable(format), relative);
+        QVERIFY2(relative < maxRelativeError, qPrintable(QString::number(relative)));
         QCOMPARE(std::max_element(quantized.begin(), quantized.end()) - quantized.begin(),
                  std::max_element(original.begin(), original.end()) - original.begin());
+
+        if (format == QStringLiteral("q4k"))
+            QCOMPARE(greedyReply(copy, "What is 23 + 58?"), std::string("23 + 58 = 81."));
 
         // Only copies can be deleted; deleting one removes its folder.
         QVERIFY(!run.models.remove(rowNamed(run.models, QStringLiteral("demo-model"))));

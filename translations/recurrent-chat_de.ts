@@ -1104,6 +1104,14 @@
         <source>Make an int8 copy</source>
         <translation>int8-Kopie erstellen</translation>
     </message>
+    <message>
+        <source>Make a 4-bit copy</source>
+        <translation>4-Bit-Kopie erstellen</translation>
+    </message>
+    <message>
+        <source>4-bit weights: smaller and faster than an int8 copy, with slightly lower quality.</source>
+        <translation>4-Bit-Gewichte: kleiner und schneller als eine int8-Kopie, bei etwas geringerer Qualität.</translation>
+    </message>
 </context>
 <context>
     <name>QuantizeJob</name>

@@ -1104,6 +1104,14 @@
         <source>Make an int8 copy</source>
         <translation>Créer une copie int8</translation>
     </message>
+    <message>
+        <source>Make a 4-bit copy</source>
+        <translation>Créer une copie 4&#xa0;bits</translation>
+    </message>
+    <message>
+        <source>4-bit weights: smaller and faster than an int8 copy, with slightly lower quality.</source>
+        <translation>Poids sur 4&#xa0;bits&#xa0;: une copie plus petite et plus rapide qu’une copie int8, d’une qualité légèrement moindre.</translation>
+    </message>
 </context>
 <context>
     <name>QuantizeJob</name>

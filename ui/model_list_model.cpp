@@ -72,7 +72,9 @@ void ModelListModel::setDownloadPatience(int stallTimeoutMs, int maxAttempts, in
 QVariantList ModelListModel::quantizeFormatList() const {
     QVariantList formats;
     for (const QuantizeFormat& format : quantizeFormats()) {
-        formats << QVariantMap{{QStringLiteral("id"), format.id}, {QStringLiteral("label"), format.action()}};
+        formats << QVariantMap{{QStringLiteral("id"), format.id},
+                               {QStringLiteral("label"), format.action()},
+                               {QStringLiteral("hint"), format.hint ? format.hint() : QString()}};
     }
     return formats;
 }

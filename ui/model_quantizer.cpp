@@ -6,15 +6,30 @@
 #include <QDir>
 #include <QFile>
 
+namespace {
+
+// The engine's writer for `format`, as a QuantizeFormat's `write`.
+template <rgemma::QuantizeFormat format>
+rgemma::Result<void> writeCopy(const std::filesystem::path& source, const std::filesystem::path& target,
+                               const rgemma::QuantizeProgress& progress) {
+    auto report = rgemma::quantizeCheckpoint(source, target, format, progress);
+    if (!report) return tl::unexpected(report.error());
+    return {};
+}
+
+}  // namespace
+
 const QList<QuantizeFormat>& quantizeFormats() {
     static const QList<QuantizeFormat> formats = {
         {QStringLiteral("int8"), [] { return QCoreApplication::translate("QuantizeFormat", "Make an int8 copy"); },
-         [](const std::filesystem::path& source, const std::filesystem::path& target,
-            const rgemma::QuantizeProgress& progress) -> rgemma::Result<void> {
-             auto report = rgemma::quantizeCheckpointInt8(source, target, progress);
-             if (!report) return tl::unexpected(report.error());
-             return {};
-         }},
+         nullptr, writeCopy<rgemma::QuantizeFormat::Int8>},
+        // Mixed 4-bit (Q4K, rgemma/checkpoint.h): ~0.64 of int8's bytes per token, a little further from the original.
+        {QStringLiteral("q4k"), [] { return QCoreApplication::translate("QuantizeFormat", "Make a 4-bit copy"); },
+         [] {
+             return QCoreApplication::translate(
+                 "QuantizeFormat", "4-bit weights: smaller and faster than an int8 copy, with slightly lower quality.");
+         },
+         writeCopy<rgemma::QuantizeFormat::Q4K>},
     };
     return formats;
 }

@@ -15,6 +15,7 @@
 struct QuantizeFormat {
     QString id;           // "int8": what QML names, and the copy's folder suffix
     QString (*action)();  // the button's words, translated
+    QString (*hint)();    // what the copy trades, translated (the button's tooltip), or null
     // Writes the copy of `source` into `target` (a new folder), telling `progress`; called on the job's thread.
     std::function<rgemma::Result<void>(const std::filesystem::path& source, const std::filesystem::path& target,
                                        const rgemma::QuantizeProgress& progress)>

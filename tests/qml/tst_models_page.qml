@@ -3,6 +3,7 @@
 // progress, pause, resume (a Range request) and cancel (partial files gone); a gated model refused without the
 // token; a finished download used as the chat's model, and an int8 copy of it made and deleted.
 import QtQuick
+import QtQuick.Controls
 import QtTest
 import RecurrentChat
 import RecurrentChatTest
@@ -161,7 +162,11 @@ Item {
             openPage()
             tryVerify(() => row("recurrentgemma-2b") && row("recurrentgemma-2b").inUse, 10000)
 
-            // An int8 copy of it, listed with its own size once written, then deleted.
+            // Both copies are offered; the 4-bit one says what it trades. An int8 copy of it, listed with its own
+            // size once written, then deleted (test_model_list_model makes and checks both kinds).
+            const fourBit = button("recurrentgemma-2b", "quantizeButton_q4k")
+            verify(fourBit && fourBit.visible, "the 4-bit copy is offered")
+            verify(fourBit.ToolTip.text.indexOf("4-bit") >= 0, fourBit.ToolTip.text)
             click("recurrentgemma-2b", "quantizeButton_int8")
             tryVerify(() => row("recurrentgemma-2b-int8") !== null, 60000)
             verify(row("recurrentgemma-2b-int8").details.indexOf("I8") > 0, row("recurrentgemma-2b-int8").details)

@@ -22,7 +22,7 @@ ItemDelegate {
     required property real quantizeProgress
     required property bool canDelete
     required property bool inUse
-    required property var quantizeFormats  // [{id, label}] from the model list
+    required property var quantizeFormats  // [{id, label, hint}] from the model list
 
     signal downloadRequested()
     signal pauseRequested()
@@ -84,6 +84,9 @@ ItemDelegate {
                     objectName: "quantizeButton_" + modelData.id
                     flat: true
                     text: modelData.label
+                    ToolTip.visible: hovered && modelData.hint !== ""
+                    ToolTip.text: modelData.hint
+                    Accessible.description: modelData.hint
                     onClicked: row.quantizeRequested(modelData.id)
                 }
             }
