@@ -47,10 +47,6 @@
         <translation>Der Systemprompt konnte nicht gespeichert werden: %1</translation>
     </message>
     <message>
-        <source>The chat could not be exported: %1</source>
-        <translation>Der Chat konnte nicht exportiert werden: %1</translation>
-    </message>
-    <message>
         <source>Demo model</source>
         <translation>Demo-Modell</translation>
     </message>
@@ -73,6 +69,88 @@
     <message>
         <source>Choose a Hugging Face RecurrentGemma folder (config.json, *.safetensors, tokenizer.model).</source>
         <translation>Wähle einen RecurrentGemma-Ordner von Hugging Face (config.json, *.safetensors, tokenizer.model).</translation>
+    </message>
+    <message>
+        <source>The chat was exported to %1.</source>
+        <translation>Der Chat wurde nach %1 exportiert.</translation>
+    </message>
+</context>
+<context>
+    <name>ChatFileDialogs</name>
+    <message>
+        <source>Export</source>
+        <translation>Exportieren</translation>
+    </message>
+    <message>
+        <source>Export “%1”</source>
+        <translation>„%1“ exportieren</translation>
+    </message>
+    <message>
+        <source>New chat</source>
+        <translation>Neuer Chat</translation>
+    </message>
+    <message>
+        <source>Markdown (*.md)</source>
+        <translation>Markdown (*.md)</translation>
+    </message>
+    <message>
+        <source>JSON (*.json)</source>
+        <translation>JSON (*.json)</translation>
+    </message>
+    <message>
+        <source>Recurrent Chat files (*.rgchat)</source>
+        <translation>Recurrent-Chat-Dateien (*.rgchat)</translation>
+    </message>
+    <message>
+        <source>Replace the file?</source>
+        <translation>Die Datei ersetzen?</translation>
+    </message>
+    <message>
+        <source>Replace</source>
+        <translation>Ersetzen</translation>
+    </message>
+    <message>
+        <source>%1 already exists. Replacing it overwrites what it holds.</source>
+        <translation>%1 ist bereits vorhanden. Beim Ersetzen wird ihr Inhalt überschrieben.</translation>
+    </message>
+    <message>
+        <source>Import</source>
+        <translation>Importieren</translation>
+    </message>
+    <message>
+        <source>Import a chat</source>
+        <translation>Einen Chat importieren</translation>
+    </message>
+    <message>
+        <source>All files (*)</source>
+        <translation>Alle Dateien (*)</translation>
+    </message>
+</context>
+<context>
+    <name>ChatMenu</name>
+    <message>
+        <source>Rename…</source>
+        <translation>Umbenennen…</translation>
+    </message>
+    <message>
+        <source>Export</source>
+        <translation>Exportieren</translation>
+    </message>
+    <message>
+        <source>Recurrent Chat file (.rgchat)…</source>
+        <translation>Recurrent-Chat-Datei (.rgchat)…</translation>
+    </message>
+    <message>
+        <source>Markdown (.md)…</source>
+        <translation>Markdown (.md)…</translation>
+    </message>
+    <message>
+        <source>JSON (.json)…</source>
+        <translation>JSON (.json)…</translation>
+    </message>
+    <message>
+        <source>Delete</source>
+        <translation>Löschen</translation>
     </message>
 </context>
 <context>
@@ -188,6 +266,21 @@
     <message>
         <source>Older</source>
         <translation>Älter</translation>
+    </message>
+</context>
+<context>
+    <name>ConversationRow</name>
+    <message>
+        <source>New chat</source>
+        <translation>Neuer Chat</translation>
+    </message>
+    <message>
+        <source>Replying…</source>
+        <translation>Antwortet…</translation>
+    </message>
+    <message>
+        <source>Rename, export or delete this chat</source>
+        <translation>Diesen Chat umbenennen, exportieren oder löschen</translation>
     </message>
 </context>
 <context>
@@ -1098,18 +1191,6 @@
         <translation>Chats durchsuchen (Strg+F)</translation>
     </message>
     <message>
-        <source>Replying…</source>
-        <translation>Antwortet…</translation>
-    </message>
-    <message>
-        <source>Rename…</source>
-        <translation>Umbenennen…</translation>
-    </message>
-    <message>
-        <source>Delete</source>
-        <translation>Löschen</translation>
-    </message>
-    <message>
         <source>No chat matches</source>
         <translation>Kein Chat passt</translation>
     </message>
@@ -1128,6 +1209,18 @@
     <message>
         <source>Rename chat</source>
         <translation>Chat umbenennen</translation>
+    </message>
+    <message>
+        <source>Importing…</source>
+        <translation>Wird importiert…</translation>
+    </message>
+    <message>
+        <source>Import chat…</source>
+        <translation>Chat importieren…</translation>
+    </message>
+    <message>
+        <source>Add a chat exported as a .rgchat file, from this computer or another</source>
+        <translation>Einen als .rgchat-Datei exportierten Chat hinzufügen, von diesem oder einem anderen Computer</translation>
     </message>
 </context>
 <context>

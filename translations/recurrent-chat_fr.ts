@@ -47,10 +47,6 @@
         <translation>Le prompt système n’a pas pu être enregistré&#xa0;: %1</translation>
     </message>
     <message>
-        <source>The chat could not be exported: %1</source>
-        <translation>La discussion n’a pas pu être exportée&#xa0;: %1</translation>
-    </message>
-    <message>
         <source>Demo model</source>
         <translation>Modèle de démonstration</translation>
     </message>
@@ -73,6 +69,88 @@
     <message>
         <source>Choose a Hugging Face RecurrentGemma folder (config.json, *.safetensors, tokenizer.model).</source>
         <translation>Choisissez un dossier RecurrentGemma de Hugging Face (config.json, *.safetensors, tokenizer.model).</translation>
+    </message>
+    <message>
+        <source>The chat was exported to %1.</source>
+        <translation>La discussion a été exportée vers %1.</translation>
+    </message>
+</context>
+<context>
+    <name>ChatFileDialogs</name>
+    <message>
+        <source>Export</source>
+        <translation>Exporter</translation>
+    </message>
+    <message>
+        <source>Export “%1”</source>
+        <translation>Exporter «&#xa0;%1&#xa0;»</translation>
+    </message>
+    <message>
+        <source>New chat</source>
+        <translation>Nouvelle discussion</translation>
+    </message>
+    <message>
+        <source>Markdown (*.md)</source>
+        <translation>Markdown (*.md)</translation>
+    </message>
+    <message>
+        <source>JSON (*.json)</source>
+        <translation>JSON (*.json)</translation>
+    </message>
+    <message>
+        <source>Recurrent Chat files (*.rgchat)</source>
+        <translation>Fichiers Recurrent Chat (*.rgchat)</translation>
+    </message>
+    <message>
+        <source>Replace the file?</source>
+        <translation>Remplacer le fichier&#xa0;?</translation>
+    </message>
+    <message>
+        <source>Replace</source>
+        <translation>Remplacer</translation>
+    </message>
+    <message>
+        <source>%1 already exists. Replacing it overwrites what it holds.</source>
+        <translation>%1 existe déjà. Le remplacer efface son contenu.</translation>
+    </message>
+    <message>
+        <source>Import</source>
+        <translation>Importer</translation>
+    </message>
+    <message>
+        <source>Import a chat</source>
+        <translation>Importer une discussion</translation>
+    </message>
+    <message>
+        <source>All files (*)</source>
+        <translation>Tous les fichiers (*)</translation>
+    </message>
+</context>
+<context>
+    <name>ChatMenu</name>
+    <message>
+        <source>Rename…</source>
+        <translation>Renommer…</translation>
+    </message>
+    <message>
+        <source>Export</source>
+        <translation>Exporter</translation>
+    </message>
+    <message>
+        <source>Recurrent Chat file (.rgchat)…</source>
+        <translation>Fichier Recurrent Chat (.rgchat)…</translation>
+    </message>
+    <message>
+        <source>Markdown (.md)…</source>
+        <translation>Markdown (.md)…</translation>
+    </message>
+    <message>
+        <source>JSON (.json)…</source>
+        <translation>JSON (.json)…</translation>
+    </message>
+    <message>
+        <source>Delete</source>
+        <translation>Supprimer</translation>
     </message>
 </context>
 <context>
@@ -188,6 +266,21 @@
     <message>
         <source>Older</source>
         <translation>Plus anciennes</translation>
+    </message>
+</context>
+<context>
+    <name>ConversationRow</name>
+    <message>
+        <source>New chat</source>
+        <translation>Nouvelle discussion</translation>
+    </message>
+    <message>
+        <source>Replying…</source>
+        <translation>Réponse en cours…</translation>
+    </message>
+    <message>
+        <source>Rename, export or delete this chat</source>
+        <translation>Renommer, exporter ou supprimer cette discussion</translation>
     </message>
 </context>
 <context>
@@ -1098,18 +1191,6 @@
         <translation>Rechercher des discussions (Ctrl+F)</translation>
     </message>
     <message>
-        <source>Replying…</source>
-        <translation>Réponse en cours…</translation>
-    </message>
-    <message>
-        <source>Rename…</source>
-        <translation>Renommer…</translation>
-    </message>
-    <message>
-        <source>Delete</source>
-        <translation>Supprimer</translation>
-    </message>
-    <message>
         <source>No chat matches</source>
         <translation>Aucune discussion ne correspond</translation>
     </message>
@@ -1128,6 +1209,18 @@
     <message>
         <source>Rename chat</source>
         <translation>Renommer la discussion</translation>
+    </message>
+    <message>
+        <source>Importing…</source>
+        <translation>Importation…</translation>
+    </message>
+    <message>
+        <source>Import chat…</source>
+        <translation>Importer une discussion…</translation>
+    </message>
+    <message>
+        <source>Add a chat exported as a .rgchat file, from this computer or another</source>
+        <translation>Ajouter une discussion exportée en fichier .rgchat, depuis cet ordinateur ou un autre</translation>
     </message>
 </context>
 <context>

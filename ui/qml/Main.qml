@@ -119,6 +119,7 @@ ApplicationWindow {
                 replyingId: window.controller.generatingConversationId
                 // qmllint enable type
                 canUndoDelete: window.controller.canUndoDelete
+                importing: window.controller.importing
                 onNewRequested: window.newChat()
                 onOpenRequested: id => {
                     window.controller.openConversation(id)
@@ -128,6 +129,8 @@ ApplicationWindow {
                 onRenameRequested: (id, title) => window.controller.renameConversation(id, title)
                 onDeleteRequested: id => window.controller.deleteConversation(id)
                 onUndoDeleteRequested: window.controller.undoDelete()
+                onExportRequested: (id, title, format) => chatFileDialogs.exportChat(id, title, format)
+                onImportRequested: chatFileDialogs.importChat()
             }
 
             ChatView {
@@ -142,6 +145,11 @@ ApplicationWindow {
         id: folderDialog
         title: qsTr("Choose a RecurrentGemma model folder")
         onAccepted: window.controller.loadModelUrl(selectedFolder)
+    }
+
+    ChatFileDialogs {
+        id: chatFileDialogs
+        controller: window.controller
     }
 
     ModelsPage {
