@@ -411,6 +411,66 @@ class TestWindow : public QObject {
         QTRY_VERIFY(sidebar->isVisible());
     }
 
+    // Issue 19, what users of LM Studio and Jan expect: each chat's ⋯ menu, here in the real window at 640×480 (the
+    // sidebar unfolded over the narrow window): the menu and its Export submenu lie inside the window, no item is
+    // cut; Esc closes the submenu, then the menu; Export → Markdown opens the save dialog with the chat's title as
+    // the file name; the menu goes when the sidebar folds.
+    void chatMenuInASmallWindow() {
+        auto run = start();
+        QVERIFY(run);
+        QVERIFY(run->sendAndWait(QStringLiteral("Plans for Lyon?")));
+        run->window->resize(640, 480);
+        QTRY_COMPARE(run->window->width(), 640);
+        QTRY_VERIFY(!run->item(QStringLiteral("sidebar")));
+        clickItem(run->window, run->item(QStringLiteral("sidebarButton")));
+        QQuickItem* button = nullptr;
+        QTRY_VERIFY((button = findVisibleItem(run->window, [](QQuickItem* i) {
+                         return i->objectName() == QLatin1String("rowMenuButton") && i->isEnabled();
+                     })) != nullptr);
+        clickItem(run->window, button);
+        QQuickItem* exportItem = nullptr;
+        QTRY_VERIFY((exportItem = findVisibleItem(run->window, [](QQuickItem* i) {
+                         return i->inherits("QQuickMenuItem") && i->property("subMenu").value<QObject*>();
+                     })) != nullptr);
+        QTest::qWait(400);  // the menu's opening transition
+        clickItem(run->window, exportItem);
+        QQuickItem* markdown = nullptr;
+        QTRY_VERIFY((markdown = run->item(QStringLiteral("exportMarkdownItem"))) != nullptr);
+        QTest::qWait(400);
+        const QRectF windowRect(0, 0, run->window->width(), run->window->height());
+        for (const char* name :
+             {"renameItem", "exportRgchatItem", "exportMarkdownItem", "exportJsonItem", "deleteItem"}) {
+            QQuickItem* item = run->item(QString::fromLatin1(name));
+            QVERIFY2(item, name);
+            QVERIFY2(windowRect.contains(item->mapRectToScene(item->boundingRect())), name);
+            QVERIFY2(item->width() >= item->implicitWidth(), name);  // nothing cut
+        }
+        QTest::keyClick(run->window, Qt::Key_Escape);
+        QTRY_VERIFY(!markdown->isVisible());
+        QVERIFY(exportItem->isVisible());
+        QTest::keyClick(run->window, Qt::Key_Escape);
+        QTRY_VERIFY(!exportItem->isVisible());
+
+        clickItem(run->window, button);
+        QTRY_VERIFY(exportItem->isVisible());
+        QTest::qWait(400);
+        clickItem(run->window, exportItem);
+        QTRY_VERIFY(markdown->isVisible());
+        QTest::qWait(400);
+        clickItem(run->window, markdown);
+        QQuickItem* field = nullptr;
+        QTRY_VERIFY((field = run->item(QStringLiteral("fileNameTextField"))) != nullptr);
+        QTRY_COMPARE(field->property("text").toString(), QStringLiteral("Plans for Lyon.md"));
+        QTest::keyClick(run->window, Qt::Key_Escape);
+        QTRY_VERIFY(!run->item(QStringLiteral("fileNameTextField")));
+
+        clickItem(run->window, button);
+        QTRY_VERIFY(exportItem->isVisible());
+        QTest::keyClick(run->window, Qt::Key_B, Qt::ControlModifier);
+        QTRY_VERIFY(!run->item(QStringLiteral("sidebar")));
+        QTRY_VERIFY(!exportItem->isVisible());
+    }
+
     // Bug 12: "Restore sampling defaults" is in view and takes a click when the dialog opens, in a small window too;
     // the dialog's title follows the font size.
     void preferencesRestoreDefaults() {

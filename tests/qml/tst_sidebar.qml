@@ -126,6 +126,23 @@ Item {
             tryCompare(rowOf(id), "title", "Renamed by menu")
         }
 
+        // Esc closes the Export submenu, then the menu: the keyboard leaves as it came.
+        function test_escapeClosesTheMenus() {
+            const id = newChat("Escape")
+            const row = rowOf(id)
+            mouseClick(findByName(row, "rowMenuButton"))
+            const menu = chatMenu()
+            tryCompare(menu, "opened", true)
+            mouseClick(menu.itemAt(1))
+            const submenu = findChild(menu, "exportMenu")
+            tryCompare(submenu, "opened", true)
+            keyClick(Qt.Key_Escape)
+            tryCompare(submenu, "visible", false)
+            verify(menu.visible)
+            keyClick(Qt.Key_Escape)
+            tryCompare(menu, "visible", false)
+        }
+
         function test_doubleClickRenames() {
             const other = newChat("Another chat")
             const id = newChat("Double click")

@@ -22,7 +22,16 @@ Menu {
         else popup()
     }
 
+    // As wide as the widest item of `m`, at least Material's 200 px: its fixed width cut "Recurrent Chat file
+    // (.rgchat)…", and translations run longer.
+    function fittedWidth(m) {
+        let widest = 0
+        for (let i = 0; i < m.count; ++i) widest = Math.max(widest, m.itemAt(i).implicitWidth)
+        return Math.max(200, widest + m.leftPadding + m.rightPadding)
+    }
+
     objectName: "chatMenu"
+    width: fittedWidth(menu)
 
     MenuItem {
         objectName: "renameItem"
@@ -30,8 +39,10 @@ Menu {
         onTriggered: menu.renameRequested(menu.conversationId, menu.chatTitle)
     }
     Menu {
+        id: exportMenu
         objectName: "exportMenu"
         title: qsTr("Export")
+        width: menu.fittedWidth(exportMenu)
         MenuItem {
             objectName: "exportRgchatItem"
             text: qsTr("Recurrent Chat file (.rgchat)…")

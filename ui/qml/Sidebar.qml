@@ -30,6 +30,8 @@ Pane {
     }
 
     padding: 6
+    // Folded away (a narrow window, Ctrl+B): the menu of a row no longer shown goes too.
+    onVisibleChanged: if (!visible) chatMenu.close()
 
     ColumnLayout {
         anchors.fill: parent
