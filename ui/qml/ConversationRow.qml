@@ -24,50 +24,51 @@ ItemDelegate {
     signal menuRequested(Item anchor)
 
     readonly property bool actionsShown: hovered || highlighted || keyboardCursor || menuOpen
+    property bool titleTruncated: false
 
     objectName: "conversationRow"
     width: ListView.view.width
-    rightPadding: 4
+    rightPadding: menuButton.width + 4
     onClicked: openRequested()
     onDoubleClicked: renameRequested()
     ToolTip.text: row.title
-    ToolTip.visible: hovered && titleLabel.truncated
+    ToolTip.visible: hovered && titleTruncated
     ToolTip.delay: 800
 
-    contentItem: RowLayout {
-        spacing: 2
-        ColumnLayout {
+    contentItem: ColumnLayout {
+        spacing: 0
+        Label {
             Layout.fillWidth: true
-            spacing: 0
-            Label {
-                id: titleLabel
-                Layout.fillWidth: true
-                text: row.title.length > 0 ? row.title : qsTr("New chat")
-                elide: Text.ElideRight
-                font.bold: row.highlighted
-            }
-            Label {
-                Layout.fillWidth: true
-                text: row.replying ? qsTr("Replying…") : row.subtitle
-                elide: Text.ElideRight
-                opacity: 0.7
-                font.pointSize: Math.max(7, row.font.pointSize - 2)
-            }
+            text: row.title.length > 0 ? row.title : qsTr("New chat")
+            elide: Text.ElideRight
+            font.bold: row.highlighted
+            onTruncatedChanged: row.titleTruncated = truncated
         }
-        ToolButton {
-            id: menuButton
-            objectName: "rowMenuButton"
-            Layout.preferredWidth: implicitHeight * 0.8
-            // Kept in the layout (the title does not shift under the pointer), drawn only when it applies.
-            opacity: row.actionsShown ? 1 : 0
-            enabled: row.actionsShown
-            text: "⋯"
-            font.bold: true
-            onClicked: row.menuRequested(menuButton)
-            ToolTip.text: qsTr("Rename, export or delete this chat")
-            ToolTip.visible: hovered
-            ToolTip.delay: 500
+        Label {
+            Layout.fillWidth: true
+            text: row.replying ? qsTr("Replying…") : row.subtitle
+            elide: Text.ElideRight
+            opacity: 0.7
+            font.pointSize: Math.max(7, row.font.pointSize - 2)
         }
+    }
+
+    ToolButton {
+        id: menuButton
+        objectName: "rowMenuButton"
+        anchors.right: parent.right
+        anchors.rightMargin: 2
+        anchors.verticalCenter: parent.verticalCenter
+        width: implicitHeight * 0.8
+        // Kept in place (the title does not shift under the pointer), drawn only when it applies.
+        opacity: row.actionsShown ? 1 : 0
+        enabled: row.actionsShown
+        text: "⋯"
+        font.bold: true
+        onClicked: row.menuRequested(menuButton)
+        ToolTip.text: qsTr("Rename, export or delete this chat")
+        ToolTip.visible: hovered
+        ToolTip.delay: 500
     }
 
     Rectangle {
