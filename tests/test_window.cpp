@@ -3,6 +3,7 @@
 // grabs of its pixels. Message contrast in both themes, shortcuts wherever the focus is, where the focus goes, the
 // user's line breaks, plain titles, following the reply, the prompt's progress, the notice banner, small windows,
 // the preferences and edit/rename dialogs, and translated dialog buttons and sizes.
+#include <QMimeData>
 #include <QQmlApplicationEngine>
 #include <QQuickItem>
 #include <QQuickWindow>
@@ -469,6 +470,42 @@ class TestWindow : public QObject {
         QTest::keyClick(run->window, Qt::Key_B, Qt::ControlModifier);
         QTRY_VERIFY(!run->item(QStringLiteral("sidebar")));
         QTRY_VERIFY(!exportItem->isVisible());
+    }
+
+    // A .rgchat file dropped on the chat list from the file manager (the drag events a platform delivers, with the
+    // file's URL) is imported and opened; a drag without a file is refused.
+    void droppedFileIsImported() {
+        auto run = start();
+        QVERIFY(run);
+        QVERIFY(run->sendAndWait(QStringLiteral("Carried by hand")));
+        const qint64 original = run->controller.currentConversationId();
+        const QString file = m_home.filePath(QStringLiteral("dropped.rgchat"));
+        QVERIFY(run->controller.exportChat(original, QUrl::fromLocalFile(file), QStringLiteral("rgchat")));
+        QQuickItem* list = run->item(QStringLiteral("conversationList"));
+        QVERIFY(list);
+        const QPoint at = list->mapToScene(QPointF(list->width() / 2, list->height() / 2)).toPoint();
+
+        QMimeData text;
+        text.setText(QStringLiteral("not a file"));
+        QDragEnterEvent refused(at, Qt::CopyAction, &text, Qt::LeftButton, Qt::NoModifier);
+        QCoreApplication::sendEvent(run->window, &refused);
+        QVERIFY(!refused.isAccepted());
+        QDragLeaveEvent leave;
+        QCoreApplication::sendEvent(run->window, &leave);
+
+        QMimeData mime;
+        mime.setUrls({QUrl::fromLocalFile(file)});
+        QDragEnterEvent enter(at, Qt::CopyAction, &mime, Qt::LeftButton, Qt::NoModifier);
+        QCoreApplication::sendEvent(run->window, &enter);
+        QVERIFY(enter.isAccepted());
+        QSignalSpy imported(&run->controller, &ChatController::importFinished);
+        QDropEvent drop(at, Qt::CopyAction, &mime, Qt::LeftButton, Qt::NoModifier);
+        QCoreApplication::sendEvent(run->window, &drop);
+        QVERIFY(imported.wait(kWaitMs));
+        const qint64 id = imported.first().at(0).toLongLong();
+        QVERIFY(id != 0 && id != original);
+        QCOMPARE(run->controller.currentConversationId(), id);
+        QCOMPARE(run->controller.currentTitle(), QStringLiteral("Carried by hand"));
     }
 
     // Bug 12: "Restore sampling defaults" is in view and takes a click when the dialog opens, in a small window too;

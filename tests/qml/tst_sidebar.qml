@@ -33,6 +33,7 @@ Item {
         onUndoDeleteRequested: app.controller.undoDelete()
         onExportRequested: (id, title, format) => dialogs.exportChat(id, title, format)
         onImportRequested: dialogs.importChat()
+        onImportFileRequested: file => app.controller.importChat(file)
     }
 
     ChatFileDialogs {

@@ -131,6 +131,7 @@ ApplicationWindow {
                 onUndoDeleteRequested: window.controller.undoDelete()
                 onExportRequested: (id, title, format) => chatFileDialogs.exportChat(id, title, format)
                 onImportRequested: chatFileDialogs.importChat()
+                onImportFileRequested: file => window.controller.importChat(file)
             }
 
             ChatView {

@@ -1,4 +1,5 @@
-// Sidebar.qml — the conversation list: search by title and content, new, import, and each chat's actions (its "⋯"
+// Sidebar.qml — the conversation list: search by title and content, new, import (a button, or a file dropped on
+// the list), and each chat's actions (its "⋯"
 // menu or a right-click: rename, export, delete with undo; a double-click renames; with the list focused, the
 // arrows move, Enter opens and Delete deletes). What the user does to a conversation goes out as signals naming it
 // by id.
@@ -22,6 +23,7 @@ Pane {
     signal undoDeleteRequested()
     signal exportRequested(var conversationId, string title, string format)  // "rgchat", "md" or "json"
     signal importRequested()
+    signal importFileRequested(url file)  // a file dropped on the list
 
     function openRename(conversationId, title) { renameDialog.openFor(conversationId, title) }
     function focusSearch() {
@@ -126,6 +128,28 @@ Pane {
             ToolTip.text: qsTr("Add a chat exported as a .rgchat file, from this computer or another")
             ToolTip.visible: hovered
             ToolTip.delay: 500
+        }
+    }
+
+    // A .rgchat file dragged from the file manager onto the list is imported, as with Import chat….
+    DropArea {
+        id: dropArea
+        objectName: "importDropArea"
+        anchors.fill: parent
+        enabled: !sidebar.importing
+        onEntered: drag => drag.accepted = drag.hasUrls
+        onDropped: drop => {
+            if (!drop.hasUrls) return
+            drop.accept(Qt.CopyAction)
+            sidebar.importFileRequested(drop.urls[0])
+        }
+        Rectangle {
+            anchors.fill: parent
+            visible: dropArea.containsDrag
+            color: "transparent"
+            border.width: 2
+            border.color: Theme.accent
+            radius: 4
         }
     }
 
