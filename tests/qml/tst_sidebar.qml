@@ -232,7 +232,7 @@ Item {
             field.forceActiveFocus()
             field.selectAll()
             for (const c of "chosen-" + data.tag) keyClick(c)  // no suffix: the format's is added
-            wait(100)
+            tryVerify(() => dialogButton("Export") !== null)
             mouseClick(dialogButton("Export"))
             tryCompare(dialogs.exportDialog, "visible", false)
             const written = app.fileText(app.fileUrl("chosen-" + data.tag + "." + data.format))
@@ -249,7 +249,7 @@ Item {
             field.forceActiveFocus()
             field.selectAll()
             for (const c of name) keyClick(c)
-            wait(100)
+            tryVerify(() => dialogButton("Export") !== null)
             mouseClick(dialogButton("Export"))
             tryCompare(dialogs.exportDialog, "visible", false)
         }
@@ -282,8 +282,8 @@ Item {
             mouseClick(findByName(sidebar, "importButton"))
             tryCompare(dialogs.importDialog, "visible", true)
             tryVerify(() => fileRow("travelling.rgchat") !== null)
-            mouseClick(fileRow("travelling.rgchat"))
-            mouseClick(dialogButton("Import"))
+            wait(500)  // the dialog's opening transition, and no double click with the click that opened it
+            mouseDoubleClickSequence(fileRow("travelling.rgchat"))  // a double click opens the file
             imported.wait(10000)
             compare(imported.signalArguments[0][1], "")
             const newId = imported.signalArguments[0][0]
