@@ -3,6 +3,7 @@
 // loaded, on the fake engine (TestApp: replies in milliseconds) or on the real one (RealEngineTestApp); the Models
 // page's cases (HubTestApp) add a fake Hugging Face Hub on loopback and an empty cache.
 #include <QDirIterator>
+#include <QFile>
 #include <QQmlEngine>
 #include <QSettings>
 #include <QTcpServer>
@@ -17,6 +18,15 @@
 #include "threaded_engine.h"
 
 Q_IMPORT_QML_PLUGIN(RecurrentChatPlugin)
+
+// Qt's file dialogs (tst_sidebar) list folders on a thread of their own, which reads file times in local time. With
+// TZ unset, glibc's tzset() frees and re-reads its zone name on every local-time conversion, under a lock of glibc's
+// own that ThreadSanitizer cannot see: the dialog's thread and the GUI thread then look like a race (the TSan stage
+// runs this test). Naming the zone glibc uses anyway keeps local times as they are and that work undone.
+const bool kTimeZoneNamed = [] {
+    if (!qEnvironmentVariableIsSet("TZ")) qputenv("TZ", ":/etc/localtime");
+    return true;
+}();
 
 // One app for a test case: a real ChatController over a temporary data folder, loading the golden tiny model at
 // once, on the fake engine (TestApp) or on the real one (RealEngineTestApp).
@@ -45,6 +55,22 @@ class TestApp : public QObject {
     Q_INVOKABLE int freePort() const {
         QTcpServer probe;
         return probe.listen(QHostAddress::LocalHost, 0) ? probe.serverPort() : 0;
+    }
+
+    // Files for the export and import cases, in this app's temporary folder: a file's URL, its bytes as UTF-8 text
+    // ("" if it cannot be read), written, or cut to its first `bytes` bytes.
+    Q_INVOKABLE QUrl fileUrl(const QString& name) const { return QUrl::fromLocalFile(m_home.filePath(name)); }
+    Q_INVOKABLE QString fileText(const QUrl& file) const {
+        QFile in(file.toLocalFile());
+        return in.open(QIODevice::ReadOnly) ? QString::fromUtf8(in.readAll()) : QString();
+    }
+    Q_INVOKABLE bool writeFile(const QUrl& file, const QString& text) const {
+        QFile out(file.toLocalFile());
+        const QByteArray bytes = text.toUtf8();
+        return out.open(QIODevice::WriteOnly) && out.write(bytes) == bytes.size();
+    }
+    Q_INVOKABLE bool truncateFile(const QUrl& file, qint64 bytes) const {
+        return QFile::resize(file.toLocalFile(), bytes);
     }
 
   protected:

@@ -3,6 +3,7 @@
 // grabs of its pixels. Message contrast in both themes, shortcuts wherever the focus is, where the focus goes, the
 // user's line breaks, plain titles, following the reply, the prompt's progress, the notice banner, small windows,
 // the preferences and edit/rename dialogs, and translated dialog buttons and sizes.
+#include <QMimeData>
 #include <QQmlApplicationEngine>
 #include <QQuickItem>
 #include <QQuickWindow>
@@ -409,6 +410,102 @@ class TestWindow : public QObject {
                 stateSize->width() >= stateSize->property("implicitWidth").toReal());
         QTest::keyClick(run->window, Qt::Key_B, Qt::ControlModifier);
         QTRY_VERIFY(sidebar->isVisible());
+    }
+
+    // Issue 19, what users of LM Studio and Jan expect: each chat's ⋯ menu, here in the real window at 640×480 (the
+    // sidebar unfolded over the narrow window): the menu and its Export submenu lie inside the window, no item is
+    // cut; Esc closes the submenu, then the menu; Export → Markdown opens the save dialog with the chat's title as
+    // the file name; the menu goes when the sidebar folds.
+    void chatMenuInASmallWindow() {
+        auto run = start();
+        QVERIFY(run);
+        QVERIFY(run->sendAndWait(QStringLiteral("Plans for Lyon?")));
+        run->window->resize(640, 480);
+        QTRY_COMPARE(run->window->width(), 640);
+        QTRY_VERIFY(!run->item(QStringLiteral("sidebar")));
+        clickItem(run->window, run->item(QStringLiteral("sidebarButton")));
+        QQuickItem* button = nullptr;
+        QTRY_VERIFY((button = findVisibleItem(run->window, [](QQuickItem* i) {
+                         return i->objectName() == QLatin1String("rowMenuButton") && i->isEnabled();
+                     })) != nullptr);
+        clickItem(run->window, button);
+        QQuickItem* exportItem = nullptr;
+        QTRY_VERIFY((exportItem = findVisibleItem(run->window, [](QQuickItem* i) {
+                         return i->inherits("QQuickMenuItem") && i->property("subMenu").value<QObject*>();
+                     })) != nullptr);
+        QTest::qWait(400);  // the menu's opening transition
+        clickItem(run->window, exportItem);
+        QQuickItem* markdown = nullptr;
+        QTRY_VERIFY((markdown = run->item(QStringLiteral("exportMarkdownItem"))) != nullptr);
+        QTest::qWait(400);
+        const QRectF windowRect(0, 0, run->window->width(), run->window->height());
+        for (const char* name :
+             {"renameItem", "exportRgchatItem", "exportMarkdownItem", "exportJsonItem", "deleteItem"}) {
+            QQuickItem* item = run->item(QString::fromLatin1(name));
+            QVERIFY2(item, name);
+            QVERIFY2(windowRect.contains(item->mapRectToScene(item->boundingRect())), name);
+            QVERIFY2(item->width() >= item->implicitWidth(), name);  // nothing cut
+        }
+        QTest::keyClick(run->window, Qt::Key_Escape);
+        QTRY_VERIFY(!markdown->isVisible());
+        QVERIFY(exportItem->isVisible());
+        QTest::keyClick(run->window, Qt::Key_Escape);
+        QTRY_VERIFY(!exportItem->isVisible());
+
+        clickItem(run->window, button);
+        QTRY_VERIFY(exportItem->isVisible());
+        QTest::qWait(400);
+        clickItem(run->window, exportItem);
+        QTRY_VERIFY(markdown->isVisible());
+        QTest::qWait(400);
+        clickItem(run->window, markdown);
+        QQuickItem* field = nullptr;
+        QTRY_VERIFY((field = run->item(QStringLiteral("fileNameTextField"))) != nullptr);
+        QTRY_COMPARE(field->property("text").toString(), QStringLiteral("Plans for Lyon.md"));
+        QTest::keyClick(run->window, Qt::Key_Escape);
+        QTRY_VERIFY(!run->item(QStringLiteral("fileNameTextField")));
+
+        clickItem(run->window, button);
+        QTRY_VERIFY(exportItem->isVisible());
+        QTest::keyClick(run->window, Qt::Key_B, Qt::ControlModifier);
+        QTRY_VERIFY(!run->item(QStringLiteral("sidebar")));
+        QTRY_VERIFY(!exportItem->isVisible());
+    }
+
+    // A .rgchat file dropped on the chat list from the file manager (the drag events a platform delivers, with the
+    // file's URL) is imported and opened; a drag without a file is refused.
+    void droppedFileIsImported() {
+        auto run = start();
+        QVERIFY(run);
+        QVERIFY(run->sendAndWait(QStringLiteral("Carried by hand")));
+        const qint64 original = run->controller.currentConversationId();
+        const QString file = m_home.filePath(QStringLiteral("dropped.rgchat"));
+        QVERIFY(run->controller.exportChat(original, QUrl::fromLocalFile(file), QStringLiteral("rgchat")));
+        QQuickItem* list = run->item(QStringLiteral("conversationList"));
+        QVERIFY(list);
+        const QPoint at = list->mapToScene(QPointF(list->width() / 2, list->height() / 2)).toPoint();
+
+        QMimeData text;
+        text.setText(QStringLiteral("not a file"));
+        QDragEnterEvent refused(at, Qt::CopyAction, &text, Qt::LeftButton, Qt::NoModifier);
+        QCoreApplication::sendEvent(run->window, &refused);
+        QVERIFY(!refused.isAccepted());
+        QDragLeaveEvent leave;
+        QCoreApplication::sendEvent(run->window, &leave);
+
+        QMimeData mime;
+        mime.setUrls({QUrl::fromLocalFile(file)});
+        QDragEnterEvent enter(at, Qt::CopyAction, &mime, Qt::LeftButton, Qt::NoModifier);
+        QCoreApplication::sendEvent(run->window, &enter);
+        QVERIFY(enter.isAccepted());
+        QSignalSpy imported(&run->controller, &ChatController::importFinished);
+        QDropEvent drop(at, Qt::CopyAction, &mime, Qt::LeftButton, Qt::NoModifier);
+        QCoreApplication::sendEvent(run->window, &drop);
+        QVERIFY(imported.wait(kWaitMs));
+        const qint64 id = imported.first().at(0).toLongLong();
+        QVERIFY(id != 0 && id != original);
+        QCOMPARE(run->controller.currentConversationId(), id);
+        QCOMPARE(run->controller.currentTitle(), QStringLiteral("Carried by hand"));
     }
 
     // Bug 12: "Restore sampling defaults" is in view and takes a click when the dialog opens, in a small window too;

@@ -1,5 +1,4 @@
-<?xml version="1.0" encoding="utf-8"?>
-<!DOCTYPE TS>
+<?xml version='1.0' encoding='utf-8'?>
 <TS version="2.1" language="de">
 <context>
     <name>ChatCommands</name>
@@ -47,10 +46,6 @@
         <translation>Der Systemprompt konnte nicht gespeichert werden: %1</translation>
     </message>
     <message>
-        <source>The chat could not be exported: %1</source>
-        <translation>Der Chat konnte nicht exportiert werden: %1</translation>
-    </message>
-    <message>
         <source>Demo model</source>
         <translation>Demo-Modell</translation>
     </message>
@@ -77,6 +72,88 @@
     <message>
         <source>The model in %1 could not be loaded, so %2 stays in use. %3</source>
         <translation>Das Modell in %1 konnte nicht geladen werden, daher bleibt %2 in Gebrauch. %3</translation>
+    </message>
+    <message>
+        <source>The chat was exported to %1.</source>
+        <translation>Der Chat wurde nach %1 exportiert.</translation>
+    </message>
+</context>
+<context>
+    <name>ChatFileDialogs</name>
+    <message>
+        <source>Export</source>
+        <translation>Exportieren</translation>
+    </message>
+    <message>
+        <source>Export “%1”</source>
+        <translation>„%1“ exportieren</translation>
+    </message>
+    <message>
+        <source>New chat</source>
+        <translation>Neuer Chat</translation>
+    </message>
+    <message>
+        <source>Markdown (*.md)</source>
+        <translation>Markdown (*.md)</translation>
+    </message>
+    <message>
+        <source>JSON (*.json)</source>
+        <translation>JSON (*.json)</translation>
+    </message>
+    <message>
+        <source>Recurrent Chat files (*.rgchat)</source>
+        <translation>Recurrent-Chat-Dateien (*.rgchat)</translation>
+    </message>
+    <message>
+        <source>Replace the file?</source>
+        <translation>Die Datei ersetzen?</translation>
+    </message>
+    <message>
+        <source>Replace</source>
+        <translation>Ersetzen</translation>
+    </message>
+    <message>
+        <source>%1 already exists. Replacing it overwrites what it holds.</source>
+        <translation>%1 ist bereits vorhanden. Beim Ersetzen wird ihr Inhalt überschrieben.</translation>
+    </message>
+    <message>
+        <source>Import</source>
+        <translation>Importieren</translation>
+    </message>
+    <message>
+        <source>Import a chat</source>
+        <translation>Einen Chat importieren</translation>
+    </message>
+    <message>
+        <source>All files (*)</source>
+        <translation>Alle Dateien (*)</translation>
+    </message>
+</context>
+<context>
+    <name>ChatMenu</name>
+    <message>
+        <source>Rename…</source>
+        <translation>Umbenennen…</translation>
+    </message>
+    <message>
+        <source>Export</source>
+        <translation>Exportieren</translation>
+    </message>
+    <message>
+        <source>Recurrent Chat file (.rgchat)…</source>
+        <translation>Recurrent-Chat-Datei (.rgchat)…</translation>
+    </message>
+    <message>
+        <source>Markdown (.md)…</source>
+        <translation>Markdown (.md)…</translation>
+    </message>
+    <message>
+        <source>JSON (.json)…</source>
+        <translation>JSON (.json)…</translation>
+    </message>
+    <message>
+        <source>Delete</source>
+        <translation>Löschen</translation>
     </message>
 </context>
 <context>
@@ -195,6 +272,21 @@
     </message>
 </context>
 <context>
+    <name>ConversationRow</name>
+    <message>
+        <source>New chat</source>
+        <translation>Neuer Chat</translation>
+    </message>
+    <message>
+        <source>Replying…</source>
+        <translation>Antwortet…</translation>
+    </message>
+    <message>
+        <source>Rename, export or delete this chat</source>
+        <translation>Diesen Chat umbenennen, exportieren oder löschen</translation>
+    </message>
+</context>
+<context>
     <name>ConversationRunner</name>
     <message>
         <source>no state file was saved</source>
@@ -206,7 +298,7 @@
     </message>
     <message>
         <source>the state file cannot be used: %1</source>
-        <extracomment>%1: the engine&apos;s explanation (another model, an older engine, a damaged file), in English</extracomment>
+        <extracomment>%1: the engine's explanation (another model, an older engine, a damaged file), in English</extracomment>
         <translation>die Zustandsdatei ist nicht verwendbar: %1</translation>
     </message>
     <message>
@@ -340,15 +432,15 @@
         <translation>Eine Datei konnte nicht gelesen oder geschrieben werden.</translation>
     </message>
     <message>
-        <source>The model&apos;s weight files are damaged or incomplete.</source>
+        <source>The model's weight files are damaged or incomplete.</source>
         <translation>Die Gewichtsdateien des Modells sind beschädigt oder unvollständig.</translation>
     </message>
     <message>
-        <source>The model&apos;s config.json is invalid.</source>
+        <source>The model's config.json is invalid.</source>
         <translation>Die config.json des Modells ist ungültig.</translation>
     </message>
     <message>
-        <source>The model&apos;s tokenizer could not be loaded.</source>
+        <source>The model's tokenizer could not be loaded.</source>
         <translation>Der Tokenizer des Modells konnte nicht geladen werden.</translation>
     </message>
     <message>
@@ -376,7 +468,7 @@
         <translation>Der Ordner %1 existiert nicht.</translation>
     </message>
     <message>
-        <source>The model&apos;s tokenizer (tokenizer.model) could not be loaded: %1</source>
+        <source>The model's tokenizer (tokenizer.model) could not be loaded: %1</source>
         <translation>Der Tokenizer des Modells (tokenizer.model) konnte nicht geladen werden: %1</translation>
     </message>
     <message>
@@ -391,7 +483,7 @@
 <context>
     <name>HubMessages</name>
     <message>
-        <source>The Hugging Face Hub did not accept the access token. Check the token, and accept the model&apos;s licence at %1.</source>
+        <source>The Hugging Face Hub did not accept the access token. Check the token, and accept the model's licence at %1.</source>
         <translation>Der Hugging Face Hub hat das Zugriffstoken nicht angenommen. Prüfen Sie das Token und akzeptieren Sie die Lizenz des Modells unter %1.</translation>
     </message>
     <message>
@@ -436,7 +528,7 @@
         </translation>
     </message>
     <message>
-        <source>The secure connection to %1 could not be verified (%2). Nothing was downloaded from it. Check the system&apos;s date and certificates, or a proxy that intercepts connections.</source>
+        <source>The secure connection to %1 could not be verified (%2). Nothing was downloaded from it. Check the system's date and certificates, or a proxy that intercepts connections.</source>
         <translation>Die sichere Verbindung zu %1 konnte nicht überprüft werden (%2). Von dort wurde nichts heruntergeladen. Prüfen Sie Datum und Zertifikate des Systems oder einen Proxy, der Verbindungen abfängt.</translation>
     </message>
     <message>
@@ -452,7 +544,7 @@
         <translation>%1 kam mit %2 statt %3 Bytes an und wurde deshalb gelöscht. Versuchen Sie es erneut.</translation>
     </message>
     <message>
-        <source>%1 arrived damaged (its SHA-256 checksum differs from the Hub&apos;s), so it was deleted. Try again.</source>
+        <source>%1 arrived damaged (its SHA-256 checksum differs from the Hub's), so it was deleted. Try again.</source>
         <translation>%1 kam beschädigt an (seine SHA-256-Prüfsumme weicht von der des Hubs ab) und wurde deshalb gelöscht. Versuchen Sie es erneut.</translation>
     </message>
     <message>
@@ -575,7 +667,7 @@
         <translation>keine brauchbare Größe (X-Linked-Size, Content-Length) für die Datei</translation>
     </message>
     <message>
-        <source>the redirect&apos;s Location is not an http(s) URL</source>
+        <source>the redirect's Location is not an http(s) URL</source>
         <translation>die Location der Weiterleitung ist keine http(s)-URL</translation>
     </message>
     <message>
@@ -587,7 +679,7 @@
         <translation>zu viele Weiterleitungen</translation>
     </message>
     <message>
-        <source>The Hub&apos;s address &quot;%1&quot; is not an http(s) URL (check HF_ENDPOINT).</source>
+        <source>The Hub's address "%1" is not an http(s) URL (check HF_ENDPOINT).</source>
         <translation>Die Adresse des Hubs „%1“ ist keine http(s)-URL (prüfen Sie HF_ENDPOINT).</translation>
     </message>
 </context>
@@ -625,11 +717,11 @@
         <translation>Das Token konnte nicht in %1 gespeichert werden: %2</translation>
     </message>
     <message>
-        <source>Looking for the system&apos;s keyring…</source>
+        <source>Looking for the system's keyring…</source>
         <translation>Suche den Schlüsselbund des Systems…</translation>
     </message>
     <message>
-        <source>Your token is kept in the system&apos;s keyring.</source>
+        <source>Your token is kept in the system's keyring.</source>
         <translation>Dein Token wird im Schlüsselbund des Systems aufbewahrt.</translation>
     </message>
     <message>
@@ -665,12 +757,12 @@
     </message>
     <message>
         <source>The server could not listen on %1, port %2: %3</source>
-        <extracomment>%1: address, %2: port, %3: the system&apos;s reason (in English), e.g. &quot;The bound address is already in use&quot;</extracomment>
+        <extracomment>%1: address, %2: port, %3: the system's reason (in English), e.g. "The bound address is already in use"</extracomment>
         <translation>Der Server kann nicht auf %1, Port %2 lauschen: %3</translation>
     </message>
     <message>
         <source>%1 in (%2 cached), %3 out</source>
-        <extracomment>a request&apos;s tokens: %1 prompt tokens, %2 of them resumed from a kept state, %3 generated</extracomment>
+        <extracomment>a request's tokens: %1 prompt tokens, %2 of them resumed from a kept state, %3 generated</extracomment>
         <translation>%1 ein (%2 aus dem Cache), %3 aus</translation>
     </message>
     <message>
@@ -685,7 +777,7 @@
         <translation>Lokaler API-Server</translation>
     </message>
     <message>
-        <source>Serves the loaded model to other programs over the OpenAI API (chat and text completions), from the same queue as this window&apos;s replies.</source>
+        <source>Serves the loaded model to other programs over the OpenAI API (chat and text completions), from the same queue as this window's replies.</source>
         <translation>Stellt das geladene Modell anderen Programmen über die OpenAI-API bereit (Chat- und Text-Vervollständigungen), in derselben Warteschlange wie die Antworten dieses Fensters.</translation>
     </message>
     <message>
@@ -984,7 +1076,7 @@
         <translation>Modelle</translation>
     </message>
     <message>
-        <source>Google&apos;s RecurrentGemma models are gated: accept the licence on the model&apos;s Hugging Face page and enter an access token in the Preferences. Downloads go to the Hugging Face cache, shared with other tools, and go on while you chat.</source>
+        <source>Google's RecurrentGemma models are gated: accept the licence on the model's Hugging Face page and enter an access token in the Preferences. Downloads go to the Hugging Face cache, shared with other tools, and go on while you chat.</source>
         <translation>Googles RecurrentGemma-Modelle sind zugangsbeschränkt: Akzeptiere die Lizenz auf der Hugging-Face-Seite des Modells und gib in den Einstellungen ein Zugriffstoken ein. Downloads landen im Hugging-Face-Cache, den andere Programme mitbenutzen, und laufen weiter, während du chattest.</translation>
     </message>
     <message>
@@ -1155,7 +1247,7 @@
         <translation>Die Nachricht konnte nicht gespeichert werden: %1</translation>
     </message>
     <message>
-        <source>Rebuilding this conversation&apos;s model state from its transcript (%1).</source>
+        <source>Rebuilding this conversation's model state from its transcript (%1).</source>
         <translation>Der Modellzustand dieser Unterhaltung wird aus ihrem Verlauf neu aufgebaut (%1).</translation>
     </message>
     <message>
@@ -1163,7 +1255,7 @@
         <translation>Die Antwort konnte nicht gespeichert werden: %1. Sie bleibt hier und wird gespeichert, sobald der Datenträger es zulässt.</translation>
     </message>
     <message>
-        <source>The conversation&apos;s state could not be saved (%1); it will be rebuilt when needed.</source>
+        <source>The conversation's state could not be saved (%1); it will be rebuilt when needed.</source>
         <translation>Der Zustand der Unterhaltung konnte nicht gespeichert werden (%1); er wird bei Bedarf neu aufgebaut.</translation>
     </message>
     <message>
@@ -1180,18 +1272,6 @@
     <message>
         <source>Search chats (Ctrl+F)</source>
         <translation>Chats durchsuchen (Strg+F)</translation>
-    </message>
-    <message>
-        <source>Replying…</source>
-        <translation>Antwortet…</translation>
-    </message>
-    <message>
-        <source>Rename…</source>
-        <translation>Umbenennen…</translation>
-    </message>
-    <message>
-        <source>Delete</source>
-        <translation>Löschen</translation>
     </message>
     <message>
         <source>No chat matches</source>
@@ -1212,6 +1292,18 @@
     <message>
         <source>Rename chat</source>
         <translation>Chat umbenennen</translation>
+    </message>
+    <message>
+        <source>Importing…</source>
+        <translation>Wird importiert…</translation>
+    </message>
+    <message>
+        <source>Import chat…</source>
+        <translation>Chat importieren…</translation>
+    </message>
+    <message>
+        <source>Add a chat exported as a .rgchat file, from this computer or another</source>
+        <translation>Einen als .rgchat-Datei exportierten Chat hinzufügen, von diesem oder einem anderen Computer</translation>
     </message>
 </context>
 <context>
@@ -1394,7 +1486,7 @@ Unterhaltungen und ihre Modellzustände liegen in $XDG_DATA_HOME/recurrent-chat 
         <translation>Gib mit --out an, wohin exportiert werden soll.</translation>
     </message>
     <message>
-        <source>--export-chat needs a chat&apos;s id (see --list-chats).</source>
+        <source>--export-chat needs a chat's id (see --list-chats).</source>
         <translation>--export-chat erwartet die Kennung eines Chats (siehe --list-chats).</translation>
     </message>
     <message>

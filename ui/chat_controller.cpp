@@ -1,15 +1,15 @@
 // chat_controller.cpp — ChatController: the wiring of its parts, the model's status, and the conversations
-// themselves (open, rename, delete and undo, system prompt, export, statistics).
+// themselves (open, rename, delete and undo, system prompt, statistics). Export and import:
+// chat_controller_transfer.cpp.
 #include "chat_controller.h"
 
 #include <QDesktopServices>
 #include <QDir>
 #include <QFileInfo>
 #include <QLocale>
-#include <QSaveFile>
 
 #include "chat_commands.h"
-#include "chat_transfer.h"
+#include "chat_import_job.h"
 #include "demo_model.h"
 
 ChatController::ChatController(const QString& dataDirectory, QSettings* settings, ChatEngine& engine, QObject* parent)
@@ -251,18 +251,6 @@ void ChatController::editMessage(qint64 messageId, const QString& text) { m_repl
 
 void ChatController::switchAlternative(qint64 messageId, int delta) {
     if (m_replies.switchAlternative(messageId, delta)) updateStats();
-}
-
-bool ChatController::exportConversation(const QUrl& file) {
-    ConversationStore* store = m_data.store();
-    if (!store || m_currentConversation == 0) return false;
-    const QString text = ChatTransfer::markdown(currentTitle(), store->currentPath(m_currentConversation));
-    QSaveFile out(file.isLocalFile() ? file.toLocalFile() : file.toString());
-    if (!out.open(QIODevice::WriteOnly) || out.write(text.toUtf8()) < 0 || !out.commit()) {
-        setNotice(tr("The chat could not be exported: %1").arg(out.errorString()));
-        return false;
-    }
-    return true;
 }
 
 QByteArray ChatController::answerChatCommand(const QByteArray& request) {

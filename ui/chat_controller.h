@@ -8,6 +8,7 @@
 #include <QObject>
 #include <QString>
 #include <QUrl>
+#include <memory>
 
 #include "chat_engine.h"
 #include "conversation_list_model.h"
@@ -17,6 +18,8 @@
 #include "model_list_model.h"
 #include "preferences.h"
 #include "reply_flow.h"
+
+class ChatImportJob;
 
 class ChatController : public QObject {
     Q_OBJECT
@@ -55,6 +58,7 @@ class ChatController : public QObject {
     Q_PROPERTY(QString databaseNotice READ databaseNotice NOTIFY databaseNoticeChanged)
     Q_PROPERTY(QString keptDatabaseFile READ keptDatabaseFile CONSTANT)
     Q_PROPERTY(bool canUndoDelete READ canUndoDelete NOTIFY undoChanged)
+    Q_PROPERTY(bool importing READ importing NOTIFY importingChanged)
 
   public:
     enum class ModelStatus { None, Loading, Ready, Failed };
@@ -99,6 +103,7 @@ class ChatController : public QObject {
     QString databaseNotice() const { return m_data.openingNotice(); }
     QString keptDatabaseFile() const { return m_data.keptDatabase(); }
     bool canUndoDelete() const { return m_lastDeleted != 0; }
+    bool importing() const { return m_import != nullptr; }
 
     Q_INVOKABLE void loadModel(const QString& directory);
     Q_INVOKABLE void loadModelUrl(const QUrl& folder);
@@ -117,7 +122,21 @@ class ChatController : public QObject {
     // Messages are named by id, never by row: rows shift while a reply streams.
     Q_INVOKABLE void editMessage(qint64 messageId, const QString& text);
     Q_INVOKABLE void switchAlternative(qint64 messageId, int delta);
-    Q_INVOKABLE bool exportConversation(const QUrl& file);
+    // Export and import from the window (chat_controller_transfer.cpp). `format`: "rgchat", "md" or "json".
+    // Where the file dialogs open: the folder of the last export or import, else Documents, else home.
+    Q_INVOKABLE QUrl transferFolderUrl() const;
+    // The file an export of chat `id` as `format` is offered: its title as a file name, in transferFolderUrl().
+    Q_INVOKABLE QUrl exportFileUrl(qint64 id, const QString& format) const;
+    // The file an export to `file` writes: `file` with the format's suffix added if it has none (native separators).
+    Q_INVOKABLE QString exportPath(const QUrl& file, const QString& format) const;
+    // Whether that file exists already (the window asks before replacing it).
+    Q_INVOKABLE bool exportWouldReplace(const QUrl& file, const QString& format) const;
+    // Writes chat `id` as `format` to exportPath(file, format); the notice says where it went, or why it did not.
+    // False on failure.
+    Q_INVOKABLE bool exportChat(qint64 id, const QUrl& file, const QString& format);
+    // Starts importing the .rgchat `file` (read and checked on a thread of its own); false if an import runs
+    // already. Once over, the imported chat is shown and the notice says what came in, or why nothing did.
+    Q_INVOKABLE bool importChat(const QUrl& file);
     Q_INVOKABLE void dismissNotice();
     // Opens the folder of the kept damaged database in the file manager.
     Q_INVOKABLE void showKeptDatabase();
@@ -137,6 +156,9 @@ class ChatController : public QObject {
     void noticeChanged();
     void databaseNoticeChanged();  // only with the language
     void undoChanged();
+    void importingChanged();
+    // An import ended: the new conversation, or 0 and why not (translated).
+    void importFinished(qint64 conversationId, const QString& error);
     // Emitted when a reply has ended and was stored as `messageId` (0: not stored; tests wait for it).
     void replyStored(qint64 conversationId, qint64 messageId);
 
@@ -147,6 +169,8 @@ class ChatController : public QObject {
     void showConversation(qint64 id);
     void updateStats();
     void setNotice(const QString& text);
+    void onImportRead();
+    QString transferFolder() const;
 
     Preferences m_preferences;
     ModelListModel m_models;  // the Models page: downloads and copies; the model it chooses loads by loadModel()
@@ -169,4 +193,6 @@ class ChatController : public QObject {
     qint64 m_conversationTokens = 0;
     qint64 m_stateBytesOnDisk = 0;
     QString m_notice;
+    std::unique_ptr<ChatImportJob> m_import;  // the import running, if any
+    QString m_transferFolder;                 // the folder of the last export or import
 };

@@ -94,6 +94,29 @@ QString ChatTransfer::suffix(Format format) {
     return QStringLiteral("json");
 }
 
+QString ChatTransfer::exportFileName(const QString& title, qint64 id, Format format) {
+    constexpr qsizetype kMaxLength = 80;  // characters of the title kept: names stay readable in a file dialog
+    QString name;
+    for (const QChar c : title.simplified()) {
+        // Refused or special on Windows, macOS or Linux; control characters are gone with simplified() or here.
+        if (c.category() == QChar::Other_Control || QStringLiteral("/\\:*?\"<>|").contains(c)) {
+            name += u' ';
+        } else {
+            name += c;
+        }
+    }
+    name = name.simplified();
+    while (name.startsWith(u'.') || name.startsWith(u' ')) name.remove(0, 1);  // not a hidden file
+    if (name.size() > kMaxLength) {
+        name.truncate(kMaxLength);
+        if (name.back().isHighSurrogate()) name.chop(1);
+        name = name.trimmed();
+    }
+    while (name.endsWith(u'.')) name.chop(1);  // Windows drops trailing dots
+    if (name.isEmpty()) name = QStringLiteral("chat-%1").arg(id);
+    return name + u'.' + suffix(format);
+}
+
 QString ChatTransfer::markdown(const QString& title, const QList<StoredMessage>& path) {
     QString text = QStringLiteral("# %1\n\n").arg(title);
     for (const StoredMessage& message : path) {

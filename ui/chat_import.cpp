@@ -1,6 +1,7 @@
 // chat_import.cpp — ChatTransfer's import side: the file's size checked before it is read, the whole file
-// validated (chat_file), its states written under new names, then the conversation in one transaction naming
-// them. A failure at any step removes the states already written, so nothing of a refused import remains.
+// validated (chat_file), its states written under new names (readImport, any thread), then the conversation in one
+// transaction naming them (finishImport, the database's thread). A failure at any step removes the states already
+// written, so nothing of a refused import remains.
 #include <QDir>
 #include <QFile>
 #include <QFileInfo>
@@ -39,18 +40,27 @@ NewConversation conversationOf(const chat_file::ChatFile& chat, const QStringLis
     return out;
 }
 
-namespace {
+// The file validated whole, its states written under new names; removed again unless the import went through.
+struct ChatTransfer::PreparedImport {
+    chat_file::ChatFile chat;
+    QString stateDirectory;
+    QStringList stateNames;
+    bool inserted = false;
 
-void removeStates(const DataFolder& data, const QStringList& names) {
-    for (const QString& name : names) QFile::remove(data.statePath(name));
-}
+    PreparedImport() = default;
+    PreparedImport(const PreparedImport&) = delete;
+    PreparedImport& operator=(const PreparedImport&) = delete;
+    ~PreparedImport() {
+        if (!inserted) removeStates();
+    }
+    void removeStates() {
+        for (const QString& name : std::as_const(stateNames)) QFile::remove(QDir(stateDirectory).filePath(name));
+        stateNames.clear();
+    }
+};
 
-}  // namespace
-
-tl::expected<ChatTransfer::Imported, QString> ChatTransfer::importChat(DataFolder& data, const QString& path,
-                                                                       const QString& loadedFingerprint) {
-    ConversationStore* store = data.store();
-    if (!store) return tl::unexpected(data.storageError());
+tl::expected<std::shared_ptr<ChatTransfer::PreparedImport>, QString> ChatTransfer::readImport(
+    const QString& path, const QString& stateDirectory) {
     const QString shown = QDir::toNativeSeparators(path);
     QFile file(path);
     if (!file.open(QIODevice::ReadOnly)) return tl::unexpected(tr("Cannot read %1: %2").arg(shown, file.errorString()));
@@ -66,32 +76,49 @@ tl::expected<ChatTransfer::Imported, QString> ChatTransfer::importChat(DataFolde
         return tl::unexpected(
             tr("%1 is not a conversation file this version can import: %2").arg(shown, qs(chat.error().message)));
 
-    QStringList stateNames;
-    for (const chat_file::StateBlob& state : chat->states) {
+    auto prepared = std::make_shared<PreparedImport>();
+    prepared->chat = std::move(*chat);
+    prepared->stateDirectory = stateDirectory;
+    for (chat_file::StateBlob& state : prepared->chat.states) {
         const QString name = DataFolder::newStateFileName();
-        const auto written =
-            chat_file::writeFileAtomically(QFile::encodeName(data.statePath(name)).toStdString(), state.bytes);
-        if (!written) {
-            removeStates(data, stateNames);
-            return tl::unexpected(tr("The chat could not be imported: %1").arg(qs(written.error().message)));
-        }
-        stateNames.append(name);
+        const auto written = chat_file::writeFileAtomically(
+            QFile::encodeName(QDir(stateDirectory).filePath(name)).toStdString(), state.bytes);
+        if (!written) return tl::unexpected(tr("The chat could not be imported: %1").arg(qs(written.error().message)));
+        prepared->stateNames.append(name);
+        std::string().swap(state.bytes);  // on disk now: the import need not carry it to the GUI thread
     }
-    const qint64 id = store->insertConversation(conversationOf(*chat, stateNames));
+    return prepared;
+}
+
+tl::expected<ChatTransfer::Imported, QString> ChatTransfer::importChat(DataFolder& data, const QString& path,
+                                                                       const QString& loadedFingerprint) {
+    if (!data.store()) return tl::unexpected(data.storageError());
+    auto prepared = readImport(path, data.stateDirectory());
+    if (!prepared) return tl::unexpected(prepared.error());
+    return finishImport(data, **prepared, loadedFingerprint);
+}
+
+tl::expected<ChatTransfer::Imported, QString> ChatTransfer::finishImport(DataFolder& data, PreparedImport& prepared,
+                                                                         const QString& loadedFingerprint) {
+    ConversationStore* store = data.store();
+    if (!store) return tl::unexpected(data.storageError());
+    const chat_file::ChatFile& chat = prepared.chat;
+    const qint64 id = store->insertConversation(conversationOf(chat, prepared.stateNames));
     if (id == 0) {
-        removeStates(data, stateNames);
+        prepared.removeStates();
         return tl::unexpected(tr("The chat could not be imported: %1").arg(store->lastError()));
     }
+    prepared.inserted = true;
 
     Imported result;
     result.conversationId = id;
-    result.title = qs(chat->title);
-    result.messages = int(chat->messages.size());
-    const QString fingerprint = qs(chat->modelFingerprint);
-    result.resumesInstantly = !chat->states.empty() && fingerprint == loadedFingerprint;
+    result.title = qs(chat.title);
+    result.messages = int(chat.messages.size());
+    const QString fingerprint = qs(chat.modelFingerprint);
+    result.resumesInstantly = !chat.states.empty() && fingerprint == loadedFingerprint;
     const QString what =
         tr("Imported “%1” as chat %2 (%n message(s)).", nullptr, result.messages).arg(result.title).arg(id);
-    if (chat->states.empty()) {
+    if (chat.states.empty()) {
         result.report = what + u' ' +
                         tr("The file has no model state: the transcript is processed before the next "
                            "reply.");

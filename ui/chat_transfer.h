@@ -7,6 +7,7 @@
 #include <QCoreApplication>
 #include <QList>
 #include <QString>
+#include <memory>
 #include <optional>
 #include <tl/expected.hpp>
 
@@ -50,7 +51,24 @@ class ChatTransfer {
     };
     // Imports the .rgchat file `path` as a new conversation. `loadedFingerprint` is the model the app runs ("" if
     // none): the report says whether the chat resumes instantly or its transcript is processed again. On any error
-    // (translated) nothing is changed: no row, no state file.
+    // (translated) nothing is changed: no row, no state file. importChat() is readImport() then finishImport().
     static tl::expected<Imported, QString> importChat(DataFolder& data, const QString& path,
                                                       const QString& loadedFingerprint);
+
+    // An import in two steps, so that a large file is read on a worker thread (ChatImportJob). A PreparedImport is
+    // the file validated whole and its states written into states/ under new names; dropped without
+    // finishImport(), it removes those states again.
+    struct PreparedImport;
+    // Reads and validates the .rgchat file `path` and writes its states into `stateDirectory`. Touches no database
+    // and no shared object: any thread may run it.
+    static tl::expected<std::shared_ptr<PreparedImport>, QString> readImport(const QString& path,
+                                                                             const QString& stateDirectory);
+    // Inserts `prepared` as a new conversation in one transaction, on the database's (the GUI) thread. On failure
+    // (translated) nothing of it remains.
+    static tl::expected<Imported, QString> finishImport(DataFolder& data, PreparedImport& prepared,
+                                                        const QString& loadedFingerprint);
+
+    // A file name for conversation `id` titled `title` exported as `format`: the title without the characters
+    // file systems refuse, shortened, else "chat-<id>"; with the format's suffix.
+    static QString exportFileName(const QString& title, qint64 id, Format format);
 };

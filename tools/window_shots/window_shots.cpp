@@ -1,6 +1,7 @@
 // window_shots — screenshots of the real window, offscreen: the app's window (Main.qml through loadMainWindow) on
 // the real engine and the demo model, with a short conversation, in the light and dark themes, in English, German
-// and French, at 1280×800 and 640×480. One PNG per combination, named theme-language-WxH.png, in the folder given.
+// and French, at 1280×800 and 640×480. One PNG per combination, named theme-language-WxH.png, in the folder given;
+// and the open chat's ⋯ menu with its Export submenu (menu-theme-language-WxH.png, English and German).
 // With --problems, instead, the window when things go wrong: the dialog about a damaged database (problem-db-*),
 // the banner after a model folder that does not load (problem-load-*) and the model folder dialog (problem-folder-*).
 // Usage: window_shots OUT_DIR [--readme FILE | --problems]   (scripts/screenshots.sh runs it under Xvfb, or offscreen)
@@ -8,6 +9,7 @@
 #include <QFile>
 #include <QGuiApplication>
 #include <QQmlApplicationEngine>
+#include <QQuickItem>
 #include <QQuickWindow>
 #include <QSettings>
 #include <QSignalSpy>
@@ -15,6 +17,7 @@
 #include <QTest>
 #include <QtQml/QQmlExtensionPlugin>
 #include <cstdio>
+#include <functional>
 
 #include "app_window.h"
 #include "chat_controller.h"
@@ -80,6 +83,59 @@ int problemShots(const QDir& out, const QTemporaryDir& home, ChatController& con
         if (folderDialog) QMetaObject::invokeMethod(folderDialog, "close");
     }
     return failures == 0 && folderDialog ? 0 : 1;
+}
+
+// The first visible item under `root` that `accept` takes (popups too: they live under the window's overlay).
+QQuickItem* visibleItem(QQuickItem* root, const std::function<bool(QQuickItem*)>& accept) {
+    if (!root || !root->isVisible()) return nullptr;
+    if (accept(root)) return root;
+    for (QQuickItem* child : root->childItems()) {
+        if (QQuickItem* found = visibleItem(child, accept)) return found;
+    }
+    return nullptr;
+}
+
+bool click(QQuickWindow& window, QQuickItem* item) {
+    if (!item) return false;
+    const QPointF centre = item->mapToScene(QPointF(item->width() / 2, item->height() / 2));
+    QTest::mouseClick(&window, Qt::LeftButton, Qt::NoModifier, centre.toPoint());
+    QTest::qWait(400);  // the menu's opening transition
+    return true;
+}
+
+// The open chat's ⋯ menu, its Export submenu open; the sidebar unfolded for it in a narrow window. With `item`, the
+// submenu's item of that name is chosen, and what it opens is shot (the export dialog).
+bool saveChatMenu(QQuickWindow& window, const QString& file, const QString& item = {}) {
+    QTest::qWait(300);  // the resize reaches QML: a narrow window folds the sidebar
+    const bool folded = !visibleItem(window.contentItem(), [](QQuickItem* i) { return i->objectName() == "sidebar"; });
+    if (folded) QMetaObject::invokeMethod(&window, "toggleSidebar");
+    const auto menuButton = [&window] {
+        return visibleItem(window.contentItem(),
+                           [](QQuickItem* i) { return i->objectName() == "rowMenuButton" && i->isEnabled(); });
+    };
+    QTest::qWaitFor([&] { return menuButton() != nullptr; }, 2000);
+    QTest::qWait(300);  // the sidebar's layout settles
+    const bool opened =
+        click(window, menuButton()) && click(window, visibleItem(window.contentItem(), [](QQuickItem* i) {
+                                                 return i->inherits("QQuickMenuItem") &&
+                                                        i->property("subMenu").value<QObject*>() != nullptr;
+                                             }));
+    const bool chosen = item.isEmpty() ||
+                        (opened && click(window, visibleItem(window.contentItem(),
+                                                             [&](QQuickItem* i) { return i->objectName() == item; })));
+    if (!opened || !chosen)
+        std::fprintf(stderr, "window_shots: the chat's menu did not open (%s)\n",
+                     menuButton() ? "button" : "no button");
+    const bool saved = opened && chosen && save(window, file);
+    if (QObject* dialog = window.findChild<QObject*>(QStringLiteral("exportDialog")))
+        QMetaObject::invokeMethod(dialog, "close");
+    for (const char* name : {"exportMenu", "chatMenu"}) {
+        if (QObject* menu = window.findChild<QObject*>(QLatin1String(name))) QMetaObject::invokeMethod(menu, "close");
+    }
+    QTest::qWaitFor([&] { return !window.findChild<QObject*>("chatMenu")->property("visible").toBool(); }, 2000);
+    if (folded) QMetaObject::invokeMethod(&window, "toggleSidebar");
+    QTest::qWait(300);
+    return saved;
 }
 
 }  // namespace
@@ -154,6 +210,28 @@ int main(int argc, char** argv) {
                 if (!save(*window, out.filePath(name))) ++failures;
             }
         }
+    }
+    for (const auto theme : {Preferences::Theme::Light, Preferences::Theme::Dark}) {
+        prefs.setTheme(theme);
+        for (const QString& language : {QStringLiteral("en"), QStringLiteral("de")}) {
+            prefs.setLanguage(language);
+            for (const QSize size : {QSize(1280, 800), QSize(640, 480)}) {
+                window->resize(size);
+                QTest::qWaitFor([&] { return window->size() == size; }, 2000);
+                const QString name = QStringLiteral("menu-%1-%2-%3x%4.png")
+                                         .arg(themeName(theme), language)
+                                         .arg(size.width())
+                                         .arg(size.height());
+                if (!saveChatMenu(*window, out.filePath(name))) ++failures;
+            }
+        }
+    }
+    // The export dialog (Qt's own) in a small window.
+    for (const auto theme : {Preferences::Theme::Light, Preferences::Theme::Dark}) {
+        prefs.setTheme(theme);
+        prefs.setLanguage(QStringLiteral("en"));
+        const QString name = QStringLiteral("export-%1-en-640x480.png").arg(themeName(theme));
+        if (!saveChatMenu(*window, out.filePath(name), QStringLiteral("exportMarkdownItem"))) ++failures;
     }
     return failures == 0 ? 0 : 1;
 }

@@ -123,6 +123,7 @@ ApplicationWindow {
                 replyingId: window.controller.generatingConversationId
                 // qmllint enable type
                 canUndoDelete: window.controller.canUndoDelete
+                importing: window.controller.importing
                 onNewRequested: window.newChat()
                 onOpenRequested: id => {
                     window.controller.openConversation(id)
@@ -132,6 +133,9 @@ ApplicationWindow {
                 onRenameRequested: (id, title) => window.controller.renameConversation(id, title)
                 onDeleteRequested: id => window.controller.deleteConversation(id)
                 onUndoDeleteRequested: window.controller.undoDelete()
+                onExportRequested: (id, title, format) => chatFileDialogs.exportChat(id, title, format)
+                onImportRequested: chatFileDialogs.importChat()
+                onImportFileRequested: file => window.controller.importChat(file)
             }
 
             ChatView {
@@ -161,6 +165,11 @@ ApplicationWindow {
             window.databaseNoticeDue = false
             databaseNotice.open()
         }
+    }
+
+    ChatFileDialogs {
+        id: chatFileDialogs
+        controller: window.controller
     }
 
     ModelsPage {
