@@ -113,7 +113,8 @@ bool saveChatMenu(QQuickWindow& window, const QString& file, const QString& item
         return visibleItem(window.contentItem(),
                            [](QQuickItem* i) { return i->objectName() == "rowMenuButton" && i->isEnabled(); });
     };
-    QTest::qWaitFor([&] { return menuButton() != nullptr; }, 2000);
+    if (!QTest::qWaitFor([&] { return menuButton() != nullptr; }, 2000))
+        std::fprintf(stderr, "window_shots: no chat menu button after 2 s\n");
     QTest::qWait(300);  // the sidebar's layout settles
     const bool opened =
         click(window, menuButton()) && click(window, visibleItem(window.contentItem(), [](QQuickItem* i) {
@@ -132,7 +133,8 @@ bool saveChatMenu(QQuickWindow& window, const QString& file, const QString& item
     for (const char* name : {"exportMenu", "chatMenu"}) {
         if (QObject* menu = window.findChild<QObject*>(QLatin1String(name))) QMetaObject::invokeMethod(menu, "close");
     }
-    QTest::qWaitFor([&] { return !window.findChild<QObject*>("chatMenu")->property("visible").toBool(); }, 2000);
+    if (!QTest::qWaitFor([&] { return !window.findChild<QObject*>("chatMenu")->property("visible").toBool(); }, 2000))
+        std::fprintf(stderr, "window_shots: the chat's menu did not close\n");
     if (folded) QMetaObject::invokeMethod(&window, "toggleSidebar");
     QTest::qWait(300);
     return saved;
@@ -217,7 +219,8 @@ int main(int argc, char** argv) {
             prefs.setLanguage(language);
             for (const QSize size : {QSize(1280, 800), QSize(640, 480)}) {
                 window->resize(size);
-                QTest::qWaitFor([&] { return window->size() == size; }, 2000);
+                if (!QTest::qWaitFor([&] { return window->size() == size; }, 2000))
+                    std::fprintf(stderr, "window_shots: the window did not take %dx%d\n", size.width(), size.height());
                 const QString name = QStringLiteral("menu-%1-%2-%3x%4.png")
                                          .arg(themeName(theme), language)
                                          .arg(size.width())
