@@ -213,9 +213,11 @@ class TestModelListModel : public QObject {
         QVERIFY(copy.startsWith(home.filePath("data")));
         QCOMPARE(dataOf(run.models, name, ModelListModel::SourceRole).toString(), QStringLiteral("copy"));
         QVERIFY(dataOf(run.models, name, ModelListModel::CanDeleteRole).toBool());
-        // The embedding is int8 in both (the 4-bit scheme keeps it at 8 bits); only the 4-bit file has Q4K matrices.
-        QVERIFY2(dataOf(run.models, name, ModelListModel::DetailsRole).toString().contains(QStringLiteral("I8")),
-                 qPrintable(dataOf(run.models, name, ModelListModel::DetailsRole).toString()));
+        // The row names the dense matrices' format: I8, or Q4K for the 4-bit copy (whose embedding stays int8).
+        const QString details = dataOf(run.models, name, ModelListModel::DetailsRole).toString();
+        QVERIFY2(details.contains(format == QStringLiteral("q4k") ? QStringLiteral(" · Q4K · ")
+                                                                  : QStringLiteral(" · I8 · ")),
+                 qPrintable(details));
         QCOMPARE(safetensorsHeader(copy + QStringLiteral("/model.safetensors")).contains("\"rgemma_q4k\":\"1\""),
                  format == QStringLiteral("q4k"));
         QCOMPARE(dataOf(run.models, QStringLiteral("demo-model"), ModelListModel::QuantizeProgressRole).toDouble(),

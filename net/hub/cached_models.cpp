@@ -56,20 +56,25 @@ QStringList checkpointFiles(const QString& dir) {
     return files;
 }
 
-// The dtype of the embedding (the bulk of the weights), or the engine's reason the weights do not open.
+// The dtype of the embedding (the bulk of the weights), "Q4K" when the dense matrices are 4-bit (their nibbles are the
+// only U8 tensors a checkpoint may hold; the embedding of such a file stays int8), or the engine's reason the weights
+// do not open.
 void describeWeights(CachedModel& model) {
     auto files = rgemma::CheckpointFiles::open(fsPath(model.snapshotDir));
     if (!files) {
         model.problem = QString::fromStdString(files.error().message);
         return;
     }
+    bool embedding = false, fourBit = false;
     for (const rgemma::TensorSummary& tensor : files->tensors()) {
+        fourBit = fourBit || tensor.dtype == rgemma::DType::U8;
         if (tensor.name == rgemma::kEmbeddingTensor) {
+            embedding = true;
             model.dtype = QString::fromLatin1(rgemma::dtypeName(tensor.dtype));
-            return;
         }
     }
-    model.problem = HubMessages::tr("model.embed_tokens.weight is missing");
+    if (!embedding) model.problem = HubMessages::tr("model.embed_tokens.weight is missing");
+    if (fourBit) model.dtype = QString::fromLatin1(rgemma::dtypeName(rgemma::DType::Q4K));
 }
 
 qint64 partialBytes(const QString& repoDir) {
