@@ -1,4 +1,5 @@
-<?xml version='1.0' encoding='utf-8'?>
+<?xml version="1.0" encoding="utf-8"?>
+<!DOCTYPE TS>
 <TS version="2.1" language="de">
 <context>
     <name>ChatCommands</name>
@@ -298,7 +299,7 @@
     </message>
     <message>
         <source>the state file cannot be used: %1</source>
-        <extracomment>%1: the engine's explanation (another model, an older engine, a damaged file), in English</extracomment>
+        <extracomment>%1: the engine&apos;s explanation (another model, an older engine, a damaged file), in English</extracomment>
         <translation>die Zustandsdatei ist nicht verwendbar: %1</translation>
     </message>
     <message>
@@ -432,15 +433,15 @@
         <translation>Eine Datei konnte nicht gelesen oder geschrieben werden.</translation>
     </message>
     <message>
-        <source>The model's weight files are damaged or incomplete.</source>
+        <source>The model&apos;s weight files are damaged or incomplete.</source>
         <translation>Die Gewichtsdateien des Modells sind beschädigt oder unvollständig.</translation>
     </message>
     <message>
-        <source>The model's config.json is invalid.</source>
+        <source>The model&apos;s config.json is invalid.</source>
         <translation>Die config.json des Modells ist ungültig.</translation>
     </message>
     <message>
-        <source>The model's tokenizer could not be loaded.</source>
+        <source>The model&apos;s tokenizer could not be loaded.</source>
         <translation>Der Tokenizer des Modells konnte nicht geladen werden.</translation>
     </message>
     <message>
@@ -468,7 +469,7 @@
         <translation>Der Ordner %1 existiert nicht.</translation>
     </message>
     <message>
-        <source>The model's tokenizer (tokenizer.model) could not be loaded: %1</source>
+        <source>The model&apos;s tokenizer (tokenizer.model) could not be loaded: %1</source>
         <translation>Der Tokenizer des Modells (tokenizer.model) konnte nicht geladen werden: %1</translation>
     </message>
     <message>
@@ -483,7 +484,7 @@
 <context>
     <name>HubMessages</name>
     <message>
-        <source>The Hugging Face Hub did not accept the access token. Check the token, and accept the model's licence at %1.</source>
+        <source>The Hugging Face Hub did not accept the access token. Check the token, and accept the model&apos;s licence at %1.</source>
         <translation>Der Hugging Face Hub hat das Zugriffstoken nicht angenommen. Prüfen Sie das Token und akzeptieren Sie die Lizenz des Modells unter %1.</translation>
     </message>
     <message>
@@ -528,7 +529,7 @@
         </translation>
     </message>
     <message>
-        <source>The secure connection to %1 could not be verified (%2). Nothing was downloaded from it. Check the system's date and certificates, or a proxy that intercepts connections.</source>
+        <source>The secure connection to %1 could not be verified (%2). Nothing was downloaded from it. Check the system&apos;s date and certificates, or a proxy that intercepts connections.</source>
         <translation>Die sichere Verbindung zu %1 konnte nicht überprüft werden (%2). Von dort wurde nichts heruntergeladen. Prüfen Sie Datum und Zertifikate des Systems oder einen Proxy, der Verbindungen abfängt.</translation>
     </message>
     <message>
@@ -544,7 +545,7 @@
         <translation>%1 kam mit %2 statt %3 Bytes an und wurde deshalb gelöscht. Versuchen Sie es erneut.</translation>
     </message>
     <message>
-        <source>%1 arrived damaged (its SHA-256 checksum differs from the Hub's), so it was deleted. Try again.</source>
+        <source>%1 arrived damaged (its SHA-256 checksum differs from the Hub&apos;s), so it was deleted. Try again.</source>
         <translation>%1 kam beschädigt an (seine SHA-256-Prüfsumme weicht von der des Hubs ab) und wurde deshalb gelöscht. Versuchen Sie es erneut.</translation>
     </message>
     <message>
@@ -667,7 +668,7 @@
         <translation>keine brauchbare Größe (X-Linked-Size, Content-Length) für die Datei</translation>
     </message>
     <message>
-        <source>the redirect's Location is not an http(s) URL</source>
+        <source>the redirect&apos;s Location is not an http(s) URL</source>
         <translation>die Location der Weiterleitung ist keine http(s)-URL</translation>
     </message>
     <message>
@@ -679,7 +680,7 @@
         <translation>zu viele Weiterleitungen</translation>
     </message>
     <message>
-        <source>The Hub's address "%1" is not an http(s) URL (check HF_ENDPOINT).</source>
+        <source>The Hub&apos;s address &quot;%1&quot; is not an http(s) URL (check HF_ENDPOINT).</source>
         <translation>Die Adresse des Hubs „%1“ ist keine http(s)-URL (prüfen Sie HF_ENDPOINT).</translation>
     </message>
 </context>
@@ -717,11 +718,11 @@
         <translation>Das Token konnte nicht in %1 gespeichert werden: %2</translation>
     </message>
     <message>
-        <source>Looking for the system's keyring…</source>
+        <source>Looking for the system&apos;s keyring…</source>
         <translation>Suche den Schlüsselbund des Systems…</translation>
     </message>
     <message>
-        <source>Your token is kept in the system's keyring.</source>
+        <source>Your token is kept in the system&apos;s keyring.</source>
         <translation>Dein Token wird im Schlüsselbund des Systems aufbewahrt.</translation>
     </message>
     <message>
@@ -757,12 +758,12 @@
     </message>
     <message>
         <source>The server could not listen on %1, port %2: %3</source>
-        <extracomment>%1: address, %2: port, %3: the system's reason (in English), e.g. "The bound address is already in use"</extracomment>
+        <extracomment>%1: address, %2: port, %3: the system&apos;s reason (in English), e.g. &quot;The bound address is already in use&quot;</extracomment>
         <translation>Der Server kann nicht auf %1, Port %2 lauschen: %3</translation>
     </message>
     <message>
         <source>%1 in (%2 cached), %3 out</source>
-        <extracomment>a request's tokens: %1 prompt tokens, %2 of them resumed from a kept state, %3 generated</extracomment>
+        <extracomment>a request&apos;s tokens: %1 prompt tokens, %2 of them resumed from a kept state, %3 generated</extracomment>
         <translation>%1 ein (%2 aus dem Cache), %3 aus</translation>
     </message>
     <message>
@@ -777,7 +778,7 @@
         <translation>Lokaler API-Server</translation>
     </message>
     <message>
-        <source>Serves the loaded model to other programs over the OpenAI API (chat and text completions), from the same queue as this window's replies.</source>
+        <source>Serves the loaded model to other programs over the OpenAI API (chat and text completions), from the same queue as this window&apos;s replies.</source>
         <translation>Stellt das geladene Modell anderen Programmen über die OpenAI-API bereit (Chat- und Text-Vervollständigungen), in derselben Warteschlange wie die Antworten dieses Fensters.</translation>
     </message>
     <message>
@@ -1076,7 +1077,7 @@
         <translation>Modelle</translation>
     </message>
     <message>
-        <source>Google's RecurrentGemma models are gated: accept the licence on the model's Hugging Face page and enter an access token in the Preferences. Downloads go to the Hugging Face cache, shared with other tools, and go on while you chat.</source>
+        <source>Google&apos;s RecurrentGemma models are gated: accept the licence on the model&apos;s Hugging Face page and enter an access token in the Preferences. Downloads go to the Hugging Face cache, shared with other tools, and go on while you chat.</source>
         <translation>Googles RecurrentGemma-Modelle sind zugangsbeschränkt: Akzeptiere die Lizenz auf der Hugging-Face-Seite des Modells und gib in den Einstellungen ein Zugriffstoken ein. Downloads landen im Hugging-Face-Cache, den andere Programme mitbenutzen, und laufen weiter, während du chattest.</translation>
     </message>
     <message>
@@ -1247,7 +1248,7 @@
         <translation>Die Nachricht konnte nicht gespeichert werden: %1</translation>
     </message>
     <message>
-        <source>Rebuilding this conversation's model state from its transcript (%1).</source>
+        <source>Rebuilding this conversation&apos;s model state from its transcript (%1).</source>
         <translation>Der Modellzustand dieser Unterhaltung wird aus ihrem Verlauf neu aufgebaut (%1).</translation>
     </message>
     <message>
@@ -1255,7 +1256,7 @@
         <translation>Die Antwort konnte nicht gespeichert werden: %1. Sie bleibt hier und wird gespeichert, sobald der Datenträger es zulässt.</translation>
     </message>
     <message>
-        <source>The conversation's state could not be saved (%1); it will be rebuilt when needed.</source>
+        <source>The conversation&apos;s state could not be saved (%1); it will be rebuilt when needed.</source>
         <translation>Der Zustand der Unterhaltung konnte nicht gespeichert werden (%1); er wird bei Bedarf neu aufgebaut.</translation>
     </message>
     <message>
@@ -1486,7 +1487,7 @@ Unterhaltungen und ihre Modellzustände liegen in $XDG_DATA_HOME/recurrent-chat 
         <translation>Gib mit --out an, wohin exportiert werden soll.</translation>
     </message>
     <message>
-        <source>--export-chat needs a chat's id (see --list-chats).</source>
+        <source>--export-chat needs a chat&apos;s id (see --list-chats).</source>
         <translation>--export-chat erwartet die Kennung eines Chats (siehe --list-chats).</translation>
     </message>
     <message>

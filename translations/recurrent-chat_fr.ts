@@ -1,4 +1,5 @@
-<?xml version='1.0' encoding='utf-8'?>
+<?xml version="1.0" encoding="utf-8"?>
+<!DOCTYPE TS>
 <TS version="2.1" language="fr">
 <context>
     <name>ChatCommands</name>
@@ -27,23 +28,23 @@
     </message>
     <message>
         <source>%1: %2</source>
-        <translation>%1 : %2</translation>
+        <translation>%1&#xa0;: %2</translation>
     </message>
     <message>
         <source>The chat could not be renamed: %1</source>
-        <translation>La discussion n’a pas pu être renommée : %1</translation>
+        <translation>La discussion n’a pas pu être renommée&#xa0;: %1</translation>
     </message>
     <message>
         <source>The chat could not be deleted: %1</source>
-        <translation>La discussion n’a pas pu être supprimée : %1</translation>
+        <translation>La discussion n’a pas pu être supprimée&#xa0;: %1</translation>
     </message>
     <message>
         <source>The chat could not be restored: %1</source>
-        <translation>La discussion n’a pas pu être restaurée : %1</translation>
+        <translation>La discussion n’a pas pu être restaurée&#xa0;: %1</translation>
     </message>
     <message>
         <source>The system prompt could not be saved: %1</source>
-        <translation>Le prompt système n’a pas pu être enregistré : %1</translation>
+        <translation>Le prompt système n’a pas pu être enregistré&#xa0;: %1</translation>
     </message>
     <message>
         <source>Demo model</source>
@@ -63,7 +64,7 @@
     </message>
     <message>
         <source>A tiny demo model trained by this project: it adds two numbers, defines words (often wrongly) and tells fortunes. For real answers, download RecurrentGemma from Hugging Face and use Open model.</source>
-        <translation>Un minuscule modèle de démonstration entraîné par ce projet : il additionne deux nombres, définit des mots (souvent à tort) et donne des maximes. Pour de vraies réponses, téléchargez RecurrentGemma depuis Hugging Face et utilisez « Ouvrir un modèle ».</translation>
+        <translation>Un minuscule modèle de démonstration entraîné par ce projet&#xa0;: il additionne deux nombres, définit des mots (souvent à tort) et donne des maximes. Pour de vraies réponses, téléchargez RecurrentGemma depuis Hugging Face et utilisez «&#xa0;Ouvrir un modèle&#xa0;».</translation>
     </message>
     <message>
         <source>Choose a Hugging Face RecurrentGemma folder (config.json, *.safetensors, tokenizer.model).</source>
@@ -71,7 +72,7 @@
     </message>
     <message>
         <source>The model in %1 could not be loaded, so %2 stays in use. %3</source>
-        <translation>Le modèle dans %1 n’a pas pu être chargé ; %2 reste donc utilisé. %3</translation>
+        <translation>Le modèle dans %1 n’a pas pu être chargé&#xa0;; %2 reste donc utilisé. %3</translation>
     </message>
     <message>
         <source>The chat was exported to %1.</source>
@@ -86,7 +87,7 @@
     </message>
     <message>
         <source>Export “%1”</source>
-        <translation>Exporter « %1 »</translation>
+        <translation>Exporter «&#xa0;%1&#xa0;»</translation>
     </message>
     <message>
         <source>New chat</source>
@@ -106,7 +107,7 @@
     </message>
     <message>
         <source>Replace the file?</source>
-        <translation>Remplacer le fichier ?</translation>
+        <translation>Remplacer le fichier&#xa0;?</translation>
     </message>
     <message>
         <source>Replace</source>
@@ -160,11 +161,11 @@
     <name>ChatTransfer</name>
     <message>
         <source>**You:**</source>
-        <translation>**Vous :**</translation>
+        <translation>**Vous&#xa0;:**</translation>
     </message>
     <message>
         <source>**Model:**</source>
-        <translation>**Modèle :**</translation>
+        <translation>**Modèle&#xa0;:**</translation>
     </message>
     <message>
         <source>There is no chat %1.</source>
@@ -172,61 +173,61 @@
     </message>
     <message>
         <source>The chat could not be read: %1</source>
-        <translation>La discussion n’a pas pu être lue : %1</translation>
+        <translation>La discussion n’a pas pu être lue&#xa0;: %1</translation>
     </message>
     <message>
         <source>The chat is too large to export: %1 MB, more than the %2 MB a conversation file may have.</source>
-        <translation>La discussion est trop volumineuse pour être exportée : %1 Mo, plus que les %2 Mo qu’un fichier de conversation peut contenir.</translation>
+        <translation>La discussion est trop volumineuse pour être exportée&#xa0;: %1&#xa0;Mo, plus que les %2&#xa0;Mo qu’un fichier de conversation peut contenir.</translation>
     </message>
     <message>
         <source>The chat could not be exported: %1</source>
-        <translation>La discussion n’a pas pu être exportée : %1</translation>
+        <translation>La discussion n’a pas pu être exportée&#xa0;: %1</translation>
     </message>
     <message>
         <source>Cannot read %1: %2</source>
-        <translation>Impossible de lire %1 : %2</translation>
+        <translation>Impossible de lire %1&#xa0;: %2</translation>
     </message>
     <message>
         <source>%1 is too large to import: %2 MB; a conversation file may have at most %3 MB.</source>
-        <translation>%1 est trop volumineux pour être importé : %2 Mo ; un fichier de conversation peut contenir au plus %3 Mo.</translation>
+        <translation>%1 est trop volumineux pour être importé&#xa0;: %2&#xa0;Mo&#xa0;; un fichier de conversation peut contenir au plus %3&#xa0;Mo.</translation>
     </message>
     <message>
         <source>%1 is not a conversation file this version can import: %2</source>
-        <translation>%1 n’est pas un fichier de conversation que cette version peut importer : %2</translation>
+        <translation>%1 n’est pas un fichier de conversation que cette version peut importer&#xa0;: %2</translation>
     </message>
     <message>
         <source>The chat could not be imported: %1</source>
-        <translation>La discussion n’a pas pu être importée : %1</translation>
+        <translation>La discussion n’a pas pu être importée&#xa0;: %1</translation>
     </message>
     <message numerus="yes">
         <source>Imported “%1” as chat %2 (%n message(s)).</source>
         <translation>
-            <numerusform>« %1 » importée comme discussion %2 (%n message).</numerusform>
-            <numerusform>« %1 » importée comme discussion %2 (%n messages).</numerusform>
+            <numerusform>«&#xa0;%1&#xa0;» importée comme discussion %2 (%n message).</numerusform>
+            <numerusform>«&#xa0;%1&#xa0;» importée comme discussion %2 (%n messages).</numerusform>
         </translation>
     </message>
     <message>
         <source>The file has no model state: the transcript is processed before the next reply.</source>
-        <translation>Le fichier ne contient pas d’état du modèle : la transcription est traitée avant la prochaine réponse.</translation>
+        <translation>Le fichier ne contient pas d’état du modèle&#xa0;: la transcription est traitée avant la prochaine réponse.</translation>
     </message>
     <message>
         <source>Its model state was saved with the loaded model: it continues instantly.</source>
-        <translation>Son état du modèle a été enregistré avec le modèle chargé : elle reprend immédiatement.</translation>
+        <translation>Son état du modèle a été enregistré avec le modèle chargé&#xa0;: elle reprend immédiatement.</translation>
     </message>
     <message>
         <source>It continues instantly with the model it was saved with (fingerprint %1); with other weights its transcript is processed again before the next reply.</source>
-        <translation>Elle reprend immédiatement avec le modèle avec lequel elle a été enregistrée (empreinte %1) ; avec d’autres poids, sa transcription est traitée à nouveau avant la prochaine réponse.</translation>
+        <translation>Elle reprend immédiatement avec le modèle avec lequel elle a été enregistrée (empreinte %1)&#xa0;; avec d’autres poids, sa transcription est traitée à nouveau avant la prochaine réponse.</translation>
     </message>
     <message>
         <source>Its model state was saved with other weights (fingerprint %1): its transcript is processed again before the next reply.</source>
-        <translation>Son état du modèle a été enregistré avec d’autres poids (empreinte %1) : sa transcription est traitée à nouveau avant la prochaine réponse.</translation>
+        <translation>Son état du modèle a été enregistré avec d’autres poids (empreinte %1)&#xa0;: sa transcription est traitée à nouveau avant la prochaine réponse.</translation>
     </message>
 </context>
 <context>
     <name>ChatView</name>
     <message>
         <source>Say something. This conversation keeps its model state on disk, so it resumes instantly however long it gets.</source>
-        <translation>Dites quelque chose. Cette conversation conserve l’état de son modèle sur le disque : elle reprend instantanément, quelle que soit sa longueur.</translation>
+        <translation>Dites quelque chose. Cette conversation conserve l’état de son modèle sur le disque&#xa0;: elle reprend instantanément, quelle que soit sa longueur.</translation>
     </message>
     <message>
         <source>Open a RecurrentGemma model folder to start chatting.</source>
@@ -298,8 +299,8 @@
     </message>
     <message>
         <source>the state file cannot be used: %1</source>
-        <extracomment>%1: the engine's explanation (another model, an older engine, a damaged file), in English</extracomment>
-        <translation>le fichier d’état est inutilisable : %1</translation>
+        <extracomment>%1: the engine&apos;s explanation (another model, an older engine, a damaged file), in English</extracomment>
+        <translation>le fichier d’état est inutilisable&#xa0;: %1</translation>
     </message>
     <message>
         <source>the state file does not match the conversation</source>
@@ -307,7 +308,7 @@
     </message>
     <message>
         <source>The conversation cannot be continued: its saved state is unusable (%1) and the transcript to rebuild it from is empty.</source>
-        <translation>La conversation ne peut pas être poursuivie : son état enregistré est inutilisable (%1) et la transcription qui permettrait de le reconstruire est vide.</translation>
+        <translation>La conversation ne peut pas être poursuivie&#xa0;: son état enregistré est inutilisable (%1) et la transcription qui permettrait de le reconstruire est vide.</translation>
     </message>
     <message>
         <source>The maximum number of new tokens cannot be negative.</source>
@@ -318,11 +319,11 @@
     <name>ConversationStore</name>
     <message>
         <source>The database connection “%1” is already open.</source>
-        <translation>La connexion à la base de données « %1 » est déjà ouverte.</translation>
+        <translation>La connexion à la base de données «&#xa0;%1&#xa0;» est déjà ouverte.</translation>
     </message>
     <message>
         <source>Cannot read %1: %2</source>
-        <translation>Impossible de lire %1 : %2</translation>
+        <translation>Impossible de lire %1&#xa0;: %2</translation>
     </message>
     <message>
         <source>%1 is not a conversation database.</source>
@@ -330,27 +331,27 @@
     </message>
     <message>
         <source>Cannot open %1: %2</source>
-        <translation>Impossible d’ouvrir %1 : %2</translation>
+        <translation>Impossible d’ouvrir %1&#xa0;: %2</translation>
     </message>
     <message>
         <source>%1 is damaged: %2</source>
-        <translation>%1 est endommagé : %2</translation>
+        <translation>%1 est endommagé&#xa0;: %2</translation>
     </message>
     <message>
         <source>%1 was written by a newer version of Recurrent Chat (schema %2; this version knows up to %3). Update the app to open it.</source>
-        <translation>%1 a été écrit par une version plus récente de Recurrent Chat (schéma %2 ; cette version connaît les schémas jusqu’au %3). Mettez l’application à jour pour l’ouvrir.</translation>
+        <translation>%1 a été écrit par une version plus récente de Recurrent Chat (schéma %2&#xa0;; cette version connaît les schémas jusqu’au %3). Mettez l’application à jour pour l’ouvrir.</translation>
     </message>
     <message>
         <source>Cannot configure %1: %2</source>
-        <translation>Impossible de configurer %1 : %2</translation>
+        <translation>Impossible de configurer %1&#xa0;: %2</translation>
     </message>
     <message>
         <source>Cannot upgrade the conversation database to schema %1: %2</source>
-        <translation>Impossible de mettre à niveau la base de données des conversations vers le schéma %1 : %2</translation>
+        <translation>Impossible de mettre à niveau la base de données des conversations vers le schéma %1&#xa0;: %2</translation>
     </message>
     <message>
         <source>Database error: %1</source>
-        <translation>Erreur de base de données : %1</translation>
+        <translation>Erreur de base de données&#xa0;: %1</translation>
     </message>
     <message>
         <source>No conversation %1.</source>
@@ -385,7 +386,7 @@
     <name>DataFolder</name>
     <message>
         <source>Your conversations could not be opened: %1. The file was left untouched; nothing will be saved until this is resolved.</source>
-        <translation>Vos conversations n’ont pas pu être ouvertes : %1. Le fichier n’a pas été modifié ; rien ne sera enregistré tant que le problème ne sera pas résolu.</translation>
+        <translation>Vos conversations n’ont pas pu être ouvertes&#xa0;: %1. Le fichier n’a pas été modifié&#xa0;; rien ne sera enregistré tant que le problème ne sera pas résolu.</translation>
     </message>
     <message>
         <source>Nothing could be recovered from it.</source>
@@ -400,7 +401,7 @@
     </message>
     <message>
         <source>The conversation database could not be read: %1 It was kept, unchanged, as %2, with its state files beside it, and a new database was started. %3</source>
-        <translation>La base de données des conversations n’a pas pu être lue : %1 Elle a été conservée telle quelle sous %2, avec ses fichiers d’état à côté, et une nouvelle base a été créée. %3</translation>
+        <translation>La base de données des conversations n’a pas pu être lue&#xa0;: %1 Elle a été conservée telle quelle sous %2, avec ses fichiers d’état à côté, et une nouvelle base a été créée. %3</translation>
     </message>
 </context>
 <context>
@@ -432,15 +433,15 @@
         <translation>Un fichier n’a pas pu être lu ou écrit.</translation>
     </message>
     <message>
-        <source>The model's weight files are damaged or incomplete.</source>
+        <source>The model&apos;s weight files are damaged or incomplete.</source>
         <translation>Les fichiers de poids du modèle sont endommagés ou incomplets.</translation>
     </message>
     <message>
-        <source>The model's config.json is invalid.</source>
+        <source>The model&apos;s config.json is invalid.</source>
         <translation>Le fichier config.json du modèle n’est pas valide.</translation>
     </message>
     <message>
-        <source>The model's tokenizer could not be loaded.</source>
+        <source>The model&apos;s tokenizer could not be loaded.</source>
         <translation>Le tokeniseur du modèle n’a pas pu être chargé.</translation>
     </message>
     <message>
@@ -468,8 +469,8 @@
         <translation>Le dossier %1 n’existe pas.</translation>
     </message>
     <message>
-        <source>The model's tokenizer (tokenizer.model) could not be loaded: %1</source>
-        <translation>Le tokeniseur du modèle (tokenizer.model) n’a pas pu être chargé : %1</translation>
+        <source>The model&apos;s tokenizer (tokenizer.model) could not be loaded: %1</source>
+        <translation>Le tokeniseur du modèle (tokenizer.model) n’a pas pu être chargé&#xa0;: %1</translation>
     </message>
     <message>
         <source>The tokenizer (%1 tokens) does not belong to this model (%2 tokens).</source>
@@ -483,7 +484,7 @@
 <context>
     <name>HubMessages</name>
     <message>
-        <source>The Hugging Face Hub did not accept the access token. Check the token, and accept the model's licence at %1.</source>
+        <source>The Hugging Face Hub did not accept the access token. Check the token, and accept the model&apos;s licence at %1.</source>
         <translation>Le Hugging Face Hub n’a pas accepté le jeton d’accès. Vérifiez le jeton et acceptez la licence du modèle sur %1.</translation>
     </message>
     <message>
@@ -492,7 +493,7 @@
     </message>
     <message>
         <source>Your token does not have access yet: accept the licence at %1 (approval can take a while).</source>
-        <translation>Votre jeton n’a pas encore accès : acceptez la licence sur %1 (l’approbation peut prendre un moment).</translation>
+        <translation>Votre jeton n’a pas encore accès&#xa0;: acceptez la licence sur %1 (l’approbation peut prendre un moment).</translation>
     </message>
     <message>
         <source>There is no model %1 on %2 (or it is private and needs a token).</source>
@@ -509,47 +510,47 @@
     <message numerus="yes">
         <source>Could not download from %1 (%2), %n attempt(s) made. Check the network connection and try again: the download resumes where it stopped.</source>
         <translation>
-            <numerusform>Impossible de télécharger depuis %1 (%2), %n tentative. Vérifiez la connexion réseau et réessayez : le téléchargement reprendra là où il s’est arrêté.</numerusform>
-            <numerusform>Impossible de télécharger depuis %1 (%2), %n tentatives. Vérifiez la connexion réseau et réessayez : le téléchargement reprendra là où il s’est arrêté.</numerusform>
+            <numerusform>Impossible de télécharger depuis %1 (%2), %n tentative. Vérifiez la connexion réseau et réessayez&#xa0;: le téléchargement reprendra là où il s’est arrêté.</numerusform>
+            <numerusform>Impossible de télécharger depuis %1 (%2), %n tentatives. Vérifiez la connexion réseau et réessayez&#xa0;: le téléchargement reprendra là où il s’est arrêté.</numerusform>
         </translation>
     </message>
     <message numerus="yes">
         <source>%1 sent no data for %2 s, %n attempt(s) made. Try again later: the download resumes where it stopped.</source>
         <translation>
-            <numerusform>%1 n’a envoyé aucune donnée pendant %2 s, %n tentative. Réessayez plus tard : le téléchargement reprendra là où il s’est arrêté.</numerusform>
-            <numerusform>%1 n’a envoyé aucune donnée pendant %2 s, %n tentatives. Réessayez plus tard : le téléchargement reprendra là où il s’est arrêté.</numerusform>
+            <numerusform>%1 n’a envoyé aucune donnée pendant %2 s, %n tentative. Réessayez plus tard&#xa0;: le téléchargement reprendra là où il s’est arrêté.</numerusform>
+            <numerusform>%1 n’a envoyé aucune donnée pendant %2 s, %n tentatives. Réessayez plus tard&#xa0;: le téléchargement reprendra là où il s’est arrêté.</numerusform>
         </translation>
     </message>
     <message numerus="yes">
         <source>%1 answered with HTTP status %2, %n attempt(s) made. Try again later: the download resumes where it stopped.</source>
         <translation>
-            <numerusform>%1 a répondu avec le statut HTTP %2, %n tentative. Réessayez plus tard : le téléchargement reprendra là où il s’est arrêté.</numerusform>
-            <numerusform>%1 a répondu avec le statut HTTP %2, %n tentatives. Réessayez plus tard : le téléchargement reprendra là où il s’est arrêté.</numerusform>
+            <numerusform>%1 a répondu avec le statut HTTP %2, %n tentative. Réessayez plus tard&#xa0;: le téléchargement reprendra là où il s’est arrêté.</numerusform>
+            <numerusform>%1 a répondu avec le statut HTTP %2, %n tentatives. Réessayez plus tard&#xa0;: le téléchargement reprendra là où il s’est arrêté.</numerusform>
         </translation>
     </message>
     <message>
-        <source>The secure connection to %1 could not be verified (%2). Nothing was downloaded from it. Check the system's date and certificates, or a proxy that intercepts connections.</source>
+        <source>The secure connection to %1 could not be verified (%2). Nothing was downloaded from it. Check the system&apos;s date and certificates, or a proxy that intercepts connections.</source>
         <translation>La connexion sécurisée à %1 n’a pas pu être vérifiée (%2). Rien n’a été téléchargé depuis ce serveur. Vérifiez la date et les certificats du système, ou un proxy qui intercepte les connexions.</translation>
     </message>
     <message>
         <source>The disk is full: %1 could not be written (%2). Free some space and try again: the download resumes where it stopped.</source>
-        <translation>Le disque est plein : impossible d’écrire %1 (%2). Libérez de l’espace et réessayez : le téléchargement reprendra là où il s’est arrêté.</translation>
+        <translation>Le disque est plein&#xa0;: impossible d’écrire %1 (%2). Libérez de l’espace et réessayez&#xa0;: le téléchargement reprendra là où il s’est arrêté.</translation>
     </message>
     <message>
         <source>Not enough free space in %1: the download needs %2, and %3 are free.</source>
-        <translation>Pas assez d’espace libre dans %1 : le téléchargement a besoin de %2, et %3 sont libres.</translation>
+        <translation>Pas assez d’espace libre dans %1&#xa0;: le téléchargement a besoin de %2, et %3 sont libres.</translation>
     </message>
     <message>
         <source>%1 arrived with %2 bytes instead of %3, so it was deleted. Try again.</source>
-        <translation>%1 est arrivé avec %2 octets au lieu de %3 ; il a donc été supprimé. Réessayez.</translation>
+        <translation>%1 est arrivé avec %2 octets au lieu de %3&#xa0;; il a donc été supprimé. Réessayez.</translation>
     </message>
     <message>
-        <source>%1 arrived damaged (its SHA-256 checksum differs from the Hub's), so it was deleted. Try again.</source>
-        <translation>%1 est arrivé endommagé (sa somme de contrôle SHA-256 diffère de celle du Hub) ; il a donc été supprimé. Réessayez.</translation>
+        <source>%1 arrived damaged (its SHA-256 checksum differs from the Hub&apos;s), so it was deleted. Try again.</source>
+        <translation>%1 est arrivé endommagé (sa somme de contrôle SHA-256 diffère de celle du Hub)&#xa0;; il a donc été supprimé. Réessayez.</translation>
     </message>
     <message>
         <source>%1 sent an answer that cannot be used: %2.</source>
-        <translation>%1 a envoyé une réponse inutilisable : %2.</translation>
+        <translation>%1 a envoyé une réponse inutilisable&#xa0;: %2.</translation>
     </message>
     <message>
         <source>The model %1 changed on the Hub while it was downloading (%2). Start the download again.</source>
@@ -557,7 +558,7 @@
     </message>
     <message>
         <source>%1 is not a RecurrentGemma checkpoint in the Hugging Face format: it has no %2.</source>
-        <translation>%1 n’est pas un checkpoint RecurrentGemma au format Hugging Face : il n’a pas de %2.</translation>
+        <translation>%1 n’est pas un checkpoint RecurrentGemma au format Hugging Face&#xa0;: il n’a pas de %2.</translation>
     </message>
     <message>
         <source>Could not write %1 (%2).</source>
@@ -572,15 +573,15 @@
     </message>
     <message>
         <source>%1; attempt %2 of %3 in %4 s.</source>
-        <translation>%1 ; tentative %2 sur %3 dans %4 s.</translation>
+        <translation>%1&#xa0;; tentative %2 sur %3 dans %4 s.</translation>
     </message>
     <message>
         <source>The server cannot resume %1: downloading it again from the start.</source>
-        <translation>Le serveur ne peut pas reprendre %1 : nouveau téléchargement depuis le début.</translation>
+        <translation>Le serveur ne peut pas reprendre %1&#xa0;: nouveau téléchargement depuis le début.</translation>
     </message>
     <message>
         <source>Another program is downloading %1 into the same cache: waiting for it.</source>
-        <translation>Un autre programme télécharge %1 dans le même cache : en attente.</translation>
+        <translation>Un autre programme télécharge %1 dans le même cache&#xa0;: en attente.</translation>
     </message>
     <message>
         <source>The connection to %1 failed (%2)</source>
@@ -652,7 +653,7 @@
     </message>
     <message>
         <source>entry %1 of the file list: %2</source>
-        <translation>entrée %1 de la liste des fichiers : %2</translation>
+        <translation>entrée %1 de la liste des fichiers&#xa0;: %2</translation>
     </message>
     <message>
         <source>no commit id (X-Repo-Commit) for the file</source>
@@ -667,7 +668,7 @@
         <translation>pas de taille utilisable (X-Linked-Size, Content-Length) pour le fichier</translation>
     </message>
     <message>
-        <source>the redirect's Location is not an http(s) URL</source>
+        <source>the redirect&apos;s Location is not an http(s) URL</source>
         <translation>la Location de la redirection n’est pas une URL http(s)</translation>
     </message>
     <message>
@@ -679,8 +680,8 @@
         <translation>trop de redirections</translation>
     </message>
     <message>
-        <source>The Hub's address "%1" is not an http(s) URL (check HF_ENDPOINT).</source>
-        <translation>L’adresse du Hub « %1 » n’est pas une URL http(s) (vérifiez HF_ENDPOINT).</translation>
+        <source>The Hub&apos;s address &quot;%1&quot; is not an http(s) URL (check HF_ENDPOINT).</source>
+        <translation>L’adresse du Hub «&#xa0;%1&#xa0;» n’est pas une URL http(s) (vérifiez HF_ENDPOINT).</translation>
     </message>
 </context>
 <context>
@@ -717,11 +718,11 @@
         <translation>Impossible d’enregistrer le jeton dans %1 : %2</translation>
     </message>
     <message>
-        <source>Looking for the system's keyring…</source>
+        <source>Looking for the system&apos;s keyring…</source>
         <translation>Recherche du trousseau du système…</translation>
     </message>
     <message>
-        <source>Your token is kept in the system's keyring.</source>
+        <source>Your token is kept in the system&apos;s keyring.</source>
         <translation>Votre jeton est conservé dans le trousseau du système.</translation>
     </message>
     <message>
@@ -749,20 +750,20 @@
     <name>LocalServer</name>
     <message>
         <source>Serving on %1 without an API key: anyone who can reach this computer can use the model.</source>
-        <translation>Service sur %1 sans clé d'API : toute personne pouvant joindre cet ordinateur peut utiliser le modèle.</translation>
+        <translation>Service sur %1 sans clé d&apos;API : toute personne pouvant joindre cet ordinateur peut utiliser le modèle.</translation>
     </message>
     <message>
         <source>%1 is not an IP address (such as 127.0.0.1, ::1 or 0.0.0.0).</source>
-        <translation>%1 n'est pas une adresse IP (comme 127.0.0.1, ::1 ou 0.0.0.0).</translation>
+        <translation>%1 n&apos;est pas une adresse IP (comme 127.0.0.1, ::1 ou 0.0.0.0).</translation>
     </message>
     <message>
         <source>The server could not listen on %1, port %2: %3</source>
-        <extracomment>%1: address, %2: port, %3: the system's reason (in English), e.g. "The bound address is already in use"</extracomment>
+        <extracomment>%1: address, %2: port, %3: the system&apos;s reason (in English), e.g. &quot;The bound address is already in use&quot;</extracomment>
         <translation>Le serveur ne peut pas écouter sur %1, port %2 : %3</translation>
     </message>
     <message>
         <source>%1 in (%2 cached), %3 out</source>
-        <extracomment>a request's tokens: %1 prompt tokens, %2 of them resumed from a kept state, %3 generated</extracomment>
+        <extracomment>a request&apos;s tokens: %1 prompt tokens, %2 of them resumed from a kept state, %3 generated</extracomment>
         <translation>%1 en entrée (%2 en cache), %3 en sortie</translation>
     </message>
     <message>
@@ -774,11 +775,11 @@
     <name>LocalServerSection</name>
     <message>
         <source>Local API server</source>
-        <translation>Serveur d'API local</translation>
+        <translation>Serveur d&apos;API local</translation>
     </message>
     <message>
-        <source>Serves the loaded model to other programs over the OpenAI API (chat and text completions), from the same queue as this window's replies.</source>
-        <translation>Met le modèle chargé à la disposition d'autres programmes via l'API OpenAI (complétions de chat et de texte), dans la même file d'attente que les réponses de cette fenêtre.</translation>
+        <source>Serves the loaded model to other programs over the OpenAI API (chat and text completions), from the same queue as this window&apos;s replies.</source>
+        <translation>Met le modèle chargé à la disposition d&apos;autres programmes via l&apos;API OpenAI (complétions de chat et de texte), dans la même file d&apos;attente que les réponses de cette fenêtre.</translation>
     </message>
     <message>
         <source>Serve the loaded model</source>
@@ -798,7 +799,7 @@
     </message>
     <message>
         <source>API key</source>
-        <translation>Clé d'API</translation>
+        <translation>Clé d&apos;API</translation>
     </message>
     <message>
         <source>none</source>
@@ -810,7 +811,7 @@
     </message>
     <message>
         <source>Not listening</source>
-        <translation>N'écoute pas</translation>
+        <translation>N&apos;écoute pas</translation>
     </message>
     <message>
         <source>Off</source>
@@ -977,7 +978,7 @@
     </message>
     <message>
         <source>Opens: %1</source>
-        <translation>Ouvre : %1</translation>
+        <translation>Ouvre&#xa0;: %1</translation>
     </message>
     <message>
         <source>Open</source>
@@ -1076,7 +1077,7 @@
         <translation>Modèles</translation>
     </message>
     <message>
-        <source>Google's RecurrentGemma models are gated: accept the licence on the model's Hugging Face page and enter an access token in the Preferences. Downloads go to the Hugging Face cache, shared with other tools, and go on while you chat.</source>
+        <source>Google&apos;s RecurrentGemma models are gated: accept the licence on the model&apos;s Hugging Face page and enter an access token in the Preferences. Downloads go to the Hugging Face cache, shared with other tools, and go on while you chat.</source>
         <translation>Les modèles RecurrentGemma de Google sont à accès restreint : acceptez la licence sur la page Hugging Face du modèle et saisissez un jeton d’accès dans les Préférences. Les téléchargements vont dans le cache Hugging Face, partagé avec d’autres outils, et continuent pendant que vous discutez.</translation>
     </message>
     <message>
@@ -1198,11 +1199,11 @@
     </message>
     <message>
         <source>Make a 4-bit copy</source>
-        <translation>Créer une copie 4 bits</translation>
+        <translation>Créer une copie 4&#xa0;bits</translation>
     </message>
     <message>
         <source>4-bit weights: smaller and faster than an int8 copy, with slightly lower quality.</source>
-        <translation>Poids sur 4 bits : une copie plus petite et plus rapide qu’une copie int8, d’une qualité légèrement moindre.</translation>
+        <translation>Poids sur 4&#xa0;bits&#xa0;: une copie plus petite et plus rapide qu’une copie int8, d’une qualité légèrement moindre.</translation>
     </message>
 </context>
 <context>
@@ -1228,7 +1229,7 @@
     </message>
     <message>
         <source>Nothing can be saved right now: %1. The conversation stays as it is here; free some disk space or make the data folder writable, and the reply that is not saved yet will be saved.</source>
-        <translation>Rien ne peut être enregistré pour l’instant : %1. La conversation reste telle quelle ici ; libérez de l’espace disque ou rendez le dossier de données accessible en écriture, et la réponse non encore enregistrée le sera.</translation>
+        <translation>Rien ne peut être enregistré pour l’instant&#xa0;: %1. La conversation reste telle quelle ici&#xa0;; libérez de l’espace disque ou rendez le dossier de données accessible en écriture, et la réponse non encore enregistrée le sera.</translation>
     </message>
     <message>
         <source>Open a model first.</source>
@@ -1236,31 +1237,31 @@
     </message>
     <message>
         <source>The chat could not be saved: %1</source>
-        <translation>La discussion n’a pas pu être enregistrée : %1</translation>
+        <translation>La discussion n’a pas pu être enregistrée&#xa0;: %1</translation>
     </message>
     <message>
         <source>The last message has no reply yet: use Reply, or edit it.</source>
-        <translation>Le dernier message n’a pas encore de réponse : utilisez « Répondre » ou modifiez-le.</translation>
+        <translation>Le dernier message n’a pas encore de réponse&#xa0;: utilisez «&#xa0;Répondre&#xa0;» ou modifiez-le.</translation>
     </message>
     <message>
         <source>The message could not be saved: %1</source>
-        <translation>Le message n’a pas pu être enregistré : %1</translation>
+        <translation>Le message n’a pas pu être enregistré&#xa0;: %1</translation>
     </message>
     <message>
-        <source>Rebuilding this conversation's model state from its transcript (%1).</source>
+        <source>Rebuilding this conversation&apos;s model state from its transcript (%1).</source>
         <translation>Reconstruction de l’état du modèle de cette conversation à partir de sa transcription (%1).</translation>
     </message>
     <message>
         <source>The reply could not be saved: %1. It stays here and will be saved as soon as the disk allows.</source>
-        <translation>La réponse n’a pas pu être enregistrée : %1. Elle reste ici et sera enregistrée dès que le disque le permettra.</translation>
+        <translation>La réponse n’a pas pu être enregistrée&#xa0;: %1. Elle reste ici et sera enregistrée dès que le disque le permettra.</translation>
     </message>
     <message>
-        <source>The conversation's state could not be saved (%1); it will be rebuilt when needed.</source>
-        <translation>L’état de la conversation n’a pas pu être enregistré (%1) ; il sera reconstruit si nécessaire.</translation>
+        <source>The conversation&apos;s state could not be saved (%1); it will be rebuilt when needed.</source>
+        <translation>L’état de la conversation n’a pas pu être enregistré (%1)&#xa0;; il sera reconstruit si nécessaire.</translation>
     </message>
     <message>
         <source>The reply failed: %1</source>
-        <translation>La réponse a échoué : %1</translation>
+        <translation>La réponse a échoué&#xa0;: %1</translation>
     </message>
 </context>
 <context>
@@ -1310,15 +1311,15 @@
     <name>StartingPoints</name>
     <message>
         <source>A starting point is saved at a reply; there is no reply %1.</source>
-        <translation>Un point de départ s’enregistre sur une réponse ; il n’y a pas de réponse %1.</translation>
+        <translation>Un point de départ s’enregistre sur une réponse&#xa0;; il n’y a pas de réponse %1.</translation>
     </message>
     <message>
         <source>The state after this reply was not saved; send a message to save it first.</source>
-        <translation>L’état après cette réponse n’a pas été enregistré ; envoyez d’abord un message pour l’enregistrer.</translation>
+        <translation>L’état après cette réponse n’a pas été enregistré&#xa0;; envoyez d’abord un message pour l’enregistrer.</translation>
     </message>
     <message>
         <source>The starting point could not be saved: %1</source>
-        <translation>Le point de départ n’a pas pu être enregistré : %1</translation>
+        <translation>Le point de départ n’a pas pu être enregistré&#xa0;: %1</translation>
     </message>
     <message>
         <source>No starting point %1.</source>
@@ -1326,11 +1327,11 @@
     </message>
     <message>
         <source>The starting point “%1” is damaged: %2</source>
-        <translation>Le point de départ « %1 » est endommagé : %2</translation>
+        <translation>Le point de départ «&#xa0;%1&#xa0;» est endommagé&#xa0;: %2</translation>
     </message>
     <message>
         <source>The chat could not be created: %1</source>
-        <translation>La discussion n’a pas pu être créée : %1</translation>
+        <translation>La discussion n’a pas pu être créée&#xa0;: %1</translation>
     </message>
 </context>
 <context>
@@ -1348,7 +1349,7 @@
     </message>
     <message>
         <source>State: %1 in memory, %2 on disk — fixed, however long the chat</source>
-        <translation>État : %1 en mémoire, %2 sur le disque — fixe, quelle que soit la longueur de la discussion</translation>
+        <translation>État&#xa0;: %1 en mémoire, %2 sur le disque — fixe, quelle que soit la longueur de la discussion</translation>
     </message>
     <message>
         <source>Reading the prompt… %1 of %2 tokens (%3%)</source>
@@ -1384,7 +1385,7 @@
     <name>SystemPromptBar</name>
     <message>
         <source>System prompt: %1</source>
-        <translation>Prompt système : %1</translation>
+        <translation>Prompt système&#xa0;: %1</translation>
     </message>
     <message>
         <source>System prompt (none)</source>
@@ -1419,7 +1420,7 @@
 Conversations and their model states are kept in $XDG_DATA_HOME/recurrent-chat (by default ~/.local/share/recurrent-chat), settings in $XDG_CONFIG_HOME/recurrent-chat/settings.ini. One instance runs per user: starting it again brings its window to the front.</source>
         <translation>Discutez avec RecurrentGemma sur votre processeur.
 
-Les conversations et les états de leur modèle sont conservés dans $XDG_DATA_HOME/recurrent-chat (par défaut ~/.local/share/recurrent-chat), les réglages dans $XDG_CONFIG_HOME/recurrent-chat/settings.ini. Une seule instance s’exécute par utilisateur : la relancer fait passer sa fenêtre au premier plan.</translation>
+Les conversations et les états de leur modèle sont conservés dans $XDG_DATA_HOME/recurrent-chat (par défaut ~/.local/share/recurrent-chat), les réglages dans $XDG_CONFIG_HOME/recurrent-chat/settings.ini. Une seule instance s’exécute par utilisateur&#xa0;: la relancer fait passer sa fenêtre au premier plan.</translation>
     </message>
     <message>
         <source>--quit-after-ms needs a number of milliseconds.</source>
@@ -1427,7 +1428,7 @@ Les conversations et les états de leur modèle sont conservés dans $XDG_DATA_H
     </message>
     <message>
         <source>Recurrent Chat is already running; its window was brought to the front.</source>
-        <translation>Recurrent Chat est déjà en cours d’exécution ; sa fenêtre a été mise au premier plan.</translation>
+        <translation>Recurrent Chat est déjà en cours d’exécution&#xa0;; sa fenêtre a été mise au premier plan.</translation>
     </message>
     <message>
         <source>Recurrent Chat is already running (process %1).</source>
@@ -1435,7 +1436,7 @@ Les conversations et les états de leur modèle sont conservés dans $XDG_DATA_H
     </message>
     <message>
         <source>List the chats: id, date of the last change, title.</source>
-        <translation>Lister les discussions : identifiant, date de la dernière modification, titre.</translation>
+        <translation>Lister les discussions&#xa0;: identifiant, date de la dernière modification, titre.</translation>
     </message>
     <message>
         <source>Export chat &lt;id&gt; (see --list-chats) to the file --out names.</source>
@@ -1451,7 +1452,7 @@ Les conversations et les états de leur modèle sont conservés dans $XDG_DATA_H
     </message>
     <message>
         <source>Export format: rgchat (everything, with the model state), md or json (the transcript). Default: rgchat.</source>
-        <translation>Format d’export : rgchat (tout, avec l’état du modèle), md ou json (la transcription). Par défaut : rgchat.</translation>
+        <translation>Format d’export&#xa0;: rgchat (tout, avec l’état du modèle), md ou json (la transcription). Par défaut&#xa0;: rgchat.</translation>
     </message>
     <message>
         <source>format</source>
@@ -1479,19 +1480,19 @@ Les conversations et les états de leur modèle sont conservés dans $XDG_DATA_H
     </message>
     <message>
         <source>Unknown format “%1”: use rgchat, md or json.</source>
-        <translation>Format « %1 » inconnu : utilisez rgchat, md ou json.</translation>
+        <translation>Format «&#xa0;%1&#xa0;» inconnu&#xa0;: utilisez rgchat, md ou json.</translation>
     </message>
     <message>
         <source>Say where to export with --out.</source>
         <translation>Indiquez avec --out où exporter.</translation>
     </message>
     <message>
-        <source>--export-chat needs a chat's id (see --list-chats).</source>
+        <source>--export-chat needs a chat&apos;s id (see --list-chats).</source>
         <translation>--export-chat attend l’identifiant d’une discussion (voir --list-chats).</translation>
     </message>
     <message>
         <source>Recurrent Chat is running (process %1) but did not answer; try again when it has finished what it is doing.</source>
-        <translation>Recurrent Chat est en cours d’exécution (processus %1) mais n’a pas répondu ; réessayez quand il aura terminé ce qu’il fait.</translation>
+        <translation>Recurrent Chat est en cours d’exécution (processus %1) mais n’a pas répondu&#xa0;; réessayez quand il aura terminé ce qu’il fait.</translation>
     </message>
 </context>
 </TS>
