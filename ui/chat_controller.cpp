@@ -9,8 +9,8 @@
 #include <QLocale>
 
 #include "chat_commands.h"
-#include "chat_import_job.h"
 #include "demo_model.h"
+#include "thread_job.h"
 
 ChatController::ChatController(const QString& dataDirectory, QSettings* settings, ChatEngine& engine, QObject* parent)
     : QObject(parent),

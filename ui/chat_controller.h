@@ -11,6 +11,7 @@
 #include <memory>
 
 #include "chat_engine.h"
+#include "chat_transfer.h"
 #include "conversation_list_model.h"
 #include "data_folder.h"
 #include "local_server.h"
@@ -19,7 +20,7 @@
 #include "preferences.h"
 #include "reply_flow.h"
 
-class ChatImportJob;
+class ThreadJob;
 
 class ChatController : public QObject {
     Q_OBJECT
@@ -169,7 +170,7 @@ class ChatController : public QObject {
     void showConversation(qint64 id);
     void updateStats();
     void setNotice(const QString& text);
-    void onImportRead();
+    void onImportRead(ChatTransfer::PreparedImportResult prepared);
     QString transferFolder() const;
 
     Preferences m_preferences;
@@ -193,6 +194,6 @@ class ChatController : public QObject {
     qint64 m_conversationTokens = 0;
     qint64 m_stateBytesOnDisk = 0;
     QString m_notice;
-    std::unique_ptr<ChatImportJob> m_import;  // the import running, if any
-    QString m_transferFolder;                 // the folder of the last export or import
+    std::unique_ptr<ThreadJob> m_import;  // the import's reading, while it runs
+    QString m_transferFolder;             // the folder of the last export or import
 };

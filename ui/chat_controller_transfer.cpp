@@ -1,13 +1,14 @@
 // chat_controller_transfer.cpp — ChatController's share of moving chats in and out from the window: the file the
-// export dialog offers, the export itself, and the import run on a ChatImportJob whose result is inserted here, on
-// the database's thread. The formats and their checks are ChatTransfer's (chat_export.cpp, chat_import.cpp).
+// export dialog offers, the export itself, and the import read on a ThreadJob (a file of hundreds of megabytes never
+// stalls the window) whose result is inserted here, on the database's thread. The formats and their checks are
+// ChatTransfer's (chat_export.cpp, chat_import.cpp).
 #include <QDir>
 #include <QFileInfo>
 #include <QStandardPaths>
 
 #include "chat_controller.h"
-#include "chat_import_job.h"
 #include "chat_transfer.h"
+#include "thread_job.h"
 
 namespace {
 
@@ -69,16 +70,20 @@ bool ChatController::importChat(const QUrl& file) {
     }
     const QString path = localPath(file);
     m_transferFolder = QFileInfo(path).absolutePath();
-    m_import = std::make_unique<ChatImportJob>(path, m_data.stateDirectory());
-    connect(m_import.get(), &ChatImportJob::finished, this, &ChatController::onImportRead);
+    // The result outlives the job either way: a prepared import nobody finishes removes its states.
+    auto prepared = std::make_shared<ChatTransfer::PreparedImportResult>(tl::unexpected(QString()));
+    m_import = std::make_unique<ThreadJob>(
+        [prepared, path, states = m_data.stateDirectory()] { *prepared = ChatTransfer::readImport(path, states); });
+    connect(m_import.get(), &ThreadJob::finished, this, [this, prepared] {
+        m_import.release()->deleteLater();  // it is emitting the signal that brought us here
+        onImportRead(std::exchange(*prepared, tl::unexpected(QString())));
+    });
     m_import->start();
     emit importingChanged();
     return true;
 }
 
-void ChatController::onImportRead() {
-    auto prepared = m_import->takeResult();
-    m_import.release()->deleteLater();  // it is emitting the signal that brought us here
+void ChatController::onImportRead(ChatTransfer::PreparedImportResult prepared) {
     emit importingChanged();
     tl::expected<ChatTransfer::Imported, QString> imported = tl::unexpected(QString());
     if (!prepared) {

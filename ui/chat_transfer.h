@@ -55,14 +55,14 @@ class ChatTransfer {
     static tl::expected<Imported, QString> importChat(DataFolder& data, const QString& path,
                                                       const QString& loadedFingerprint);
 
-    // An import in two steps, so that a large file is read on a worker thread (ChatImportJob). A PreparedImport is
+    // An import in two steps, so that a large file is read on a worker thread (a ThreadJob). A PreparedImport is
     // the file validated whole and its states written into states/ under new names; dropped without
     // finishImport(), it removes those states again.
     struct PreparedImport;
+    using PreparedImportResult = tl::expected<std::shared_ptr<PreparedImport>, QString>;
     // Reads and validates the .rgchat file `path` and writes its states into `stateDirectory`. Touches no database
     // and no shared object: any thread may run it.
-    static tl::expected<std::shared_ptr<PreparedImport>, QString> readImport(const QString& path,
-                                                                             const QString& stateDirectory);
+    static PreparedImportResult readImport(const QString& path, const QString& stateDirectory);
     // Inserts `prepared` as a new conversation in one transaction, on the database's (the GUI) thread. On failure
     // (translated) nothing of it remains.
     static tl::expected<Imported, QString> finishImport(DataFolder& data, PreparedImport& prepared,

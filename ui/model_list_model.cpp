@@ -6,13 +6,11 @@
 #include <QCoreApplication>
 #include <QDir>
 #include <QFileInfo>
-#include <QThread>
 #include <utility>
 
 #include "hub_error.h"
 #include "hub_locations.h"
 #include "preferences.h"
-#include "thread_handoff.h"
 
 namespace {
 
@@ -53,7 +51,6 @@ ModelListModel::~ModelListModel() {
     // Downloads stop (partial files kept, so they resume at the next start) and copies stop before the rows go.
     m_activities.clear();
     m_copies.clear();
-    if (m_scan) m_scan->wait();
 }
 
 void ModelListModel::setHubLocation(const QUrl& endpoint, const QString& cacheDir) {
@@ -211,20 +208,11 @@ void ModelListModel::startScan() {
     }
     const ScanPlaces places{m_cacheDir.isEmpty() ? hub::defaultCacheDir() : m_cacheDir,
                             m_settings->value(kRecentKey).toStringList(), m_copiesDir};
-    // The scan runs on a thread of its own: its start is seen by ThreadSanitizer (pthread_create), its result is
-    // handed over as its last act and taken over in the finished slot (thread_handoff.h); a pool thread's
-    // (QtConcurrent) hand-overs happen inside libQt6Core, where TSan cannot see them.
     auto found = std::make_shared<QList<ModelEntry>>();
-    m_scan.reset(QThread::create([places, found] {
-        *found = scanModels(places);
-        handOff();
-    }));
-    connect(m_scan.get(), &QThread::finished, this, [this, found] {
-        takeOver();
-        const std::shared_ptr<QList<ModelEntry>> entries = found;  // this slot's captures go with m_scan
-        m_scan->wait();
-        m_scan.reset();
-        applyScan(*entries);
+    m_scan = std::make_unique<ThreadJob>([places, found] { *found = scanModels(places); });
+    connect(m_scan.get(), &ThreadJob::finished, this, [this, found] {
+        m_scan.release()->deleteLater();  // it is emitting the signal that brought us here
+        applyScan(*found);
         emit scanningChanged();
         if (std::exchange(m_rescan, false)) {
             startScan();

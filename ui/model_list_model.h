@@ -9,7 +9,6 @@
 #include <QAbstractListModel>
 #include <QHash>
 #include <QSettings>
-#include <QThread>
 #include <QUrl>
 #include <QVariantList>
 #include <map>
@@ -20,6 +19,7 @@
 #include "model_download.h"
 #include "model_quantizer.h"
 #include "model_scan.h"
+#include "thread_job.h"
 
 class Preferences;
 
@@ -136,6 +136,6 @@ class ModelListModel : public QAbstractListModel {
     std::map<QString, Activity> m_activities;  // by repo
     std::map<QString, Copy> m_copies;          // by source folder
     QHash<QString, QString> m_copyErrors;      // by source folder: the last copy's failure
-    std::unique_ptr<QThread> m_scan;           // the scan of the disk, while it runs
+    std::unique_ptr<ThreadJob> m_scan;         // the scan of the disk, while it runs
     bool m_rescan = false;                     // a refresh came while scanning
 };
