@@ -140,6 +140,32 @@ bool saveChatMenu(QQuickWindow& window, const QString& file, const QString& item
     return saved;
 }
 
+// Each theme × `languages` × 1280×800 and 640×480, shot by `shoot` into OUT/<prefix><theme>-<language>-WxH.png;
+// how many shots failed.
+int shootEach(QQuickWindow& window, Preferences& prefs, const QDir& out, const QString& prefix,
+              const QStringList& languages, const std::function<bool(QQuickWindow&, const QString&)>& shoot) {
+    int failures = 0;
+    for (const auto theme : {Preferences::Theme::Light, Preferences::Theme::Dark}) {
+        prefs.setTheme(theme);
+        for (const QString& language : languages) {
+            prefs.setLanguage(language);
+            for (const QSize size : {QSize(1280, 800), QSize(640, 480)}) {
+                window.resize(size);
+                if (!QTest::qWaitFor([&] { return window.size() == size; }, 2000)) {
+                    std::fprintf(stderr, "window_shots: the window did not take %dx%d; shot as it is\n", size.width(),
+                                 size.height());
+                }
+                const QString name = QStringLiteral("%1%2-%3-%4x%5.png")
+                                         .arg(prefix, themeName(theme), language)
+                                         .arg(size.width())
+                                         .arg(size.height());
+                if (!shoot(window, out.filePath(name))) ++failures;
+            }
+        }
+    }
+    return failures;
+}
+
 }  // namespace
 
 int main(int argc, char** argv) {
@@ -194,41 +220,11 @@ int main(int argc, char** argv) {
     if (!sendAndWait(controller, QStringLiteral("Thanks!\nAnd what is 12 + 30?"))) return 1;
     if (!readme.isEmpty() && !save(*window, readme)) return 1;
 
-    int failures = 0;
-    for (const auto theme : {Preferences::Theme::Light, Preferences::Theme::Dark}) {
-        prefs.setTheme(theme);
-        for (const QString& language : {QStringLiteral("en"), QStringLiteral("de"), QStringLiteral("fr")}) {
-            prefs.setLanguage(language);
-            for (const QSize size : {QSize(1280, 800), QSize(640, 480)}) {
-                window->resize(size);
-                if (!QTest::qWaitFor([&] { return window->size() == size; }, 2000)) {
-                    std::fprintf(stderr, "window_shots: the window did not take %dx%d; shot as it is\n", size.width(),
-                                 size.height());
-                }
-                const QString name = QStringLiteral("%1-%2-%3x%4.png")
-                                         .arg(themeName(theme), language)
-                                         .arg(size.width())
-                                         .arg(size.height());
-                if (!save(*window, out.filePath(name))) ++failures;
-            }
-        }
-    }
-    for (const auto theme : {Preferences::Theme::Light, Preferences::Theme::Dark}) {
-        prefs.setTheme(theme);
-        for (const QString& language : {QStringLiteral("en"), QStringLiteral("de")}) {
-            prefs.setLanguage(language);
-            for (const QSize size : {QSize(1280, 800), QSize(640, 480)}) {
-                window->resize(size);
-                if (!QTest::qWaitFor([&] { return window->size() == size; }, 2000))
-                    std::fprintf(stderr, "window_shots: the window did not take %dx%d\n", size.width(), size.height());
-                const QString name = QStringLiteral("menu-%1-%2-%3x%4.png")
-                                         .arg(themeName(theme), language)
-                                         .arg(size.width())
-                                         .arg(size.height());
-                if (!saveChatMenu(*window, out.filePath(name))) ++failures;
-            }
-        }
-    }
+    const QStringList everyLanguage{QStringLiteral("en"), QStringLiteral("de"), QStringLiteral("fr")};
+    int failures = shootEach(*window, prefs, out, QString(), everyLanguage,
+                             [](QQuickWindow& w, const QString& file) { return save(w, file); });
+    failures += shootEach(*window, prefs, out, QStringLiteral("menu-"), everyLanguage.mid(0, 2),
+                          [](QQuickWindow& w, const QString& file) { return saveChatMenu(w, file); });
     // The export dialog (Qt's own) in a small window.
     for (const auto theme : {Preferences::Theme::Light, Preferences::Theme::Dark}) {
         prefs.setTheme(theme);
