@@ -1202,8 +1202,8 @@
         <translation>4-Bit-Kopie erstellen</translation>
     </message>
     <message>
-        <source>4-bit weights: smaller and faster than an int8 copy, with slightly lower quality.</source>
-        <translation>4-Bit-Gewichte: kleiner und schneller als eine int8-Kopie, bei etwas geringerer Qualität.</translation>
+        <source>4-bit weights: about two thirds of an int8 copy&apos;s size, with slightly lower quality.</source>
+        <translation>4-Bit-Gewichte: etwa zwei Drittel der Größe einer int8-Kopie, bei etwas geringerer Qualität.</translation>
     </message>
 </context>
 <context>

@@ -1202,8 +1202,8 @@
         <translation>Créer une copie 4&#xa0;bits</translation>
     </message>
     <message>
-        <source>4-bit weights: smaller and faster than an int8 copy, with slightly lower quality.</source>
-        <translation>Poids sur 4&#xa0;bits&#xa0;: une copie plus petite et plus rapide qu’une copie int8, d’une qualité légèrement moindre.</translation>
+        <source>4-bit weights: about two thirds of an int8 copy&apos;s size, with slightly lower quality.</source>
+        <translation>Poids sur 4 bits : environ deux tiers de la taille d’une copie int8, avec une qualité un peu inférieure.</translation>
     </message>
 </context>
 <context>
