@@ -229,7 +229,9 @@ class TestDataRecovery : public QObject {
             QSqlQuery(raw).exec(QStringLiteral("PRAGMA wal_autocheckpoint = 0"));
             NewConversation late;
             late.title = QStringLiteral("Only in the WAL");
-            late.createdAt = QDateTime::currentDateTimeUtc();
+            // A minute on, so that it is the newest whatever the clock's resolution (a tie in time is ordered by
+            // id, which the salvage assigns anew).
+            late.createdAt = QDateTime::currentDateTimeUtc().addSecs(60);
             QVERIFY(store->insertConversation(late) != 0);
             // A copy while both connections are open: as if the app had been killed now.
             for (const QString& suffix : {QString(), QStringLiteral("-wal")})
