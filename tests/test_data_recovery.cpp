@@ -227,11 +227,16 @@ class TestDataRecovery : public QObject {
             raw.setDatabaseName(source + database);
             QVERIFY(raw.open());
             QSqlQuery(raw).exec(QStringLiteral("PRAGMA wal_autocheckpoint = 0"));
+            // The store stamps rows with a clock that runs ahead of the wall clock in a burst of writes
+            // (nextTimestamp): wait until the wall clock has passed the filled folder's last stamp, so that the
+            // conversation below is the newest, as it would be in use.
+            QSqlQuery last(raw);
+            QVERIFY(last.exec(QStringLiteral("SELECT max(updated_at) FROM conversations")) && last.next());
+            const qint64 lastStamp = last.value(0).toLongLong();
+            QTRY_VERIFY_WITH_TIMEOUT(QDateTime::currentMSecsSinceEpoch() > lastStamp, 60000);
             NewConversation late;
             late.title = QStringLiteral("Only in the WAL");
-            // A minute on, so that it is the newest whatever the clock's resolution (a tie in time is ordered by
-            // id, which the salvage assigns anew).
-            late.createdAt = QDateTime::currentDateTimeUtc().addSecs(60);
+            late.createdAt = QDateTime::currentDateTimeUtc();
             QVERIFY(store->insertConversation(late) != 0);
             // A copy while both connections are open: as if the app had been killed now.
             for (const QString& suffix : {QString(), QStringLiteral("-wal")})
